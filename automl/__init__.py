@@ -1,0 +1,30 @@
+"""automl: evolutionary search over scikit-learn (and Keras) pipelines, AutoKeras-style API.
+
+Quick start::
+
+    import automl
+    clf = automl.StructuredDataClassifier(time_budget=60, seed=0)
+    clf.fit(x_train, y_train)
+    clf.predict(x_test)
+    pipeline = clf.export_model()   # a fitted scikit-learn Pipeline
+
+Importing automl does not import TensorFlow.
+"""
+
+from automl import blocks
+from automl.blocks import StructuredDataBlock
+from automl.graph import ClassificationHead, RegressionHead, StructuredDataInput
+from automl.tasks import AutoModel, StructuredDataClassifier, StructuredDataRegressor
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AutoModel",
+    "ClassificationHead",
+    "RegressionHead",
+    "StructuredDataBlock",
+    "StructuredDataClassifier",
+    "StructuredDataInput",
+    "StructuredDataRegressor",
+    "blocks",
+]

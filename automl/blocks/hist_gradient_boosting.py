@@ -1,0 +1,29 @@
+"""HistGradientBoosting: gradient-boosted trees on binned features."""
+
+from sklearn import ensemble
+
+from automl.data import Task
+from automl.graph import Block, Role
+from automl.hyperparameters import Choice, Float, Int
+
+
+class HistGradientBoosting(Block):
+    """Gradient boosting on histograms (LightGBM-style); strong on most tables."""
+
+    role = Role.MODEL
+    hyperparameters = {
+        "learning_rate": Float(0.01, 0.5, log=True, default=0.1),
+        "max_iter": Int(50, 500, log=True, default=100),
+        "max_leaf_nodes": Int(4, 128, log=True, default=31),
+        "min_samples_leaf": Int(2, 100, log=True, default=20),
+        "l2_regularization": Float(0.0, 10.0, default=0.0),
+        "max_features": Float(0.2, 1.0, default=1.0),
+        "class_weight": Choice((None, "balanced")),
+    }
+    classification_only = frozenset({"class_weight"})
+
+    @classmethod
+    def build(cls, params, context):
+        model = (ensemble.HistGradientBoostingClassifier if context.task is Task.CLASSIFICATION
+                 else ensemble.HistGradientBoostingRegressor)
+        return model(random_state=context.seed, **params)

@@ -1,0 +1,25 @@
+"""k-nearest neighbours."""
+
+from sklearn import neighbors
+
+from automl.data import Task
+from automl.graph import Block, Role
+from automl.hyperparameters import Choice, Int
+
+
+class KNeighbors(Block):
+    """Predicts from the ``n_neighbors`` closest training rows."""
+
+    role = Role.MODEL
+    scale_sensitive = True
+    hyperparameters = {
+        "n_neighbors": Int(1, 50, log=True, default=5),
+        "weights": Choice(("uniform", "distance")),
+        "p": Choice((2, 1)),
+    }
+
+    @classmethod
+    def build(cls, params, context):
+        model = (neighbors.KNeighborsClassifier if context.task is Task.CLASSIFICATION
+                 else neighbors.KNeighborsRegressor)
+        return model(**params)

@@ -1,0 +1,41 @@
+"""Support vector machines with an RBF kernel."""
+
+from sklearn import svm
+from sklearn.calibration import CalibratedClassifierCV
+
+from automl.data import Task
+from automl.graph import Block, Role
+from automl.hyperparameters import Choice, Float
+
+
+class SVM(Block):
+    """An RBF-kernel SVM (SVC / SVR); strong on small, scaled data."""
+
+    role = Role.MODEL
+    scale_sensitive = True
+    hyperparameters = {
+        "C": Float(0.01, 1000.0, log=True, default=1.0),
+        "gamma": Float(1e-4, 1.0, log=True, default=0.01),
+        "epsilon": Float(1e-3, 1.0, log=True, default=0.1),
+        "class_weight": Choice((None, "balanced")),
+    }
+    classification_only = frozenset({"class_weight"})
+    refit_cost_factor = 6.0  # the exported SVC's probabilities need an internal 5-fold fit
+
+    @classmethod
+    def hyperparameters_for(cls, task):
+        declared = super().hyperparameters_for(task)
+        if task is Task.CLASSIFICATION:
+            declared.pop("epsilon")
+        return declared
+
+    @classmethod
+    def build(cls, params, context):
+        if context.task is Task.REGRESSION:
+            return svm.SVR(kernel="rbf", **params)
+        model = svm.SVC(kernel="rbf", random_state=context.seed, **params)
+        if not context.final:
+            return model
+        # The exported model also gives probabilities (Platt scaling, fitted by an internal
+        # 5-fold CV); cross-validation skips that cost, as scorers use decision_function.
+        return CalibratedClassifierCV(model, method="sigmoid", ensemble=False)

@@ -1,0 +1,20 @@
+"""Data layer: adapters for arrays, DataFrames and CSV files, column kinds, validation."""
+
+from automl.data._sources import TrainingData, load_training_data, read_csv
+from automl.data._spec import ColumnKind, DataSpec, Task
+from automl.data._table import MISSING_CATEGORY, TableAdapter, coerce_table, infer_column_kinds
+from automl.data._target import validate_target
+
+__all__ = [
+    "MISSING_CATEGORY",
+    "ColumnKind",
+    "DataSpec",
+    "TableAdapter",
+    "Task",
+    "TrainingData",
+    "coerce_table",
+    "infer_column_kinds",
+    "load_training_data",
+    "read_csv",
+    "validate_target",
+]

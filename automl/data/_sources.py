@@ -1,0 +1,108 @@
+"""Where training data comes from: arrays, DataFrames, or a CSV path with the target named."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from automl.data._messages import preview
+from automl.data._spec import DataSpec, Task
+from automl.data._table import as_frame, coerce_table, infer_column_kinds
+from automl.data._target import validate_target
+
+
+def read_csv(path: str | os.PathLike, *, argument: str = "x") -> pd.DataFrame:
+    """Reads a CSV (or .tsv, optionally gzipped) file, with a clear error if it is not there."""
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(
+            f"{argument} is the path {str(path)!r}, but no such file exists: pass the path of a "
+            "CSV file (relative paths start from the current directory, "
+            f"{os.getcwd()!r})."
+        )
+    separator = "\t" if ".tsv" in path.suffixes else ","
+    return pd.read_csv(path, sep=separator)
+
+
+def _is_path(x) -> bool:
+    return isinstance(x, str | os.PathLike)
+
+
+def _split_target(frame: pd.DataFrame, y, *, argument: str) -> tuple[pd.DataFrame, object]:
+    if isinstance(y, str):
+        if y not in frame.columns:
+            raise ValueError(
+                f"y is the column name {y!r}, but {argument} has no such column; its columns are "
+                f"{preview(list(frame.columns))}."
+            )
+        return frame.drop(columns=[y]), frame[y]
+    if y is None:
+        raise ValueError("y is required: pass the targets, or the name of the target column.")
+    return frame, y
+
+
+@dataclass(frozen=True)
+class TrainingData:
+    """Validated training data: coerced features, a 1-D target and their summary."""
+
+    x: pd.DataFrame
+    y: np.ndarray
+    spec: DataSpec
+    target_column: str | None = None
+
+
+def load_training_data(
+    x,
+    y,
+    task: Task,
+    *,
+    column_names=None,
+    column_types=None,
+) -> TrainingData:
+    """Validates ``x``/``y`` at the API boundary and summarises them in a ``DataSpec``.
+
+    Args:
+        x: a DataFrame, a 2-D array or list of rows, or the path of a CSV file.
+        y: the targets (array, list, Series), or the name of the target column of ``x``.
+        task: classification or regression.
+        column_names: names for the columns of an array ``x``.
+        column_types: column name -> "numerical" | "categorical", overriding the inference.
+    """
+    target_column = y if isinstance(y, str) else None
+    if _is_path(x):
+        if y is None:
+            raise ValueError("y is required: pass the name of the target column of the CSV file.")
+        x = read_csv(x)
+    frame = as_frame(x, column_names)
+    if isinstance(y, str) and not isinstance(x, pd.DataFrame):
+        raise ValueError(
+            f"y is the column name {y!r}, which only works when x is a DataFrame or a CSV path: "
+            "pass the targets themselves."
+        )
+    frame, y = _split_target(frame, y, argument="x")
+    if frame.shape[0] == 0:
+        raise ValueError("x has no rows: pass at least two rows of training data.")
+    if frame.shape[1] == 0:
+        raise ValueError("x has no feature columns: pass at least one column besides the target.")
+    empty = [name for name in frame.columns if frame[name].isna().all()]
+    if empty:
+        raise ValueError(
+            f"column {empty[0]!r} of x is entirely missing (all values NaN): drop it, e.g. "
+            f"x.drop(columns={empty!r}); there is nothing to learn from it."
+        )
+    kinds = infer_column_kinds(frame, column_types)
+    features = coerce_table(frame, tuple(frame.columns), kinds)
+    target = validate_target(y, task, len(features))
+    spec = DataSpec(
+        task=task,
+        column_names=tuple(features.columns),
+        column_kinds=kinds,
+        n_rows=int(len(features)),
+        classes=tuple(np.unique(target).tolist()) if task is Task.CLASSIFICATION else None,
+        has_missing=bool(frame.isna().to_numpy().any()),
+    )
+    return TrainingData(features.reset_index(drop=True), target, spec, target_column)

@@ -1,0 +1,44 @@
+"""What the search knows about the data: the task, the columns and their kinds, the classes."""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass
+
+
+class Task(enum.Enum):
+    CLASSIFICATION = "classification"
+    REGRESSION = "regression"
+
+
+class ColumnKind(enum.Enum):
+    NUMERICAL = "numerical"
+    CATEGORICAL = "categorical"
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """A summary of validated training data; the only view of the data the search space needs.
+
+    Attributes:
+        task: classification or regression.
+        column_names: feature columns, in the order the pipeline receives them.
+        column_kinds: one kind per column.
+        n_rows: number of training rows.
+        classes: sorted class labels for classification, ``None`` for regression.
+        has_missing: whether any feature value is missing.
+    """
+
+    task: Task
+    column_names: tuple[str, ...]
+    column_kinds: tuple[ColumnKind, ...]
+    n_rows: int
+    classes: tuple | None = None
+    has_missing: bool = False
+
+    def columns_of(self, kind: ColumnKind) -> tuple[str, ...]:
+        return tuple(n for n, k in zip(self.column_names, self.column_kinds) if k is kind)
+
+    @property
+    def n_classes(self) -> int:
+        return 0 if self.classes is None else len(self.classes)

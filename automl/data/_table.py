@@ -1,0 +1,198 @@
+"""Feature tables: column-kind inference and the coercion every table goes through, at fit and
+at predict time, so both see identical dtypes and identical errors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+from automl.data._messages import plain, preview
+from automl.data._spec import ColumnKind
+
+#: Categorical missing values become a category of their own instead of being imputed.
+MISSING_CATEGORY = "<missing>"
+
+_KIND_NAMES = {kind.value: kind for kind in ColumnKind}
+
+
+def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> pd.DataFrame:
+    """Turns a DataFrame, a 2-D array or a list of rows into a DataFrame with string column names."""
+    if isinstance(x, pd.Series):
+        raise ValueError(
+            f"{argument} is a pandas Series, but a table is expected: pass a DataFrame "
+            f"(for a single feature, {argument}.to_frame())."
+        )
+    if isinstance(x, pd.DataFrame):
+        frame = x.copy()
+        frame.columns = [str(c) for c in frame.columns]
+        if frame.columns.duplicated().any():
+            duplicated = frame.columns[frame.columns.duplicated()].unique().tolist()
+            raise ValueError(f"{argument} has duplicated column names {preview(duplicated)}: "
+                             "rename them so that every column name is unique.")
+        if column_names is not None and set(column_names) != set(frame.columns):
+            raise ValueError(
+                f"column_names {preview(column_names)} do not match the columns of {argument} "
+                f"({preview(list(frame.columns))}): pass column_names=None to use the DataFrame's "
+                "own column names."
+            )
+        return frame
+    try:
+        array = np.asarray(x)
+    except Exception as error:  # ragged lists and the like
+        raise TypeError(
+            f"{argument} must be a pandas DataFrame, a 2-D array or a CSV path; "
+            f"received an object of type {type(x).__name__} ({error})."
+        ) from None
+    if array.dtype.kind not in "biufcOUSM" or array.ndim == 0:
+        raise TypeError(f"{argument} must be a pandas DataFrame, a 2-D array or a CSV path; "
+                        f"received {type(x).__name__}.")
+    if array.ndim == 1:
+        raise ValueError(
+            f"{argument} must be 2-D (rows, columns), but a 1-D array of shape {array.shape} was "
+            f"received: use {argument}.reshape(-1, 1) for a single feature or "
+            f"{argument}.reshape(1, -1) for a single row."
+        )
+    if array.ndim > 2:
+        raise ValueError(
+            f"{argument} must be 2-D (rows, columns), but an array of shape {array.shape} was "
+            f"received: flatten each row with {argument}.reshape(len({argument}), -1)."
+        )
+    if column_names is None:
+        column_names = [f"x{i}" for i in range(array.shape[1])]
+    elif len(column_names) != array.shape[1]:
+        raise ValueError(
+            f"column_names has {len(column_names)} names, but {argument} has {array.shape[1]} "
+            "columns: pass one name per column."
+        )
+    return pd.DataFrame(array, columns=[str(c) for c in column_names])
+
+
+def _looks_numeric(column: pd.Series) -> bool:
+    if pd.api.types.is_bool_dtype(column):
+        return False
+    if pd.api.types.is_numeric_dtype(column):
+        return True
+    values = column.dropna()
+    if len(values) == 0 or values.map(lambda v: isinstance(v, bool | np.bool_)).any():
+        return False
+    return bool(pd.to_numeric(values, errors="coerce").notna().all())
+
+
+def infer_column_kinds(
+    frame: pd.DataFrame, column_types: Mapping[str, str] | None = None
+) -> tuple[ColumnKind, ...]:
+    """Kinds per column: numeric values are numerical, anything else (text, bool) categorical.
+
+    ``column_types`` (column name -> "numerical" | "categorical") overrides the inference.
+    """
+    column_types = dict(column_types or {})
+    unknown_columns = [name for name in column_types if name not in frame.columns]
+    if unknown_columns:
+        raise ValueError(
+            f"column_types names columns that are not in the data: {preview(unknown_columns)}. "
+            f"The columns are {preview(list(frame.columns))}."
+        )
+    bad_kinds = {n: k for n, k in column_types.items() if k not in _KIND_NAMES}
+    if bad_kinds:
+        name, kind = next(iter(bad_kinds.items()))
+        raise ValueError(
+            f"column_types[{name!r}] is {kind!r}, which is not a column type: use one of "
+            f"{sorted(_KIND_NAMES)}."
+        )
+    kinds = []
+    for name in frame.columns:
+        if name in column_types:
+            kind = _KIND_NAMES[column_types[name]]
+            if kind is ColumnKind.NUMERICAL and not _looks_numeric(frame[name]):
+                raise ValueError(
+                    f"column_types[{name!r}] is 'numerical', but column {name!r} holds values "
+                    f"that are not numbers (e.g. {plain(frame[name].dropna().iloc[0])!r}): declare it "
+                    "'categorical' or convert it to numbers."
+                )
+            kinds.append(kind)
+        else:
+            kinds.append(
+                ColumnKind.NUMERICAL if _looks_numeric(frame[name]) else ColumnKind.CATEGORICAL
+            )
+    return tuple(kinds)
+
+
+def coerce_table(
+    frame: pd.DataFrame,
+    column_names: Sequence[str],
+    column_kinds: Sequence[ColumnKind],
+    *,
+    argument: str = "x",
+) -> pd.DataFrame:
+    """Checks the columns against those seen in fit and gives each the dtype of its kind."""
+    missing = [c for c in column_names if c not in frame.columns]
+    extra = [c for c in frame.columns if c not in set(column_names)]
+    if missing or extra:
+        problems = []
+        if missing:
+            problems.append(f"lacks {preview(missing)}")
+        if extra:
+            problems.append(f"has columns not seen in fit: {preview(extra)}")
+        raise ValueError(
+            f"{argument} has {frame.shape[1]} columns, but the model was fitted with "
+            f"{len(column_names)}; {argument} {' and '.join(problems)}. Pass the same columns "
+            f"as in fit ({preview(column_names)})."
+        )
+    columns = {}
+    for name, kind in zip(column_names, column_kinds):
+        column = frame[name]
+        if kind is ColumnKind.NUMERICAL:
+            try:
+                numbers = pd.to_numeric(column, errors="raise").astype("float64")
+            except (ValueError, TypeError):
+                bad = column[pd.to_numeric(column, errors="coerce").isna() & column.notna()]
+                raise ValueError(
+                    f"column {name!r} of {argument} is numerical but holds {plain(bad.iloc[0])!r}: "
+                    "pass numbers (missing values as NaN)."
+                ) from None
+            if np.isinf(numbers.to_numpy()).any():
+                raise ValueError(
+                    f"column {name!r} of {argument} contains infinite values: replace them with "
+                    "finite numbers or NaN (missing values are imputed)."
+                )
+            columns[name] = numbers
+        else:
+            as_text = column.astype(object).map(lambda v: MISSING_CATEGORY if pd.isna(v) else str(v))
+            columns[name] = as_text.astype(object)
+    return pd.DataFrame(columns, index=frame.index)
+
+
+class TableAdapter(TransformerMixin, BaseEstimator):
+    """First step of every exported pipeline: accepts a DataFrame or a 2-D array with the columns
+    seen in fit, and checks and coerces it, so the pipeline rejects bad input with a clear error."""
+
+    def __init__(self, column_names: tuple[str, ...] = (), column_kinds: tuple[str, ...] = ()):
+        self.column_names = column_names
+        self.column_kinds = column_kinds
+
+    def fit(self, x, y=None):
+        self.n_features_in_ = len(self.column_names)
+        return self
+
+    def transform(self, x):
+        if not isinstance(x, pd.DataFrame):
+            shape = np.shape(x)
+            if len(shape) == 2 and shape[1] != len(self.column_names):
+                raise ValueError(
+                    f"x has {shape[1]} columns, but the model was fitted with "
+                    f"{len(self.column_names)}: pass the same columns as in fit "
+                    f"({preview(self.column_names)})."
+                )
+        frame = as_frame(x, None if isinstance(x, pd.DataFrame) else self.column_names)
+        kinds = [ColumnKind(k) for k in self.column_kinds]
+        return coerce_table(frame, self.column_names, kinds)
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.string = True
+        tags.input_tags.categorical = True
+        tags.input_tags.allow_nan = True
+        return tags

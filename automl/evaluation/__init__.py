@@ -1,0 +1,21 @@
+"""Cross-validated evaluation of genomes into typed trials."""
+
+from automl.evaluation._cross_validation import CrossValidation, make_folds
+from automl.evaluation._objectives import (
+    DEFAULT_OBJECTIVES,
+    SECONDARY_OBJECTIVES,
+    check_secondary_objectives,
+    resolve_objective,
+)
+from automl.evaluation._trial import Status, Trial
+
+__all__ = [
+    "DEFAULT_OBJECTIVES",
+    "SECONDARY_OBJECTIVES",
+    "CrossValidation",
+    "Status",
+    "Trial",
+    "check_secondary_objectives",
+    "make_folds",
+    "resolve_objective",
+]

@@ -1,0 +1,105 @@
+"""k-fold cross-validation of one genome, in whatever process runs it."""
+
+from __future__ import annotations
+
+import math
+import pickle
+import time
+import warnings
+from dataclasses import dataclass
+
+import numpy as np
+from sklearn.base import clone
+from sklearn.metrics import get_scorer
+from sklearn.model_selection import KFold, StratifiedKFold
+
+from automl.data import Task, TrainingData
+from automl.evaluation._trial import Status, Trial
+from automl.genome import Genome
+from automl.pipeline import build_pipeline
+from automl.space import SearchSpace
+
+
+def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
+    """Shuffled k-fold splits, stratified for classification, as index arrays."""
+    if data.spec.task is Task.CLASSIFICATION:
+        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    else:
+        splitter = KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class smaller than n_splits is allowed
+        return tuple(splitter.split(data.x, data.y))
+
+
+def _one_line(error: BaseException) -> str:
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
+
+
+@dataclass(frozen=True)
+class CrossValidation:
+    """Scores genomes by k-fold cross-validation; picklable, so workers can run it.
+
+    Calling it with a genome returns a ``Trial``, or ``None`` when the deadline had already
+    passed before the first fold (then nothing was evaluated).
+    """
+
+    data: TrainingData
+    space: SearchSpace
+    folds: tuple
+    scoring: str
+    seed: int
+    secondary_objectives: tuple[str, ...] = ()
+
+    def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
+        started_at = time.time()
+        scorer = get_scorer(self.scoring)
+        scores, fit_seconds, predict_seconds, model_size = [], 0.0, 0.0, 0
+        n_validation_rows = 0
+
+        def finish(status: Status, reason: str = "") -> Trial:
+            objectives = None
+            if status is Status.OK:
+                costs = {
+                    "fit_seconds": fit_seconds,
+                    "predict_seconds_per_row": predict_seconds / max(n_validation_rows, 1),
+                    "model_size": float(model_size),
+                }
+                objectives = (float(np.mean(scores)),
+                              *(costs[name] for name in self.secondary_objectives))
+            return Trial(genome, status, objectives, tuple(scores), fit_seconds,
+                         predict_seconds, reason, started_at=started_at,
+                         finished_at=time.time())
+
+        try:
+            template = build_pipeline(genome, self.space, self.data.spec, seed=self.seed)
+        except Exception as error:
+            return finish(Status.FAILED, _one_line(error))
+        x, y = self.data.x, self.data.y
+        for index, (train, validation) in enumerate(self.folds):
+            if deadline is not None and time.monotonic() >= deadline:
+                return finish(Status.TIMEOUT, f"stopped at the search deadline after {index} of "
+                              f"{len(self.folds)} folds")
+            pipeline = clone(template)
+            try:
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")  # convergence chatter; the score tells
+                    tic = time.perf_counter()
+                    pipeline.fit(x.iloc[train], y[train])
+                    toc = time.perf_counter()
+                    score = float(scorer(pipeline, x.iloc[validation], y[validation]))
+                    predict_seconds += time.perf_counter() - toc
+                fit_seconds += toc - tic
+            except MemoryError as error:
+                return finish(Status.OUT_OF_MEMORY, _one_line(error))
+            except Exception as error:
+                return finish(Status.FAILED, _one_line(error))
+            if not math.isfinite(score):
+                return finish(Status.FAILED, f"the score on fold {index + 1} is {score}")
+            scores.append(score)
+            n_validation_rows += len(validation)
+            if index == 0 and "model_size" in self.secondary_objectives:
+                model_size = len(pickle.dumps(pipeline))
+        return finish(Status.OK)

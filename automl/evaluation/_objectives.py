@@ -1,0 +1,67 @@
+"""Objectives: the metric to maximise, and optional costs to minimise alongside it."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+from sklearn.dummy import DummyClassifier, DummyRegressor
+from sklearn.metrics import get_scorer, get_scorer_names
+
+from automl.data import Task
+
+DEFAULT_OBJECTIVES = {Task.CLASSIFICATION: "balanced_accuracy", Task.REGRESSION: "r2"}
+
+#: Costs that may join the score in the objective vector (all minimised); see Trial.
+SECONDARY_OBJECTIVES = {
+    "fit_seconds": "total fit time over the folds",
+    "predict_seconds_per_row": "prediction time per validation row",
+    "model_size": "bytes of the pickled fitted pipeline (first fold)",
+}
+
+_REGRESSION_PREFIXES = ("r2", "neg_mean", "neg_median", "neg_root", "neg_max", "max_error",
+                        "explained_variance", "d2_", "neg_mean_absolute_percentage")
+
+
+def resolve_objective(objective: str | None, task: Task, y: np.ndarray) -> str:
+    """Checks ``objective`` is a scikit-learn scorer that works for ``task`` and this ``y``.
+
+    AutoKeras-style names (``"val_accuracy"``) are accepted: the ``val_`` prefix is dropped.
+    """
+    if objective is None:
+        return DEFAULT_OBJECTIVES[task]
+    if not isinstance(objective, str):
+        raise TypeError(f"objective must be a metric name such as "
+                        f"{DEFAULT_OBJECTIVES[task]!r}; received {type(objective).__name__}.")
+    name = objective.removeprefix("val_")
+    if name not in get_scorer_names():
+        raise ValueError(f"objective {objective!r} is not a known metric; use a scikit-learn "
+                         f"scorer name, e.g. {DEFAULT_OBJECTIVES[task]!r} (all: "
+                         "sklearn.metrics.get_scorer_names()).")
+    is_regression_metric = name.startswith(_REGRESSION_PREFIXES) and "log_loss" not in name
+    if is_regression_metric != (task is Task.REGRESSION):
+        raise ValueError(f"objective {objective!r} is a "
+                         f"{'regression' if is_regression_metric else 'classification'} metric, "
+                         f"but the task is {task.value}: use e.g. {DEFAULT_OBJECTIVES[task]!r}.")
+    # Try it on a trivial model: catches e.g. 'f1' on a multiclass or string-labelled target.
+    features = np.zeros((len(y), 1))
+    dummy = (DummyClassifier(strategy="stratified", random_state=0) if task is Task.CLASSIFICATION
+             else DummyRegressor()).fit(features, y)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            get_scorer(name)(dummy, features, y)
+    except (ValueError, TypeError) as error:
+        raise ValueError(f"objective {objective!r} cannot score this target "
+                         f"({str(error).splitlines()[0]}): use e.g. "
+                         f"{DEFAULT_OBJECTIVES[task]!r} or a '_macro' variant.") from None
+    return name
+
+
+def check_secondary_objectives(names) -> tuple[str, ...]:
+    names = tuple(names or ())
+    unknown = [name for name in names if name not in SECONDARY_OBJECTIVES]
+    if unknown:
+        raise ValueError(f"secondary_objectives has unknown entry {unknown[0]!r}; choose from "
+                         f"{sorted(SECONDARY_OBJECTIVES)}.")
+    return names

@@ -1,0 +1,55 @@
+"""Trials: the typed record of one genome's evaluation."""
+
+from __future__ import annotations
+
+import enum
+import math
+from dataclasses import dataclass
+
+from automl.genome import Genome
+
+
+class Status(enum.Enum):
+    OK = "ok"
+    FAILED = "failed"
+    TIMEOUT = "timeout"
+    OUT_OF_MEMORY = "out_of_memory"
+
+
+@dataclass(frozen=True)
+class Trial:
+    """One evaluated genome.
+
+    Attributes:
+        genome: the candidate.
+        status: how the evaluation ended.
+        objectives: the objective vector (the CV score first, then minimised costs), or ``None``
+            when the trial did not finish.
+        fold_scores: the score on each validation fold that finished.
+        fit_seconds: total fit time over the folds.
+        predict_seconds: total predict-and-score time over the folds.
+        reason: one line on why a trial failed; empty when it succeeded.
+        number: order of completion within the search (set by the search).
+        generation: the generation that proposed it (set by the search).
+        started_at, finished_at: wall-clock timestamps (seconds since the epoch).
+    """
+
+    genome: Genome
+    status: Status
+    objectives: tuple[float, ...] | None
+    fold_scores: tuple[float, ...] = ()
+    fit_seconds: float = 0.0
+    predict_seconds: float = 0.0
+    reason: str = ""
+    number: int = -1
+    generation: int = -1
+    started_at: float = 0.0
+    finished_at: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status is Status.OK
+
+    @property
+    def score(self) -> float:
+        return self.objectives[0] if self.objectives else math.nan

@@ -1,0 +1,24 @@
+"""Genomes and the variation operators of the evolutionary search."""
+
+from automl.genome._genome import BlockGene, Genome
+from automl.genome._operators import (
+    check_genome,
+    crossover,
+    default_gene,
+    default_genomes,
+    mutate,
+    random_gene,
+    sample_genome,
+)
+
+__all__ = [
+    "BlockGene",
+    "Genome",
+    "check_genome",
+    "crossover",
+    "default_gene",
+    "default_genomes",
+    "mutate",
+    "random_gene",
+    "sample_genome",
+]

@@ -1,0 +1,21 @@
+"""The functional API: input nodes, blocks called on nodes, heads, and graph validation."""
+
+from automl.graph._block import Block, BuildContext, Role, registered_blocks
+from automl.graph._graph import Graph
+from automl.graph._heads import ClassificationHead, Head, RegressionHead
+from automl.graph._node import InputNode, Node, NodeKind, StructuredDataInput
+
+__all__ = [
+    "Block",
+    "BuildContext",
+    "ClassificationHead",
+    "Graph",
+    "Head",
+    "InputNode",
+    "Node",
+    "NodeKind",
+    "RegressionHead",
+    "Role",
+    "StructuredDataInput",
+    "registered_blocks",
+]

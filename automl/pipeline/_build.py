@@ -1,0 +1,50 @@
+"""From a genome to a runnable scikit-learn pipeline."""
+
+from __future__ import annotations
+
+from sklearn.compose import ColumnTransformer
+from sklearn.pipeline import Pipeline
+
+from automl.data import ColumnKind, DataSpec, TableAdapter
+from automl.genome import BlockGene, Genome
+from automl.graph import BuildContext, Role, registered_blocks
+from automl.space import SearchSpace
+
+
+def _build_block(gene: BlockGene, context: BuildContext):
+    return registered_blocks()[gene.block].build(gene.values, context)
+
+
+def build_pipeline(
+    genome: Genome, space: SearchSpace, spec: DataSpec, *, seed: int, final: bool = False
+) -> Pipeline:
+    """The unfitted pipeline of ``genome``: table checks, per-kind column handling, feature
+    steps in order, then the model. It accepts the same DataFrames or arrays as ``fit``.
+
+    Args:
+        genome: the candidate, inside ``space``.
+        space: where each slot of the genome sits in the pipeline.
+        spec: the columns and their kinds.
+        seed: random state of every randomised step.
+        final: build for the exported refit (e.g. an SVC then learns probabilities).
+    """
+    context = BuildContext(spec.task, seed, final)
+    numeric = list(spec.columns_of(ColumnKind.NUMERICAL))
+    categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
+    column_steps = []
+    if numeric:
+        imputer = _build_block(genome["imputer"][0], context) if "imputer" in genome else "passthrough"
+        column_steps.append(("numeric", imputer, numeric))
+    if categorical:
+        column_steps.append(("categorical", _build_block(genome["encoder"][0], context), categorical))
+    steps = [
+        ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
+        ("columns", ColumnTransformer(column_steps, sparse_threshold=0.0,
+                                      verbose_feature_names_out=False)),
+    ]
+    for slot in space.slots:
+        if slot.role is Role.TRANSFORMER:
+            for gene in genome[slot.name]:
+                steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(gene, context)))
+    steps.append(("model", _build_block(genome["model"][0], context)))
+    return Pipeline(steps)

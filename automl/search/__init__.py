@@ -1,0 +1,20 @@
+"""Search strategies and the loop that runs them within a budget."""
+
+from automl.search._budget import Budget
+from automl.search._evolution import Evolution
+from automl.search._individual import Fitness, Individual
+from automl.search._random import RandomSearch
+from automl.search._runner import SearchResult, best_trial, run_search
+from automl.search._strategy import Strategy
+
+__all__ = [
+    "Budget",
+    "Evolution",
+    "Fitness",
+    "Individual",
+    "RandomSearch",
+    "SearchResult",
+    "Strategy",
+    "best_trial",
+    "run_search",
+]

@@ -1,0 +1,108 @@
+"""The search loop shared by all strategies: ask a batch, evaluate it through the executor's
+``map``, record the trials, tell the strategy; stop when the budget is spent."""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import numpy as np
+from deap import tools
+
+from automl.evaluation import Trial
+from automl.genome import Genome
+from automl.search._budget import Budget
+from automl.search._strategy import Strategy
+
+
+@dataclass
+class SearchResult:
+    """All trials of a search in completion order, and per-generation statistics."""
+
+    trials: list[Trial]
+    logbook: tools.Logbook
+
+    @property
+    def best(self) -> Trial | None:
+        return best_trial(self.trials)
+
+
+def best_trial(trials: list[Trial]) -> Trial | None:
+    """The successful trial with the highest score; ties go to the faster fit."""
+    finished = [trial for trial in trials if trial.ok]
+    if not finished:
+        return None
+    return max(finished, key=lambda trial: (trial.score, -trial.fit_seconds))
+
+
+def run_search(
+    strategy: Strategy,
+    evaluate: Callable[..., Trial | None],
+    budget: Budget,
+    *,
+    map_function: Callable = map,
+    batch_size: int | Callable[[], int] = 20,
+    reserve_seconds: Callable[[Trial | None], float] = lambda best: 0.0,
+    on_generation: Callable[[dict], None] | None = None,
+) -> SearchResult:
+    """Runs ``strategy`` until ``budget`` is spent.
+
+    Args:
+        strategy: proposes genomes and learns from trials.
+        evaluate: ``evaluate(genome, deadline=...) -> Trial | None`` (``None``: not started).
+        budget: trials, deadline and generations allowed.
+        map_function: how a batch is evaluated (in process, in worker processes, ...).
+        batch_size: genomes per generation, or a callable giving it.
+        reserve_seconds: time to keep for work after the search (the final refit), given the
+            best trial so far.
+        on_generation: called with each generation's logbook record.
+    """
+    trials: list[Trial] = []
+    evaluated: set[Genome] = set()
+    logbook = tools.Logbook()
+    logbook.header = ["generation", "evaluations", "failed", "best", "median", "elapsed"]
+    started = time.monotonic()
+    generation = 0
+    while True:
+        reserve = reserve_seconds(best_trial(trials))
+        trials_left = budget.trials_left(len(trials))
+        if trials_left <= 0 or budget.seconds_left(reserve) <= 0:
+            break
+        if budget.max_generations is not None and generation >= budget.max_generations:
+            break
+        size = batch_size() if callable(batch_size) else batch_size
+        genomes = strategy.ask(int(min(size, trials_left)), lambda g: g not in evaluated)
+        if not genomes:
+            break  # the space is exhausted
+        deadline = None if budget.deadline is None else budget.deadline - reserve
+        results = map_function(partial(evaluate, deadline=deadline), genomes)
+        batch = []
+        for result in results:
+            if result is None:
+                continue
+            trial = dataclasses.replace(result, number=len(trials), generation=generation)
+            trials.append(trial)
+            evaluated.add(trial.genome)
+            batch.append(trial)
+        strategy.tell(batch)
+        scores = [trial.score for trial in batch if trial.ok]
+        best = best_trial(trials)
+        record = {
+            "generation": generation,
+            "evaluations": len(batch),
+            "failed": sum(not trial.ok for trial in batch),
+            "best": best.score if best else math.nan,
+            "median": float(np.median(scores)) if scores else math.nan,
+            "elapsed": time.monotonic() - started,
+        }
+        logbook.record(**record)
+        if on_generation is not None:
+            on_generation(record)
+        generation += 1
+        if not batch:
+            break  # the deadline cut every candidate of this generation
+    return SearchResult(trials, logbook)

@@ -1,0 +1,21 @@
+"""Search strategies propose genomes and learn from finished trials (ask / tell)."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable
+
+from automl.evaluation import Trial
+from automl.genome import Genome
+
+
+class Strategy(ABC):
+    """Proposes candidates in batches (one batch per generation)."""
+
+    @abstractmethod
+    def ask(self, n: int, is_new: Callable[[Genome], bool]) -> list[Genome]:
+        """Up to ``n`` distinct genomes for which ``is_new`` holds."""
+
+    @abstractmethod
+    def tell(self, trials: list[Trial]) -> None:
+        """The finished trials of the last batch."""

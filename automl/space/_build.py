@@ -1,0 +1,127 @@
+"""From a graph and the data it will see to the search space of its pipelines."""
+
+from __future__ import annotations
+
+from automl.data import ColumnKind, DataSpec, Task
+from automl.graph import Block, Graph, Head, Role, registered_blocks
+from automl.space._presets import Preset, load_preset
+from automl.space._space import BlockOption, SearchSpace, Slot
+
+DEFAULT_PRESETS = {
+    Task.CLASSIFICATION: "structured_classification",
+    Task.REGRESSION: "structured_regression",
+}
+
+
+def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[BlockOption, ...]:
+    blocks = registered_blocks()
+    n_columns = len(spec.column_names)
+    options = []
+    for name in names:
+        block = blocks[name]
+        if spec.task not in block.tasks:
+            continue
+        if block.max_input_columns is not None and n_columns > block.max_input_columns:
+            continue
+        ranges = preset.ranges_of(name)
+        ranges = {k: v for k, v in ranges.items() if k in block.hyperparameters_for(spec.task)}
+        options.append(BlockOption.of(name, ranges))
+    if not options:
+        raise ValueError(f"preset {preset.name!r} leaves slot {slot!r} no block for "
+                         f"{spec.task.value}: add one to [{slot}].")
+    return tuple(options)
+
+
+def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block) -> tuple[str, ...]:
+    if wanted is None:
+        return names
+    unknown = [name for name in wanted if name not in names]
+    if unknown:
+        raise ValueError(f"{block.label}: {argument} names {unknown[0]!r}, which is not an "
+                         f"option of its preset; the options are {list(names)}.")
+    return tuple(name for name in names if name in wanted)
+
+
+def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
+    preset = load_preset(block.preset or DEFAULT_PRESETS[spec.task])
+    slots = {}
+    for name in ("imputer", "encoder"):
+        if name in preset.slots:
+            slots[name] = Slot(name, Role[name.upper()],
+                               _task_options(name, preset.slots[name].blocks, preset, spec))
+    if "preprocessing" in preset.slots:
+        entry = preset.slots["preprocessing"]
+        names = _restrict(entry.blocks, block.preprocessors, "preprocessors", block)
+        max_length = entry.max_length if block.max_preprocessors is None else block.max_preprocessors
+        if names and max_length > 0:
+            options = _task_options("preprocessing", names, preset, spec)
+            slots["preprocessing"] = Slot("preprocessing", Role.TRANSFORMER, options, 0,
+                                          min(max_length, len(options)))
+    if "model" not in preset.slots:
+        raise ValueError(f"preset {preset.name!r} has no [model] section: add one.")
+    names = _restrict(preset.slots["model"].blocks, block.models, "models", block)
+    slots["model"] = Slot("model", Role.MODEL, _task_options("model", names, preset, spec))
+    return slots
+
+
+def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
+    if spec.task not in block.tasks:
+        tasks = " and ".join(sorted(task.value for task in block.tasks))
+        raise ValueError(f"{block.label} serves {tasks} only, but the head asks for "
+                         f"{spec.task.value}: use a model block for {spec.task.value}.")
+    option = BlockOption.of(type(block).__name__, block.search_hyperparameters(spec.task))
+    return Slot(name, block.role, (option,))
+
+
+def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
+    """The search space of ``graph`` for data described by ``spec``.
+
+    Explicit blocks become slots with a single option (their hyperparameters still searched
+    unless fixed); a ``StructuredDataBlock`` expands into the slots of its preset. Imputation
+    and categorical encoding are added from the default preset when the graph has none.
+    """
+    _, blocks = graph.chain()
+    head, body = blocks[-1], blocks[:-1]
+    if not isinstance(head, Head):
+        raise ValueError(f"the graph must end in a head; it ends in {head.label}.")
+    typed: dict[str, Slot] = {}
+    steps: list[Slot] = []
+    model: Slot | None = None
+    model_block: Block | None = None
+    for block in body:
+        if block.role is Role.CHOICE:
+            expanded = _choice_slots(block, spec)
+            for name in ("imputer", "encoder"):
+                if name in expanded:
+                    typed.setdefault(name, expanded[name])
+            if "preprocessing" in expanded:
+                steps.append(expanded["preprocessing"])
+            new_model = expanded["model"]
+        elif block.role in (Role.IMPUTER, Role.ENCODER):
+            typed[block.role.value] = _fixed_slot(block.role.value, block, spec)
+            continue
+        elif block.role is Role.TRANSFORMER:
+            taken = {slot.name for slot in steps}
+            name = block.name if block.name not in taken else f"{block.name}_{len(steps) + 1}"
+            steps.append(_fixed_slot(name, block, spec))
+            continue
+        else:
+            new_model = _fixed_slot("model", block, spec)
+        if model is not None:
+            raise ValueError(f"the graph has two models, {model_block.label} and {block.label}: "
+                             "a pipeline ends in one model (use StructuredDataBlock to search "
+                             "over several).")
+        model, model_block = new_model, block
+    if model is None:
+        raise ValueError(f"the graph has no model before {head.label}: add a model block such "
+                         "as StructuredDataBlock() or RandomForest().")
+    defaults = load_preset(DEFAULT_PRESETS[spec.task])
+    slots = []
+    for name, kind in (("imputer", ColumnKind.NUMERICAL), ("encoder", ColumnKind.CATEGORICAL)):
+        if not spec.columns_of(kind):
+            continue  # nothing to impute / encode
+        if name not in typed:
+            first = defaults.slots[name].blocks[:1]
+            typed[name] = Slot(name, Role[name.upper()], _task_options(name, first, defaults, spec))
+        slots.append(typed[name])
+    return SearchSpace(spec.task, (*slots, *steps, model))

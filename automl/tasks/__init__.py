@@ -1,0 +1,6 @@
+"""Task classes: the AutoModel of the functional API and the ready-made tasks."""
+
+from automl.tasks._auto_model import AutoModel
+from automl.tasks._structured import StructuredDataClassifier, StructuredDataRegressor
+
+__all__ = ["AutoModel", "StructuredDataClassifier", "StructuredDataRegressor"]

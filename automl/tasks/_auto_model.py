@@ -1,0 +1,327 @@
+"""AutoModel: search a graph's pipelines by evolution, refit the best, predict with it."""
+
+from __future__ import annotations
+
+import copy
+import math
+import os
+import sys
+import time
+from pathlib import Path
+
+import joblib
+import numpy as np
+import pandas as pd
+from sklearn import metrics
+from sklearn.base import BaseEstimator
+from sklearn.exceptions import NotFittedError
+
+from automl.data import Task, load_training_data, read_csv, validate_target
+from automl.evaluation import (
+    CrossValidation,
+    Trial,
+    check_secondary_objectives,
+    make_folds,
+    resolve_objective,
+)
+from automl.execution import make_executor, resolve_n_jobs
+from automl.graph import Graph, Head, StructuredDataInput, registered_blocks
+from automl.pipeline import build_pipeline
+from automl.search import Budget, Evolution, SearchResult, run_search
+from automl.space import build_space
+
+
+def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: int = 1):
+    if value is None and allow_none:
+        return
+    if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}"
+                         f"{' or None' if allow_none else ''}; received {value!r}.")
+
+
+class AutoModel(BaseEstimator):
+    """Searches the pipelines a graph describes and keeps the best, refit on all the data.
+
+    Args:
+        inputs: the input node (e.g. ``StructuredDataInput()``), or a list with one.
+        outputs: the output of a head (e.g. ``ClassificationHead()(...)``), or a list with one.
+        objective: metric to maximise, a scikit-learn scorer name (``"balanced_accuracy"`` for
+            classification and ``"r2"`` for regression by default; ``"val_"`` prefixes are
+            accepted).
+        max_trials: evaluated candidates at most (``None``: only the time budget limits).
+        time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
+        cv: number of cross-validation folds (stratified for classification).
+        n_jobs: candidates evaluated in parallel (``-1``: one per core).
+        seed: the one source of randomness (``None``: drawn at fit and kept in ``seed_``).
+        population_size: candidates kept per generation (also the first generation's size).
+        max_generations: generations at most (``None``: until another budget ends).
+        secondary_objectives: costs minimised alongside the score (Pareto selection with
+            NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
+        directory: where to write the project's results (``None``: nothing is written).
+        project_name: sub-folder of ``directory`` for this search.
+        overwrite: replace an earlier project of the same name instead of refusing.
+        verbose: 0 is silent; 1 prints one line per generation.
+
+    Attributes:
+        best_trial_: the winning trial. ``trials_``: every trial, in completion order.
+        leaderboard_: the trials as a DataFrame, best first.
+        pipeline_: the refit winning scikit-learn pipeline (see ``export_model``).
+        data_spec_, search_space_, objective_, seed_, logbook_, fit_seconds_.
+    """
+
+    def __init__(
+        self,
+        inputs=None,
+        outputs=None,
+        *,
+        objective: str | None = None,
+        max_trials: int | None = 100,
+        time_budget: float | None = None,
+        cv: int = 5,
+        n_jobs: int | None = -1,
+        seed: int | None = None,
+        population_size: int = 20,
+        max_generations: int | None = None,
+        secondary_objectives: tuple[str, ...] = (),
+        directory: str | os.PathLike | None = None,
+        project_name: str = "auto_model",
+        overwrite: bool = False,
+        verbose: int = 1,
+    ):
+        self.inputs = inputs
+        self.outputs = outputs
+        self.objective = objective
+        self.max_trials = max_trials
+        self.time_budget = time_budget
+        self.cv = cv
+        self.n_jobs = n_jobs
+        self.seed = seed
+        self.population_size = population_size
+        self.max_generations = max_generations
+        self.secondary_objectives = secondary_objectives
+        self.directory = directory
+        self.project_name = project_name
+        self.overwrite = overwrite
+        self.verbose = verbose
+
+    def __sklearn_clone__(self):
+        # Inputs and outputs share nodes: copy them together so the copy stays one graph.
+        params = self.get_params(deep=False)
+        params["inputs"], params["outputs"] = copy.deepcopy((self.inputs, self.outputs))
+        return type(self)(**params)
+
+    # --- building blocks of fit ---------------------------------------------------------
+
+    def _graph(self) -> Graph:
+        if self.inputs is None or self.outputs is None:
+            raise ValueError("AutoModel needs inputs and outputs, e.g. inp = "
+                             "StructuredDataInput(); AutoModel(inputs=inp, outputs="
+                             "ClassificationHead()(StructuredDataBlock()(inp))).")
+        return Graph(self.inputs, self.outputs)
+
+    def _check_settings(self) -> None:
+        _check_positive_int(self.max_trials, "max_trials")
+        _check_positive_int(self.max_generations, "max_generations")
+        _check_positive_int(self.population_size, "population_size", allow_none=False, minimum=2)
+        _check_positive_int(self.cv, "cv", allow_none=False, minimum=2)
+        _check_positive_int(self.seed, "seed", minimum=0)
+        if self.time_budget is not None and (
+            not isinstance(self.time_budget, int | float) or isinstance(self.time_budget, bool)
+            or not self.time_budget > 0 or not math.isfinite(self.time_budget)
+        ):
+            raise ValueError(f"time_budget must be a positive number of seconds or None; "
+                             f"received {self.time_budget!r}.")
+        if self.max_trials is None and self.time_budget is None and self.max_generations is None:
+            raise ValueError("max_trials, time_budget and max_generations are all None, so the "
+                             "search would never end: set at least one.")
+        resolve_n_jobs(self.n_jobs)
+        check_secondary_objectives(self.secondary_objectives)
+
+    def _project_path(self) -> Path | None:
+        if self.directory is None:
+            return None
+        path = Path(self.directory) / self.project_name
+        if path.exists() and any(path.iterdir()) and not self.overwrite:
+            raise FileExistsError(
+                f"the project folder {str(path)!r} already holds results: pass overwrite=True "
+                "to replace them, or another project_name."
+            )
+        return path
+
+    def _log(self, message: str) -> None:
+        if self.verbose:
+            print(message, file=sys.stdout, flush=True)
+
+    def fit(self, x, y=None):
+        """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
+
+        Args:
+            x: a DataFrame, a 2-D array, or the path of a CSV file.
+            y: the targets (array, list, Series), or the name of the target column of ``x``.
+
+        Returns:
+            self, fitted.
+        """
+        started = time.monotonic()
+        self._check_settings()
+        graph = self._graph()
+        input_node, chain = graph.chain()
+        head: Head = chain[-1]
+        if not isinstance(input_node, StructuredDataInput):
+            raise ValueError(f"{input_node.label} is not supported by scikit-learn pipelines: "
+                             "use StructuredDataInput.")
+        project = self._project_path()
+        data = load_training_data(x, y, head.task, column_names=input_node.column_names,
+                                  column_types=input_node.column_types)
+        if len(data.y) < 2 * self.cv:
+            raise ValueError(f"x has {len(data.y)} rows, too few for cv={self.cv}: pass at least "
+                             f"{2 * self.cv} rows or a smaller cv.")
+        seed = int(np.random.SeedSequence().entropy % 2**31) if self.seed is None else self.seed
+        objective = resolve_objective(self.objective, head.task, data.y)
+        secondary = check_secondary_objectives(self.secondary_objectives)
+        space = build_space(graph, data.spec)
+        evaluate = CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
+                                   secondary)
+        strategy = Evolution(space, np.random.default_rng(seed),
+                             population_size=self.population_size)
+        deadline = None if self.time_budget is None else started + self.time_budget
+        budget = Budget(self.max_trials, deadline, self.max_generations)
+
+        def reserve(best: Trial | None) -> float:
+            return self._refit_estimate(best)
+
+        def report(record: dict) -> None:
+            self._log(f"generation {record['generation']}: {record['evaluations']} candidates "
+                      f"({record['failed']} failed), best {objective} {record['best']:.4f}, "
+                      f"{record['elapsed']:.1f} s")
+
+        with make_executor(self.n_jobs) as executor:
+            result: SearchResult = run_search(
+                strategy, evaluate, budget, map_function=executor.map,
+                batch_size=lambda: strategy.batch_size, reserve_seconds=reserve,
+                on_generation=report)
+        best = result.best
+        if best is None:
+            reasons = sorted({trial.reason for trial in result.trials})[:3]
+            raise RuntimeError(
+                f"none of the {len(result.trials)} candidates could be evaluated"
+                + (f"; reasons: {reasons}" if reasons else " within the budget")
+                + ". Give a larger time_budget/max_trials, or check the data.")
+        self.data_spec_ = data.spec
+        self.search_space_ = space
+        self.objective_ = objective
+        self.seed_ = seed
+        self.trials_ = result.trials
+        self.logbook_ = result.logbook
+        self.best_trial_ = best
+        self.target_column_ = data.target_column
+        self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
+        self.pipeline_.fit(data.x, data.y)
+        self.fit_seconds_ = time.monotonic() - started
+        self._log(f"best: {best.genome.describe()['model']} with CV {objective} "
+                  f"{best.score:.4f} after {len(result.trials)} candidates in "
+                  f"{self.fit_seconds_:.1f} s")
+        if project is not None:
+            self._save(project)
+        return self
+
+    def _refit_estimate(self, best: Trial | None) -> float:
+        """Seconds to keep for the final refit: the best candidate's mean fold fit time, scaled
+        to all the rows, times the cost factor of its model (e.g. SVC probabilities)."""
+        if best is None:
+            return 0.5
+        per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
+        factor = registered_blocks()[best.genome["model"][0].block].refit_cost_factor
+        return 0.5 + 1.3 * per_fold * self.cv / (self.cv - 1) * factor
+
+    def _save(self, project: Path) -> None:
+        project.mkdir(parents=True, exist_ok=True)
+        self.leaderboard_.to_csv(project / "leaderboard.csv", index=False)
+        joblib.dump(self.pipeline_, project / "best_pipeline.joblib")
+
+    # --- after fit -----------------------------------------------------------------------
+
+    def _check_fitted(self) -> None:
+        if not hasattr(self, "pipeline_"):
+            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(x, y) "
+                                 "before predict, evaluate or export_model.")
+
+    def _features(self, x):
+        """``x`` as the fitted pipeline takes it: a CSV path is read, and its target column
+        (when fit named one) dropped."""
+        if isinstance(x, str | os.PathLike):
+            x = read_csv(x)
+        if isinstance(x, pd.DataFrame) and self.target_column_ in x.columns:
+            x = x.drop(columns=[self.target_column_])
+        if len(x) == 0:
+            raise ValueError("x has no rows: pass at least one row.")
+        return x
+
+    def _targets(self, x, y):
+        if isinstance(x, str | os.PathLike):
+            x = read_csv(x)
+        if isinstance(y, str):
+            if not isinstance(x, pd.DataFrame) or y not in x.columns:
+                raise ValueError(f"y is the column name {y!r}, but x has no such column.")
+            y = x[y]
+        elif y is None:
+            if self.target_column_ is None or not isinstance(x, pd.DataFrame):
+                raise ValueError("y is required: pass the true targets.")
+            y = x[self.target_column_]
+        return self._features(x), y
+
+    def predict(self, x) -> np.ndarray:
+        """Predictions of the refit best pipeline for ``x`` (same columns as in fit)."""
+        self._check_fitted()
+        return self.pipeline_.predict(self._features(x))
+
+    def export_model(self):
+        """The refit best pipeline: a fitted scikit-learn ``Pipeline`` that takes the same
+        DataFrames or arrays as ``fit`` and can be saved with ``joblib.dump``."""
+        self._check_fitted()
+        return self.pipeline_
+
+    def evaluate(self, x, y=None) -> dict[str, float]:
+        """Scores on ``x``/``y``: the objective first, then the usual metrics of the task."""
+        self._check_fitted()
+        features, y = self._targets(x, y)
+        y = validate_target(y, self.data_spec_.task, len(features))
+        scores = {self.objective_: float(metrics.get_scorer(self.objective_)(
+            self.pipeline_, features, y))}
+        predictions = self.pipeline_.predict(features)
+        if self.data_spec_.task is Task.CLASSIFICATION:
+            scores.setdefault("accuracy", float(metrics.accuracy_score(y, predictions)))
+            scores.setdefault("balanced_accuracy",
+                              float(metrics.balanced_accuracy_score(y, predictions)))
+        else:
+            scores.setdefault("r2", float(metrics.r2_score(y, predictions)))
+            scores.setdefault("rmse", float(metrics.root_mean_squared_error(y, predictions)))
+            scores.setdefault("mae", float(metrics.mean_absolute_error(y, predictions)))
+        return scores
+
+    @property
+    def leaderboard_(self) -> pd.DataFrame:
+        """Every trial, best first: score, spread over folds, pipeline, timings, status."""
+        self._check_fitted()
+        rows = []
+        for trial in self.trials_:
+            rows.append({
+                "trial": trial.number,
+                "generation": trial.generation,
+                "status": trial.status.value,
+                "score": trial.score,
+                "score_std": float(np.std(trial.fold_scores)) if trial.fold_scores else math.nan,
+                **trial.genome.describe(),
+                "fit_seconds": trial.fit_seconds,
+                "predict_seconds": trial.predict_seconds,
+                "reason": trial.reason,
+                "key": trial.genome.key,
+            })
+        board = pd.DataFrame(rows)
+        board = board.sort_values(["score", "fit_seconds"], ascending=[False, True],
+                                  na_position="last", kind="stable").reset_index(drop=True)
+        board.insert(0, "rank", np.arange(1, len(board) + 1))
+        return board
+
+
+__all__ = ["AutoModel"]

@@ -1,0 +1,103 @@
+"""Task classes for tables: a default graph around StructuredDataBlock."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+
+from automl.blocks import StructuredDataBlock
+from automl.graph import ClassificationHead, Graph, RegressionHead, StructuredDataInput
+from automl.tasks._auto_model import AutoModel
+
+
+class _StructuredDataTask(AutoModel):
+    _head = None
+
+    def __init__(
+        self,
+        *,
+        column_names: Sequence[str] | None = None,
+        column_types: Mapping[str, str] | None = None,
+        objective: str | None = None,
+        max_trials: int | None = 100,
+        time_budget: float | None = None,
+        cv: int = 5,
+        n_jobs: int | None = -1,
+        seed: int | None = None,
+        population_size: int = 20,
+        max_generations: int | None = None,
+        secondary_objectives: tuple[str, ...] = (),
+        directory: str | os.PathLike | None = None,
+        project_name: str = "structured_data",
+        overwrite: bool = False,
+        verbose: int = 1,
+    ):
+        super().__init__(
+            objective=objective, max_trials=max_trials, time_budget=time_budget, cv=cv,
+            n_jobs=n_jobs, seed=seed, population_size=population_size,
+            max_generations=max_generations, secondary_objectives=secondary_objectives,
+            directory=directory, project_name=project_name, overwrite=overwrite, verbose=verbose,
+        )
+        del self.inputs, self.outputs  # the graph is built from the arguments below
+        self.column_names = column_names
+        self.column_types = column_types
+
+    def __sklearn_clone__(self):
+        return type(self)(**self.get_params(deep=False))
+
+    def _graph(self) -> Graph:
+        inputs = StructuredDataInput(column_names=self.column_names,
+                                     column_types=self.column_types)
+        outputs = self._head()(StructuredDataBlock()(inputs))
+        return Graph(inputs, outputs)
+
+
+class StructuredDataClassifier(_StructuredDataTask):
+    """Finds a classification pipeline for a table.
+
+    Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs, seed,
+    population_size, max_generations, secondary_objectives, directory, project_name,
+    overwrite, verbose) plus:
+
+    Args:
+        column_names: names for the columns of an array ``x`` (a DataFrame's own are used).
+        column_types: column name -> ``"numerical"`` or ``"categorical"``, overriding the
+            inference (numbers are numerical, anything else categorical).
+
+    Example:
+        >>> clf = StructuredDataClassifier(time_budget=60, seed=0)
+        >>> clf.fit(x_train, y_train).predict(x_test)
+    """
+
+    _head = ClassificationHead
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Class probabilities, one column per class in the order of ``classes_``."""
+        self._check_fitted()
+        return self.pipeline_.predict_proba(self._features(x))
+
+    @property
+    def classes_(self) -> np.ndarray:
+        self._check_fitted()
+        return self.pipeline_.classes_
+
+    def score(self, x, y=None) -> float:
+        """Accuracy on ``x``/``y`` (scikit-learn's classifier convention)."""
+        return self.evaluate(x, y)["accuracy"]
+
+
+class StructuredDataRegressor(_StructuredDataTask):
+    """Finds a regression pipeline for a table. Same arguments as ``StructuredDataClassifier``.
+
+    Example:
+        >>> reg = StructuredDataRegressor(time_budget=60, seed=0)
+        >>> reg.fit("houses.csv", "price").predict("new_houses.csv")
+    """
+
+    _head = RegressionHead
+
+    def score(self, x, y=None) -> float:
+        """R² on ``x``/``y`` (scikit-learn's regressor convention)."""
+        return self.evaluate(x, y)["r2"]

@@ -1,0 +1,91 @@
+"""One contract test suite over every registered block: config round-trip, fixed-value
+validation, and a default and a random build that fit and predict on tiny data."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+
+import automl.blocks
+from automl.data import Task, load_training_data
+from automl.genome import Genome, default_gene, random_gene
+from automl.graph import Role, registered_blocks
+from automl.pipeline import build_pipeline
+from automl.space import BlockOption, SearchSpace, Slot
+
+BLOCKS = sorted(registered_blocks().items())
+
+
+def tiny_data(task: Task):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 4))
+    x[::5, 0] = np.nan
+    frame = __import__("pandas").DataFrame(x, columns=list("abcd"))
+    frame["kind"] = rng.choice(["u", "v", "w"], 40)
+    y = (x[:, 1] > 0).astype(int) if task is Task.CLASSIFICATION else x[:, 1] * 3 + 1
+    return load_training_data(frame, y, task)
+
+
+def one_block_space(name: str, task: Task, choose) -> tuple[SearchSpace, Genome]:
+    """A space where ``name`` fills its slot and defaults fill the others."""
+    cls = registered_blocks()[name]
+    option = BlockOption.of(name, cls.hyperparameters_for(task))
+    fillers = {
+        Role.IMPUTER: "SimpleImputer", Role.ENCODER: "OrdinalEncoder",
+        Role.MODEL: "HistGradientBoosting" if name != "HistGradientBoosting" else "RandomForest",
+    }
+    slots, genes = [], []
+    for role, slot_name in ((Role.IMPUTER, "imputer"), (Role.ENCODER, "encoder"),
+                            (Role.TRANSFORMER, "preprocessing"), (Role.MODEL, "model")):
+        if cls.role is role:
+            chosen = option
+        elif role is Role.TRANSFORMER:
+            continue
+        else:
+            filler = registered_blocks()[fillers[role]]
+            chosen = BlockOption.of(fillers[role], filler.hyperparameters_for(task))
+        slots.append(Slot(slot_name, role, (chosen,)))
+        genes.append((slot_name, (choose(chosen),)))
+    return SearchSpace(task, tuple(slots)), Genome(tuple(genes))
+
+
+@pytest.mark.parametrize(("name", "cls"), BLOCKS)
+def test_config_round_trip(name, cls):
+    block = cls()
+    assert type(cls.from_config(block.get_config())).__name__ == name
+    assert cls.from_config(block.get_config()).get_config() == block.get_config()
+    assert getattr(automl.blocks, name) is cls
+
+
+@pytest.mark.parametrize(("name", "cls"), BLOCKS)
+def test_fixed_values_are_validated(name, cls):
+    for key, hp in cls.hyperparameters.items():
+        block = cls(**{key: hp.default})
+        assert block.fixed == {key: hp.default}
+        pinned = [block.search_hyperparameters(task)[key] for task in cls.tasks
+                  if key in cls.hyperparameters_for(task)]
+        assert pinned and all(hp.is_fixed for hp in pinned)
+        with pytest.raises(ValueError, match=key):
+            cls(**{key: object()})
+    with pytest.raises(TypeError, match="unexpected argument 'no_such_parameter'"):
+        cls(no_such_parameter=1)
+
+
+@pytest.mark.parametrize(
+    ("name", "cls", "task"),
+    [(name, cls, task) for name, cls in BLOCKS for task in Task if task in cls.tasks],
+    ids=lambda value: value.value if isinstance(value, Task) else str(value),
+)
+@pytest.mark.parametrize("values", ["default", "random"])
+def test_builds_fit_and_predict(name, cls, task, values):
+    rng = np.random.default_rng(1)
+    choose = default_gene if values == "default" else (lambda option: random_gene(option, rng))
+    space, genome = one_block_space(name, task, choose)
+    data = tiny_data(task)
+    pipeline = build_pipeline(genome, space, data.spec, seed=0)
+    clone(pipeline).fit(data.x, data.y)
+    predictions = pipeline.fit(data.x, data.y).predict(data.x)
+    assert predictions.shape == (len(data.y),)
+    if task is Task.CLASSIFICATION:
+        final = build_pipeline(genome, space, data.spec, seed=0, final=True).fit(data.x, data.y)
+        probabilities = final.predict_proba(data.x)
+        np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)

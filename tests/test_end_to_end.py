@@ -1,0 +1,99 @@
+"""fit / predict / evaluate / export on small data, through the public API."""
+
+import subprocess
+import sys
+import time
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.base import clone
+from sklearn.pipeline import Pipeline
+
+from automl import StructuredDataClassifier, StructuredDataRegressor
+
+FAST = {"max_trials": 10, "population_size": 5, "cv": 3, "seed": 0, "verbose": 0}
+
+
+def test_classifier_on_mixed_table(mixed_table, tmp_path):
+    x, y = mixed_table
+    model = StructuredDataClassifier(n_jobs=1, **FAST).fit(x, y)
+    predictions = model.predict(x)
+    assert set(predictions) <= {"yes", "no"}
+    probabilities = model.predict_proba(x)
+    assert probabilities.shape == (len(x), 2)
+    assert list(model.classes_) == ["no", "yes"]
+    assert model.evaluate(x, y)["accuracy"] == pytest.approx(np.mean(predictions == y))
+
+    board = model.leaderboard_
+    assert len(board) == 10 and board["rank"].tolist() == list(range(1, 11))
+    assert board["score"].iloc[0] == pytest.approx(model.best_trial_.score)
+    assert {"model", "encoder", "preprocessing", "fit_seconds", "status"} <= set(board.columns)
+
+    pipeline = model.export_model()
+    assert isinstance(pipeline, Pipeline)
+    joblib.dump(pipeline, tmp_path / "model.joblib")
+    reloaded = joblib.load(tmp_path / "model.joblib")
+    np.testing.assert_array_equal(reloaded.predict(x), predictions)
+    np.testing.assert_allclose(reloaded.predict_proba(x), probabilities)
+    np.testing.assert_array_equal(reloaded.predict(x.to_numpy()), predictions)
+
+
+def test_regressor_from_csv_with_target_name(regression_table, tmp_path):
+    x, y = regression_table
+    path = tmp_path / "train.csv"
+    x.assign(target=y).to_csv(path, index=False)
+    model = StructuredDataRegressor(n_jobs=1, **FAST).fit(str(path), "target")
+    scores = model.evaluate(str(path))  # the target column is found by the name used in fit
+    assert scores["r2"] > 0.8
+    assert model.predict(str(path)).shape == (len(x),)  # ...and dropped for predict
+    assert model.score(x, y) == pytest.approx(scores["r2"])
+
+
+def test_parallel_search_matches_sequential(mixed_table):
+    x, y = mixed_table
+    one = StructuredDataClassifier(n_jobs=1, **FAST).fit(x, y)
+    two = StructuredDataClassifier(n_jobs=2, **FAST).fit(x, y)
+    assert [t.genome for t in one.trials_] == [t.genome for t in two.trials_]
+    np.testing.assert_allclose([t.score for t in one.trials_], [t.score for t in two.trials_])
+
+
+def test_sklearn_estimator_contract():
+    model = StructuredDataClassifier(max_trials=7, column_types={"a": "categorical"}, seed=3)
+    params = model.get_params()
+    assert params["max_trials"] == 7 and params["column_types"] == {"a": "categorical"}
+    copy = clone(model)
+    assert copy.get_params() == params and copy is not model
+    assert "StructuredDataClassifier(" in repr(model)
+
+
+def test_time_budget_is_honoured():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(300, 8))
+    y = (x[:, 0] + rng.normal(size=300) > 0).astype(int)
+    started = time.monotonic()
+    model = StructuredDataClassifier(time_budget=8, max_trials=None, n_jobs=1, seed=0,
+                                     verbose=0).fit(x, y)
+    elapsed = time.monotonic() - started
+    assert elapsed < 8 * 1.1
+    assert len(model.trials_) >= 5
+
+
+def test_results_written_to_the_project_folder(mixed_table, tmp_path):
+    x, y = mixed_table
+    settings = dict(FAST, max_trials=4, population_size=4)
+    StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1, **settings).fit(x, y)
+    assert (tmp_path / "p" / "leaderboard.csv").is_file()
+    assert len(pd.read_csv(tmp_path / "p" / "leaderboard.csv")) == 4
+    pipeline = joblib.load(tmp_path / "p" / "best_pipeline.joblib")
+    assert len(pipeline.predict(x)) == len(x)
+    with pytest.raises(FileExistsError, match="pass overwrite=True"):
+        StructuredDataClassifier(directory=tmp_path, project_name="p", **settings).fit(x, y)
+    StructuredDataClassifier(directory=tmp_path, project_name="p", overwrite=True, n_jobs=1,
+                             **settings).fit(x, y)
+
+
+def test_import_does_not_load_tensorflow():
+    code = "import sys, automl; assert 'tensorflow' not in sys.modules, 'tensorflow imported'"
+    subprocess.run([sys.executable, "-c", code], check=True)

@@ -1,0 +1,158 @@
+"""The functional API: wiring makes a node per call, and wiring mistakes name the blocks."""
+
+import numpy as np
+import pytest
+
+from automl import (
+    AutoModel,
+    ClassificationHead,
+    RegressionHead,
+    StructuredDataBlock,
+    StructuredDataInput,
+)
+from automl.blocks import (
+    HistGradientBoosting,
+    LogisticRegression,
+    OneHotEncoder,
+    RandomForest,
+    StandardScaler,
+)
+from automl.data import Task, load_training_data
+from automl.graph import Graph, Node, NodeKind
+from automl.space import build_space
+
+
+def spec(task=Task.CLASSIFICATION):
+    rng = np.random.default_rng(0)
+    frame = __import__("pandas").DataFrame({"a": rng.normal(size=20), "c": ["x", "y"] * 10})
+    return load_training_data(frame, [0, 1] * 10, task).spec
+
+
+def test_calling_a_block_twice_gives_independent_nodes():
+    scaler = StandardScaler()
+    first, second = StructuredDataInput(name="first"), StructuredDataInput(name="second")
+    a, b = scaler(first), scaler(second)
+    assert a is not b
+    assert a.parents == (first,) and b.parents == (second,)
+    assert a.producer is scaler and not hasattr(scaler, "inbound_nodes")
+
+
+def test_head_on_an_input():
+    inp = StructuredDataInput(name="table")
+    with pytest.raises(ValueError, match="ClassificationHead 'classification_head' was called on "
+                                         "StructuredDataInput 'table', but a head takes the "
+                                         "output of a model block"):
+        ClassificationHead()(inp)
+
+
+def test_head_on_a_preprocessing_output():
+    with pytest.raises(ValueError, match="the output of StandardScaler 'scaler'.*put a model"):
+        RegressionHead()(StandardScaler(name="scaler")(StructuredDataInput()))
+
+
+def test_block_after_a_head_and_model_after_model():
+    inp = StructuredDataInput()
+    out = ClassificationHead(name="head")(RandomForest(name="forest")(inp))
+    with pytest.raises(ValueError, match="ClassificationHead 'head'.*a head ends the graph"):
+        StandardScaler()(out)
+    with pytest.raises(ValueError, match="the output of RandomForest 'forest', which is already a "
+                                         "model's prediction"):
+        LogisticRegression()(RandomForest(name="forest")(inp))
+
+
+def test_encoder_after_a_feature_step():
+    inp = StructuredDataInput()
+    with pytest.raises(ValueError, match="OneHotEncoder 'one_hot_encoder' works on the raw "
+                                         "columns.*StandardScaler 'standard_scaler'"):
+        OneHotEncoder()(StandardScaler()(inp))
+
+
+def test_blocks_take_nodes_not_data():
+    with pytest.raises(TypeError, match="was called on ndarray, but blocks are called on nodes"):
+        StandardScaler()(np.ones((3, 2)))
+
+
+def test_output_depending_on_an_undeclared_input():
+    declared, other = StructuredDataInput(name="declared"), StructuredDataInput(name="other")
+    out = ClassificationHead()(RandomForest()(other))
+    with pytest.raises(ValueError, match="depends on StructuredDataInput 'other', which is not in "
+                                         "inputs"):
+        Graph(declared, out)
+
+
+def test_input_not_connected_to_any_output():
+    used, unused = StructuredDataInput(name="used"), StructuredDataInput(name="unused")
+    out = ClassificationHead()(RandomForest()(used))
+    with pytest.raises(ValueError, match="StructuredDataInput 'unused' is in inputs but no "
+                                         "output depends on it"):
+        Graph([used, unused], out)
+
+
+def test_output_that_is_not_a_head():
+    inp = StructuredDataInput()
+    with pytest.raises(ValueError, match="the output of RandomForest 'random_forest' does not"):
+        Graph(inp, RandomForest()(inp))
+
+
+def test_cycle_is_reported_with_its_blocks():
+    inp = StructuredDataInput()
+    scaler, forest = StandardScaler(name="scaler"), RandomForest(name="forest")
+    scaled = scaler(inp)
+    predicted = forest(scaled)
+    scaled.parents = (predicted,)  # only reachable by editing nodes by hand
+    out = ClassificationHead()(predicted)
+    with pytest.raises(ValueError, match="the graph has a cycle: .*StandardScaler 'scaler'.*"
+                                         "RandomForest 'forest'"):
+        Graph(inp, out)
+
+
+def test_two_models_and_no_model():
+    inp = StructuredDataInput()
+    hand_made = Node(NodeKind.PREDICTION, RandomForest(name="second"),
+                     (RandomForest(name="first")(inp),))
+    with pytest.raises(ValueError, match="two models, RandomForest 'first' and RandomForest "
+                                         "'second'"):
+        build_space(Graph(inp, ClassificationHead()(hand_made)), spec())
+
+
+def test_classification_only_model_under_a_regression_head():
+    inp = StructuredDataInput()
+    graph = Graph(inp, RegressionHead()(LogisticRegression(name="logit")(inp)))
+    with pytest.raises(ValueError, match="LogisticRegression 'logit' serves classification only"):
+        build_space(graph, spec(Task.REGRESSION))
+
+
+def test_explicit_graph_space_pins_fixed_values_and_adds_column_handling():
+    inp = StructuredDataInput()
+    out = ClassificationHead()(RandomForest(n_estimators=321)(StandardScaler()(inp)))
+    space = build_space(Graph(inp, out), spec())
+    assert [slot.name for slot in space.slots] == ["imputer", "encoder", "standard_scaler", "model"]
+    assert space.slot("model").option("RandomForest").ranges["n_estimators"].value == 321
+
+
+def test_structured_data_block_restrictions():
+    inp = StructuredDataInput()
+    block = StructuredDataBlock(models=["SVM", "KNeighbors"], max_preprocessors=1)
+    space = build_space(Graph(inp, ClassificationHead()(block(inp))), spec())
+    assert [o.block for o in space.slot("model").options] == ["SVM", "KNeighbors"]
+    assert space.slot("preprocessing").max_length == 1
+    bad = StructuredDataBlock(models=["Boosting"])
+    with pytest.raises(ValueError, match="models names 'Boosting', which is not an option"):
+        build_space(Graph(inp, ClassificationHead()(bad(inp))), spec())
+
+
+def test_auto_model_with_a_graph_fits_and_clones():
+    from sklearn.base import clone
+
+    inp = StructuredDataInput()
+    out = ClassificationHead()(HistGradientBoosting(max_iter=50)(inp))
+    model = AutoModel(inputs=inp, outputs=out, max_trials=3, population_size=3, cv=2,
+                      n_jobs=1, seed=0, verbose=0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(40, 3))
+    model.fit(x, (x[:, 0] > 0).astype(int))
+    assert set(model.leaderboard_["model"]) == {"HistGradientBoosting"}
+    assert set(model.leaderboard_["model.max_iter"]) == {50}
+    copy = clone(model)
+    assert copy.get_params()["max_trials"] == 3
+    copy.fit(x, (x[:, 0] > 0).astype(int))  # the clone's inputs and outputs still form one graph

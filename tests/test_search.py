@@ -1,0 +1,102 @@
+"""The search loop with a cheap synthetic objective: budgets, de-duplication, selection."""
+
+import time
+
+import numpy as np
+import pytest
+
+from automl.blocks import StructuredDataBlock
+from automl.data import Task, load_training_data
+from automl.evaluation import Status, Trial
+from automl.graph import Graph, RegressionHead, StructuredDataInput
+from automl.search import Budget, Evolution, RandomSearch, run_search
+from automl.space import build_space
+
+
+@pytest.fixture(scope="module")
+def space():
+    rng = np.random.default_rng(0)
+    frame = __import__("pandas").DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    data = load_training_data(frame, rng.normal(size=30), Task.REGRESSION)
+    inp = StructuredDataInput()
+    return build_space(Graph(inp, RegressionHead()(StructuredDataBlock()(inp))), data.spec)
+
+
+def synthetic(genome, deadline=None, costs=False):
+    """Best: ExtraTrees with max_features 0.7 and min_samples_leaf 3, no feature steps."""
+    model = genome["model"][0]
+    values = model.values
+    score = {"ExtraTrees": 1.0, "RandomForest": 0.6}.get(model.block, 0.0)
+    if "max_features" in values:
+        score -= abs(values["max_features"] - 0.7) + 0.05 * abs(values["min_samples_leaf"] - 3)
+    score -= 0.2 * len(genome["preprocessing"])
+    objectives = (score, float(len(genome["preprocessing"]))) if costs else (score,)
+    return Trial(genome, Status.OK, objectives, fold_scores=(score,))
+
+
+def test_max_trials_and_no_genome_twice(space):
+    strategy = Evolution(space, np.random.default_rng(0), population_size=10)
+    result = run_search(strategy, synthetic, Budget(max_trials=57), batch_size=10)
+    assert len(result.trials) == 57
+    assert len({trial.genome for trial in result.trials}) == 57
+    assert [t.number for t in result.trials] == list(range(57))
+    assert result.logbook.select("generation") == list(range(6))
+
+
+def test_evolution_beats_random_on_a_synthetic_objective(space):
+    def best_after(strategy_class, seed):
+        strategy = strategy_class(space, np.random.default_rng(seed))
+        return run_search(strategy, synthetic, Budget(max_trials=200), batch_size=20).best.score
+
+    evolution = np.mean([best_after(Evolution, seed) for seed in range(5)])
+    random = np.mean([best_after(RandomSearch, seed) for seed in range(5)])
+    assert evolution > random
+    assert evolution > 0.9
+
+
+def test_same_seed_same_trials(space):
+    def genomes(seed):
+        strategy = Evolution(space, np.random.default_rng(seed), population_size=8)
+        return [t.genome for t in run_search(strategy, synthetic, Budget(max_trials=40),
+                                             batch_size=8).trials]
+
+    assert genomes(3) == genomes(3)
+
+
+def test_deadline_stops_the_search(space):
+    def slow(genome, deadline=None):
+        if deadline is not None and time.monotonic() >= deadline:
+            return None
+        time.sleep(0.05)
+        return synthetic(genome)
+
+    strategy = Evolution(space, np.random.default_rng(0), population_size=4)
+    started = time.monotonic()
+    result = run_search(strategy, slow, Budget(deadline=started + 1.0), batch_size=4,
+                        reserve_seconds=lambda best: 0.3)
+    assert time.monotonic() - started < 1.3
+    assert 4 <= len(result.trials) <= 20
+
+
+def test_failed_trials_are_recorded_and_skipped_by_selection(space):
+    def flaky(genome, deadline=None):
+        if genome["model"][0].block == "SVM":
+            return Trial(genome, Status.FAILED, None, reason="ValueError: boom")
+        return synthetic(genome)
+
+    strategy = Evolution(space, np.random.default_rng(0), population_size=10)
+    result = run_search(strategy, flaky, Budget(max_trials=60), batch_size=10)
+    failed = [t for t in result.trials if t.status is Status.FAILED]
+    assert failed and all(t.reason == "ValueError: boom" for t in failed)
+    assert all(ind.trial.ok for ind in strategy.population)
+
+
+def test_several_objectives_select_by_nsga2(space):
+    strategy = Evolution(space, np.random.default_rng(0), population_size=10)
+    result = run_search(strategy, lambda g, deadline=None: synthetic(g, costs=True),
+                        Budget(max_trials=80), batch_size=10)
+    assert all(len(t.objectives) == 2 for t in result.trials)
+    # NSGA-II keeps the whole first front: the best score and the cheapest pipeline survive.
+    survivors = strategy.population
+    assert max(i.trial.score for i in survivors) == max(t.score for t in result.trials)
+    assert min(i.trial.objectives[1] for i in survivors) == 0.0
