@@ -227,9 +227,10 @@ class AutoModel(BaseEstimator):
 
     def _refit_estimate(self, best: Trial | None) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time, scaled
-        to all the rows, times the cost factor of its model (e.g. SVC probabilities)."""
+        to all the rows, times the cost factor of its model (e.g. SVC probabilities). Before any
+        candidate has finished nothing is known: keep a tenth of the time budget."""
         if best is None:
-            return 0.5
+            return 0.1 * self.time_budget if self.time_budget else 0.0
         per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
         factor = registered_blocks()[best.genome["model"][0].block].refit_cost_factor
         return 0.5 + 1.3 * per_fold * self.cv / (self.cv - 1) * factor
@@ -274,6 +275,27 @@ class AutoModel(BaseEstimator):
         """Predictions of the refit best pipeline for ``x`` (same columns as in fit)."""
         self._check_fitted()
         return self.pipeline_.predict(self._features(x))
+
+    def predict_proba(self, x) -> np.ndarray:
+        """Class probabilities for ``x``, one column per class in the order of ``classes_``."""
+        self._check_fitted()
+        if self.data_spec_.task is not Task.CLASSIFICATION:
+            raise AttributeError(f"predict_proba is for classification, but this "
+                                 f"{type(self).__name__} solves regression: use predict.")
+        return self.pipeline_.predict_proba(self._features(x))
+
+    @property
+    def classes_(self) -> np.ndarray:
+        """The class labels seen in fit (classification only)."""
+        self._check_fitted()
+        if self.data_spec_.task is not Task.CLASSIFICATION:
+            raise AttributeError("classes_ exists for classification only.")
+        return np.asarray(self.data_spec_.classes)
+
+    def score(self, x, y=None) -> float:
+        """scikit-learn's convention: accuracy for classification, R² for regression."""
+        scores = self.evaluate(x, y)
+        return scores["accuracy" if self.data_spec_.task is Task.CLASSIFICATION else "r2"]
 
     def export_model(self):
         """The refit best pipeline: a fitted scikit-learn ``Pipeline`` that takes the same

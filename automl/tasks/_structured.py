@@ -5,8 +5,6 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
-import numpy as np
-
 from automl.blocks import StructuredDataBlock
 from automl.graph import ClassificationHead, Graph, RegressionHead, StructuredDataInput
 from automl.tasks._auto_model import AutoModel
@@ -73,20 +71,6 @@ class StructuredDataClassifier(_StructuredDataTask):
 
     _head = ClassificationHead
 
-    def predict_proba(self, x) -> np.ndarray:
-        """Class probabilities, one column per class in the order of ``classes_``."""
-        self._check_fitted()
-        return self.pipeline_.predict_proba(self._features(x))
-
-    @property
-    def classes_(self) -> np.ndarray:
-        self._check_fitted()
-        return self.pipeline_.classes_
-
-    def score(self, x, y=None) -> float:
-        """Accuracy on ``x``/``y`` (scikit-learn's classifier convention)."""
-        return self.evaluate(x, y)["accuracy"]
-
 
 class StructuredDataRegressor(_StructuredDataTask):
     """Finds a regression pipeline for a table. Same arguments as ``StructuredDataClassifier``.
@@ -97,7 +81,3 @@ class StructuredDataRegressor(_StructuredDataTask):
     """
 
     _head = RegressionHead
-
-    def score(self, x, y=None) -> float:
-        """R² on ``x``/``y`` (scikit-learn's regressor convention)."""
-        return self.evaluate(x, y)["r2"]

@@ -1,0 +1,47 @@
+"""The benchmark datasets and their fixed splits (the splits of ../shared/PEERS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn import datasets
+from sklearn.metrics import balanced_accuracy_score, r2_score
+from sklearn.model_selection import train_test_split
+
+
+@dataclass
+class Split:
+    name: str
+    task: str  # "classification" | "regression"
+    x_train: pd.DataFrame
+    x_test: pd.DataFrame
+    y_train: np.ndarray
+    y_test: np.ndarray
+
+    def score(self, predictions) -> float:
+        """The headline metric: balanced accuracy, or R2 for regression."""
+        if self.task == "classification":
+            return float(balanced_accuracy_score(self.y_test, predictions))
+        return float(r2_score(self.y_test, predictions))
+
+
+_LOADERS = {
+    "breast_cancer": (datasets.load_breast_cancer, "classification"),
+    "wine": (datasets.load_wine, "classification"),
+    "digits": (datasets.load_digits, "classification"),
+    "diabetes": (datasets.load_diabetes, "regression"),
+}
+
+NAMES = tuple(_LOADERS)
+
+
+def load_split(name: str) -> Split:
+    """A 75/25 split with random_state=0, stratified for classification."""
+    loader, task = _LOADERS[name]
+    x, y = loader(return_X_y=True, as_frame=True)
+    stratify = y if task == "classification" else None
+    x_train, x_test, y_train, y_test = train_test_split(
+        x, y, test_size=0.25, random_state=0, stratify=stratify)
+    return Split(name, task, x_train, x_test, y_train.to_numpy(), y_test.to_numpy())
