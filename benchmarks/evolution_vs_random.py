@@ -62,7 +62,7 @@ def main() -> None:
                 strategy = strategy_class(space, np.random.default_rng(seed), **kwargs)
                 tic = time.monotonic()
                 result = run_search(strategy, evaluate, Budget(max_trials=args.evaluations),
-                                    map_function=executor.map, batch_size=args.population_size)
+                                    executor=executor, batch_size=args.population_size)
                 curves[name].append(best_so_far(result.trials))
                 print(f"  seed {seed} {name:<9} best CV {curves[name][-1][-1]:.4f} "
                       f"({time.monotonic() - tic:.0f} s)", flush=True)

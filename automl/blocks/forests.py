@@ -1,43 +1,49 @@
 """Random forests and extremely randomised trees: bagged decision trees."""
 
+from typing import ClassVar
+
 from sklearn import ensemble
 
 from automl.data import Task
 from automl.graph import Block, Role
 from automl.hyperparameters import Bool, Choice, Float, Int
 
-_FOREST_HYPERPARAMETERS = {
-    "n_estimators": Int(50, 400, log=True, default=100),
-    "max_features": Float(0.05, 1.0, default=0.3),
-    "min_samples_leaf": Int(1, 20, log=True, default=1),
-    "min_samples_split": Int(2, 20, log=True, default=2),
-    "class_weight": Choice((None, "balanced", "balanced_subsample")),
-}
+
+class _Forest(Block):
+    """What both forests share; subclasses name their estimators and bootstrap default."""
+
+    classification_only = frozenset({"class_weight"})
+    estimators: ClassVar[dict[Task, type]]
+
+    @staticmethod
+    def declare(bootstrap: bool) -> dict:
+        return {
+            "n_estimators": Int(50, 400, log=True, default=100),
+            "max_features": Float(0.05, 1.0, default=0.3),
+            "min_samples_leaf": Int(1, 20, log=True, default=1),
+            "min_samples_split": Int(2, 20, log=True, default=2),
+            "class_weight": Choice((None, "balanced", "balanced_subsample")),
+            "bootstrap": Bool(bootstrap),
+        }
+
+    @classmethod
+    def build(cls, params, context):
+        return cls.estimators[context.task](random_state=context.seed, n_jobs=1, **params)
 
 
-class RandomForest(Block):
+class RandomForest(_Forest):
     """A random forest: trees on bootstrap samples with random feature subsets per split."""
 
     role = Role.MODEL
-    hyperparameters = {**_FOREST_HYPERPARAMETERS, "bootstrap": Bool(True)}
-    classification_only = frozenset({"class_weight"})
-
-    @classmethod
-    def build(cls, params, context):
-        model = (ensemble.RandomForestClassifier if context.task is Task.CLASSIFICATION
-                 else ensemble.RandomForestRegressor)
-        return model(random_state=context.seed, n_jobs=1, **params)
+    hyperparameters = _Forest.declare(bootstrap=True)
+    estimators = {Task.CLASSIFICATION: ensemble.RandomForestClassifier,
+                  Task.REGRESSION: ensemble.RandomForestRegressor}
 
 
-class ExtraTrees(Block):
+class ExtraTrees(_Forest):
     """Extremely randomised trees: random split thresholds, usually the whole sample."""
 
     role = Role.MODEL
-    hyperparameters = {**_FOREST_HYPERPARAMETERS, "bootstrap": Bool(False)}
-    classification_only = frozenset({"class_weight"})
-
-    @classmethod
-    def build(cls, params, context):
-        model = (ensemble.ExtraTreesClassifier if context.task is Task.CLASSIFICATION
-                 else ensemble.ExtraTreesRegressor)
-        return model(random_state=context.seed, n_jobs=1, **params)
+    hyperparameters = _Forest.declare(bootstrap=False)
+    estimators = {Task.CLASSIFICATION: ensemble.ExtraTreesClassifier,
+                  Task.REGRESSION: ensemble.ExtraTreesRegressor}

@@ -7,7 +7,7 @@ from automl.evaluation._objectives import (
     check_secondary_objectives,
     resolve_objective,
 )
-from automl.evaluation._trial import Status, Trial
+from automl.evaluation._trial import Status, Trial, describe_error
 
 __all__ = [
     "DEFAULT_OBJECTIVES",
@@ -16,6 +16,7 @@ __all__ = [
     "Status",
     "Trial",
     "check_secondary_objectives",
+    "describe_error",
     "make_folds",
     "resolve_objective",
 ]

@@ -14,7 +14,7 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task, TrainingData
-from automl.evaluation._trial import Status, Trial
+from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
 from automl.pipeline import build_pipeline
 from automl.space import SearchSpace
@@ -29,11 +29,6 @@ def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class smaller than n_splits is allowed
         return tuple(splitter.split(data.x, data.y))
-
-
-def _one_line(error: BaseException) -> str:
-    text = str(error).strip().splitlines()
-    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
 
 
 @dataclass(frozen=True)
@@ -76,7 +71,7 @@ class CrossValidation:
         try:
             template = build_pipeline(genome, self.space, self.data.spec, seed=self.seed)
         except Exception as error:
-            return finish(Status.FAILED, _one_line(error))
+            return finish(Status.FAILED, describe_error(error))
         x, y = self.data.x, self.data.y
         longest_fold = 0.0
         for index, (train, validation) in enumerate(self.folds):
@@ -96,9 +91,9 @@ class CrossValidation:
                     predict_seconds += time.perf_counter() - toc
                 fit_seconds += toc - tic
             except MemoryError as error:
-                return finish(Status.OUT_OF_MEMORY, _one_line(error))
+                return finish(Status.OUT_OF_MEMORY, describe_error(error))
             except Exception as error:
-                return finish(Status.FAILED, _one_line(error))
+                return finish(Status.FAILED, describe_error(error))
             if not math.isfinite(score):
                 return finish(Status.FAILED, f"the score on fold {index + 1} is {score}")
             scores.append(score)

@@ -4,9 +4,16 @@ from __future__ import annotations
 
 import enum
 import math
+import time
 from dataclasses import dataclass
 
 from automl.genome import Genome
+
+
+def describe_error(error: BaseException) -> str:
+    """``"ValueError: first line of the message"``, at most 300 characters."""
+    text = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {text[0] if text else ''}"[:300]
 
 
 class Status(enum.Enum):
@@ -45,6 +52,12 @@ class Trial:
     generation: int = -1
     started_at: float = 0.0
     finished_at: float = 0.0
+
+    @classmethod
+    def failed(cls, genome: Genome, status: Status, reason: str) -> Trial:
+        """A trial that was stopped or crashed outside the evaluation function."""
+        now = time.time()
+        return cls(genome, status, None, reason=reason, started_at=now, finished_at=now)
 
     @property
     def ok(self) -> bool:

@@ -1,10 +1,11 @@
-"""Executors: where candidate evaluations run."""
+"""Executors: where candidate evaluations run (in process, local workers, a Dask cluster)."""
 
 import os
 
-from automl.execution._base import Executor
+from automl.execution._base import Executor, candidate_deadline, run_limited
+from automl.execution._dask import DaskExecutor
 from automl.execution._in_process import InProcessExecutor
-from automl.execution._local_processes import LocalProcessExecutor
+from automl.execution._worker_pool import WorkerPoolExecutor
 
 
 def resolve_n_jobs(n_jobs) -> int:
@@ -18,10 +19,23 @@ def resolve_n_jobs(n_jobs) -> int:
     return n_jobs if n_jobs > 0 else max(cores + 1 + n_jobs, 1)
 
 
-def make_executor(n_jobs) -> Executor:
-    workers = resolve_n_jobs(n_jobs)
-    return InProcessExecutor() if workers == 1 else LocalProcessExecutor(workers)
+def make_executor(n_jobs=-1, *, scheduler=None, max_eval_time=None, memory_limit=None) -> Executor:
+    """The executor for a search.
+
+    Args:
+        n_jobs: local worker processes (scikit-learn's convention for -1 and None).
+        scheduler: ``None`` for local worker processes; ``"in-process"`` to evaluate in this
+            process (debugging: no forcible limits); a Dask ``Client`` or scheduler address.
+        max_eval_time: seconds one candidate may take.
+        memory_limit: bytes per local worker.
+    """
+    if scheduler is None:
+        return WorkerPoolExecutor(resolve_n_jobs(n_jobs), max_eval_time=max_eval_time,
+                                  memory_limit=memory_limit)
+    if scheduler == "in-process":
+        return InProcessExecutor(max_eval_time=max_eval_time)
+    return DaskExecutor(scheduler, max_eval_time=max_eval_time)
 
 
-__all__ = ["Executor", "InProcessExecutor", "LocalProcessExecutor", "make_executor",
-           "resolve_n_jobs"]
+__all__ = ["DaskExecutor", "Executor", "InProcessExecutor", "WorkerPoolExecutor",
+           "candidate_deadline", "make_executor", "resolve_n_jobs", "run_limited"]

@@ -6,7 +6,6 @@ from __future__ import annotations
 import numpy as np
 
 from automl.genome._genome import BlockGene, Genome
-from automl.graph import registered_blocks
 from automl.space import BlockOption, SearchSpace, Slot
 
 
@@ -32,7 +31,6 @@ def sample_genome(space: SearchSpace, rng: np.random.Generator) -> Genome:
 def default_genomes(space: SearchSpace) -> list[Genome]:
     """One genome per model option with every value at its default and the simplest
     preprocessing (a StandardScaler for scale-sensitive models): strong, cheap first guesses."""
-    blocks = registered_blocks()
     model_slot = space.slots[-1]
     genomes = []
     for model_option in model_slot.options:
@@ -41,7 +39,7 @@ def default_genomes(space: SearchSpace) -> list[Genome]:
             genes: tuple[BlockGene, ...] = ()
             if not slot.is_sequence:
                 genes = (default_gene(slot.options[0]),)
-            elif blocks[model_option.block].scale_sensitive:
+            elif model_option.block_class.scale_sensitive:
                 scalers = [o for o in slot.options if o.block == "StandardScaler"]
                 genes = tuple(default_gene(o) for o in scalers[:1])
             if len(genes) < slot.min_length:

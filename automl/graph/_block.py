@@ -82,7 +82,9 @@ class Block:
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
-        if "role" in cls.__dict__ and cls.role not in (Role.HEAD, Role.CHOICE):
+        # Concrete searchable blocks register; private bases (``_Forest``) and heads do not.
+        if ("role" in cls.__dict__ and cls.role not in (Role.HEAD, Role.CHOICE)
+                and not cls.__name__.startswith("_")):
             _REGISTRY[cls.__name__] = cls
 
     def __init__(self, *, name: str | None = None, **fixed):

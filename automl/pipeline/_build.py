@@ -7,12 +7,12 @@ from sklearn.pipeline import Pipeline
 
 from automl.data import ColumnKind, DataSpec, TableAdapter
 from automl.genome import BlockGene, Genome
-from automl.graph import BuildContext, Role, registered_blocks
-from automl.space import SearchSpace
+from automl.graph import BuildContext, Role
+from automl.space import SearchSpace, Slot
 
 
-def _build_block(gene: BlockGene, context: BuildContext):
-    return registered_blocks()[gene.block].build(gene.values, context)
+def _build_block(slot: Slot, gene: BlockGene, context: BuildContext):
+    return slot.option(gene.block).block_class.build(gene.values, context)
 
 
 def build_pipeline(
@@ -33,10 +33,12 @@ def build_pipeline(
     categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
     column_steps = []
     if numeric:
-        imputer = _build_block(genome["imputer"][0], context) if "imputer" in genome else "passthrough"
+        imputer = (_build_block(space.slot("imputer"), genome["imputer"][0], context)
+                   if "imputer" in genome else "passthrough")
         column_steps.append(("numeric", imputer, numeric))
     if categorical:
-        column_steps.append(("categorical", _build_block(genome["encoder"][0], context), categorical))
+        encoder = _build_block(space.slot("encoder"), genome["encoder"][0], context)
+        column_steps.append(("categorical", encoder, categorical))
     steps = [
         ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
         ("columns", ColumnTransformer(column_steps, sparse_threshold=0.0,
@@ -45,6 +47,6 @@ def build_pipeline(
     for slot in space.slots:
         if slot.role is Role.TRANSFORMER:
             for gene in genome[slot.name]:
-                steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(gene, context)))
-    steps.append(("model", _build_block(genome["model"][0], context)))
+                steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(slot, gene, context)))
+    steps.append(("model", _build_block(space.slot("model"), genome["model"][0], context)))
     return Pipeline(steps)

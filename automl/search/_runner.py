@@ -8,12 +8,12 @@ import math
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 import numpy as np
 from deap import tools
 
 from automl.evaluation import Trial
+from automl.execution import Executor, InProcessExecutor
 from automl.genome import Genome
 from automl.search._budget import Budget
 from automl.search._strategy import Strategy
@@ -44,7 +44,7 @@ def run_search(
     evaluate: Callable[..., Trial | None],
     budget: Budget,
     *,
-    map_function: Callable = map,
+    executor: Executor | None = None,
     batch_size: int | Callable[[], int] = 20,
     reserve_seconds: Callable[[Trial | None], float] = lambda best: 0.0,
     on_generation: Callable[[dict], None] | None = None,
@@ -55,12 +55,13 @@ def run_search(
         strategy: proposes genomes and learns from trials.
         evaluate: ``evaluate(genome, deadline=...) -> Trial | None`` (``None``: not started).
         budget: trials, deadline and generations allowed.
-        map_function: how a batch is evaluated (in process, in worker processes, ...).
+        executor: where a batch is evaluated (default: in this process).
         batch_size: genomes per generation, or a callable giving it.
         reserve_seconds: time to keep for work after the search (the final refit), given the
             best trial so far.
         on_generation: called with each generation's logbook record.
     """
+    executor = executor or InProcessExecutor()
     trials: list[Trial] = []
     evaluated: set[Genome] = set()
     logbook = tools.Logbook()
@@ -79,7 +80,7 @@ def run_search(
         if not genomes:
             break  # the space is exhausted
         deadline = None if budget.deadline is None else budget.deadline - reserve
-        results = map_function(partial(evaluate, deadline=deadline), genomes)
+        results = executor.map(evaluate, genomes, deadline=deadline, failure=Trial.failed)
         batch = []
         for result in results:
             if result is None:
@@ -88,6 +89,8 @@ def run_search(
             trials.append(trial)
             evaluated.add(trial.genome)
             batch.append(trial)
+        if not batch:
+            break  # the deadline cut every candidate of this generation
         strategy.tell(batch)
         scores = [trial.score for trial in batch if trial.ok]
         best = best_trial(trials)
@@ -103,6 +106,4 @@ def run_search(
         if on_generation is not None:
             on_generation(record)
         generation += 1
-        if not batch:
-            break  # the deadline cut every candidate of this generation
     return SearchResult(trials, logbook)

@@ -69,7 +69,8 @@ def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
         tasks = " and ".join(sorted(task.value for task in block.tasks))
         raise ValueError(f"{block.label} serves {tasks} only, but the head asks for "
                          f"{spec.task.value}: use a model block for {spec.task.value}.")
-    option = BlockOption.of(type(block).__name__, block.search_hyperparameters(spec.task))
+    option = BlockOption.of(type(block).__name__, block.search_hyperparameters(spec.task),
+                            type(block))
     return Slot(name, block.role, (option,))
 
 

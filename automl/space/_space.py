@@ -4,23 +4,30 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from automl.data import Task
-from automl.graph import Role
+from automl.graph import Block, Role, registered_blocks
 from automl.hyperparameters import Hyperparameter
 
 
 @dataclass(frozen=True)
 class BlockOption:
-    """A block that may fill a slot, with the ranges of its hyperparameters in this space."""
+    """A block that may fill a slot, with the ranges of its hyperparameters in this space.
+
+    The option names its block (identity, hashing, reports) and carries the class too, so a
+    worker process that unpickles the space imports the block's module, wherever it lives.
+    """
 
     block: str
     hyperparameters: tuple[tuple[str, Hyperparameter], ...] = ()
+    block_class: type[Block] | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, block: str, hyperparameters: Mapping[str, Hyperparameter]) -> BlockOption:
-        return cls(block, tuple(sorted(hyperparameters.items())))
+    def of(cls, block: str, hyperparameters: Mapping[str, Hyperparameter],
+           block_class: type[Block] | None = None) -> BlockOption:
+        block_class = block_class or registered_blocks()[block]
+        return cls(block, tuple(sorted(hyperparameters.items())), block_class)
 
     @property
     def ranges(self) -> dict[str, Hyperparameter]:

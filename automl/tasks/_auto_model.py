@@ -25,7 +25,7 @@ from automl.evaluation import (
     resolve_objective,
 )
 from automl.execution import make_executor, resolve_n_jobs
-from automl.graph import Graph, Head, StructuredDataInput, registered_blocks
+from automl.graph import Graph, Head, StructuredDataInput
 from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
@@ -37,6 +37,24 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
     if not isinstance(value, int | np.integer) or isinstance(value, bool) or value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}"
                          f"{' or None' if allow_none else ''}; received {value!r}.")
+
+
+def _memory_bytes(limit) -> int | None:
+    """``memory_limit`` in bytes: an integer, or text such as ``"4GB"`` / ``"512 MiB"``."""
+    if limit is None:
+        return None
+    if isinstance(limit, str):
+        from dask.utils import parse_bytes
+
+        try:
+            limit = parse_bytes(limit)
+        except ValueError:
+            raise ValueError(f"memory_limit {limit!r} is not a size: use bytes or text like "
+                             "'4GB' or '512MiB'.") from None
+    if not isinstance(limit, int | np.integer) or isinstance(limit, bool) or limit < 2**26:
+        raise ValueError(f"memory_limit must be at least 64 MiB (a worker needs that much to "
+                         f"start); received {limit!r}.")
+    return int(limit)
 
 
 class AutoModel(BaseEstimator):
@@ -51,7 +69,14 @@ class AutoModel(BaseEstimator):
         max_trials: evaluated candidates at most (``None``: only the time budget limits).
         time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
         cv: number of cross-validation folds (stratified for classification).
-        n_jobs: candidates evaluated in parallel (``-1``: one per core).
+        n_jobs: local worker processes evaluating candidates in parallel (``-1``: one per core).
+        scheduler: where candidates run: ``None`` for local worker processes, ``"in-process"``
+            for this process (debugging; limits are then only checked between folds), or a
+            Dask ``distributed.Client`` or scheduler address (``"tcp://host:8786"``).
+        max_eval_time: seconds one candidate may take; a longer one is stopped and recorded as
+            timed out (``None``: only the time budget limits it).
+        memory_limit: memory per local worker, in bytes or as text (``"4GB"``); a candidate
+            that needs more is recorded as out of memory.
         seed: the one source of randomness (``None``: drawn at fit and kept in ``seed_``).
         population_size: candidates kept per generation (also the first generation's size).
         max_generations: generations at most (``None``: until another budget ends).
@@ -79,6 +104,9 @@ class AutoModel(BaseEstimator):
         time_budget: float | None = None,
         cv: int = 5,
         n_jobs: int | None = -1,
+        scheduler=None,
+        max_eval_time: float | None = None,
+        memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
         max_generations: int | None = None,
@@ -95,6 +123,9 @@ class AutoModel(BaseEstimator):
         self.time_budget = time_budget
         self.cv = cv
         self.n_jobs = n_jobs
+        self.scheduler = scheduler
+        self.max_eval_time = max_eval_time
+        self.memory_limit = memory_limit
         self.seed = seed
         self.population_size = population_size
         self.max_generations = max_generations
@@ -125,12 +156,15 @@ class AutoModel(BaseEstimator):
         _check_positive_int(self.population_size, "population_size", allow_none=False, minimum=2)
         _check_positive_int(self.cv, "cv", allow_none=False, minimum=2)
         _check_positive_int(self.seed, "seed", minimum=0)
-        if self.time_budget is not None and (
-            not isinstance(self.time_budget, int | float) or isinstance(self.time_budget, bool)
-            or not self.time_budget > 0 or not math.isfinite(self.time_budget)
-        ):
-            raise ValueError(f"time_budget must be a positive number of seconds or None; "
-                             f"received {self.time_budget!r}.")
+        for name in ("time_budget", "max_eval_time"):
+            value = getattr(self, name)
+            if value is not None and (
+                not isinstance(value, int | float) or isinstance(value, bool)
+                or not value > 0 or not math.isfinite(value)
+            ):
+                raise ValueError(f"{name} must be a positive number of seconds or None; "
+                                 f"received {value!r}.")
+        _memory_bytes(self.memory_limit)
         if self.max_trials is None and self.time_budget is None and self.max_generations is None:
             raise ValueError("max_trials, time_budget and max_generations are all None, so the "
                              "search would never end: set at least one.")
@@ -188,16 +222,18 @@ class AutoModel(BaseEstimator):
         budget = Budget(self.max_trials, deadline, self.max_generations)
 
         def reserve(best: Trial | None) -> float:
-            return self._refit_estimate(best)
+            return self._refit_estimate(best, space)
 
         def report(record: dict) -> None:
             self._log(f"generation {record['generation']}: {record['evaluations']} candidates "
                       f"({record['failed']} failed), best {objective} {record['best']:.4f}, "
                       f"{record['elapsed']:.1f} s")
 
-        with make_executor(self.n_jobs) as executor:
+        with make_executor(self.n_jobs, scheduler=self.scheduler,
+                           max_eval_time=self.max_eval_time,
+                           memory_limit=_memory_bytes(self.memory_limit)) as executor:
             result: SearchResult = run_search(
-                strategy, evaluate, budget, map_function=executor.map,
+                strategy, evaluate, budget, executor=executor,
                 batch_size=lambda: strategy.batch_size, reserve_seconds=reserve,
                 on_generation=report)
         best = result.best
@@ -225,14 +261,15 @@ class AutoModel(BaseEstimator):
             self._save(project)
         return self
 
-    def _refit_estimate(self, best: Trial | None) -> float:
+    def _refit_estimate(self, best: Trial | None, space) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time, scaled
         to all the rows, times the cost factor of its model (e.g. SVC probabilities). Before any
         candidate has finished nothing is known: keep a tenth of the time budget."""
         if best is None:
             return 0.1 * self.time_budget if self.time_budget else 0.0
         per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-        factor = registered_blocks()[best.genome["model"][0].block].refit_cost_factor
+        model = best.genome["model"][0].block
+        factor = space.slot("model").option(model).block_class.refit_cost_factor
         return 0.5 + 1.3 * per_fold * self.cv / (self.cv - 1) * factor
 
     def _save(self, project: Path) -> None:

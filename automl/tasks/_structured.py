@@ -23,6 +23,9 @@ class _StructuredDataTask(AutoModel):
         time_budget: float | None = None,
         cv: int = 5,
         n_jobs: int | None = -1,
+        scheduler=None,
+        max_eval_time: float | None = None,
+        memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
         max_generations: int | None = None,
@@ -34,7 +37,8 @@ class _StructuredDataTask(AutoModel):
     ):
         super().__init__(
             objective=objective, max_trials=max_trials, time_budget=time_budget, cv=cv,
-            n_jobs=n_jobs, seed=seed, population_size=population_size,
+            n_jobs=n_jobs, scheduler=scheduler, max_eval_time=max_eval_time,
+            memory_limit=memory_limit, seed=seed, population_size=population_size,
             max_generations=max_generations, secondary_objectives=secondary_objectives,
             directory=directory, project_name=project_name, overwrite=overwrite, verbose=verbose,
         )
@@ -55,7 +59,8 @@ class _StructuredDataTask(AutoModel):
 class StructuredDataClassifier(_StructuredDataTask):
     """Finds a classification pipeline for a table.
 
-    Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs, seed,
+    Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs,
+    scheduler, max_eval_time, memory_limit, seed,
     population_size, max_generations, secondary_objectives, directory, project_name,
     overwrite, verbose) plus:
 

@@ -1,0 +1,51 @@
+"""A worker process: ``python -m automl.execution._worker FD PAYLOAD MEMORY THREADS``.
+
+Started as a fresh interpreter, so it inherits no state from the parent (TensorFlow included)
+and never re-imports the user's script. It loads the evaluation function, data included, from
+the payload file once, says ``"ready"``, then evaluates ``(index, item, deadline)`` messages until it gets
+``None``, answering ``(index, (kind, value))`` with kind ``ok``, ``oom`` or ``error``.
+"""
+
+from __future__ import annotations
+
+import pickle
+import resource
+import signal
+import socket
+import sys
+from multiprocessing.connection import Connection
+
+
+def serve(connection: Connection, payload_path: str, memory_limit: int, threads: int) -> None:
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    if memory_limit > 0:
+        resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
+    from threadpoolctl import threadpool_limits
+
+    from automl.evaluation import describe_error
+
+    threadpool_limits(threads)  # workers share the cores: no BLAS/OpenMP oversubscription
+    with open(payload_path, "rb") as file:
+        fn = pickle.load(file)
+    connection.send("ready")  # candidates' clocks start only now
+    while True:
+        try:
+            message = connection.recv()
+        except EOFError:
+            return  # the parent is gone
+        if message is None:
+            return
+        index, item, deadline = message
+        try:
+            outcome = ("ok", fn(item, deadline=deadline))
+        except MemoryError as error:
+            outcome = ("oom", describe_error(error))
+        except Exception as error:
+            outcome = ("error", describe_error(error))
+        connection.send((index, outcome))
+
+
+if __name__ == "__main__":
+    descriptor, payload, memory, thread_count = sys.argv[1:5]
+    sock = socket.socket(fileno=int(descriptor))
+    serve(Connection(sock.detach()), payload, int(memory), int(thread_count))

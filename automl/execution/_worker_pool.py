@@ -1,0 +1,184 @@
+"""Local worker processes that hold the data and can be stopped at any moment.
+
+Each worker is a fresh interpreter (see ``_worker``) that loads the evaluation function, data
+included, once; then each candidate costs one small message each way. A candidate past its own
+deadline or the search deadline is stopped by ending its worker, which is replaced when work
+remains. A worker that dies (killed, crashed in native code) costs only its current candidate.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections import deque
+from multiprocessing.connection import Connection, wait
+from pathlib import Path
+
+import cloudpickle
+
+from automl.evaluation import Status
+from automl.execution._base import Executor, candidate_deadline
+
+#: Seconds a candidate may run past its deadline to stop by itself (between folds) before its
+#: worker is ended; a cooperative stop keeps the folds already scored.
+GRACE_SECONDS = 0.25
+
+
+class _Worker:
+    """One worker process and the connection to it."""
+
+    def __init__(self, payload: Path, memory_limit: int | None, threads: int, name: str):
+        parent, child = socket.socketpair()
+        command = [sys.executable, "-m", "automl.execution._worker", str(child.fileno()),
+                   str(payload), str(memory_limit or 0), str(threads)]
+        # The parent's import path, as multiprocessing's spawn passes it: a block defined in
+        # the user's own modules imports in the worker too.
+        path = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
+        environment = {**os.environ, "PYTHONPATH": path}
+        self.process = subprocess.Popen(command, pass_fds=(child.fileno(),), env=environment)
+        child.close()
+        self.connection = Connection(parent.detach())
+        self.name = name
+        self.ready = False  # True once it has loaded the payload
+        self.task: tuple[int, float | None] | None = None  # (item index, its deadline)
+
+    def stop(self, *, kill: bool = False) -> None:
+        if not kill:
+            try:
+                self.connection.send(None)
+                self.process.wait(timeout=5)
+            except (OSError, subprocess.TimeoutExpired):
+                kill = True
+        if kill:
+            self.process.kill()
+            self.process.wait()
+        self.connection.close()
+
+    def death_reason(self) -> str:
+        code = self.process.wait()
+        if code < 0:
+            name = signal.Signals(-code).name
+            hint = " (out of memory, or killed)" if name == "SIGKILL" else ""
+            return f"the worker process was killed by {name}{hint}"
+        return f"the worker process exited with code {code}"
+
+
+class WorkerPoolExecutor(Executor):
+    """Evaluates candidates in ``n_workers`` local processes.
+
+    Args:
+        n_workers: processes evaluating candidates at once.
+        max_eval_time: seconds one candidate may take (``None``: no limit).
+        memory_limit: bytes of memory (heap and mappings) per worker; an allocation beyond it
+            fails, and the candidate is recorded as out of memory.
+    """
+
+    def __init__(self, n_workers: int, *, max_eval_time: float | None = None,
+                 memory_limit: int | None = None):
+        self.n_workers = n_workers
+        self.max_eval_time = max_eval_time
+        self.memory_limit = memory_limit
+        self.replaced_workers = 0
+        self._workers: list[_Worker] = []
+        self._fn = None
+        self._payload: Path | None = None
+        self._spawned = 0
+
+    def _spawn(self) -> _Worker:
+        threads = max(1, (os.cpu_count() or 1) // self.n_workers)
+        self._spawned += 1
+        return _Worker(self._payload, self.memory_limit, threads, f"worker-{self._spawned}")
+
+    def _load(self, fn) -> None:
+        if fn is self._fn:
+            return
+        self.close()
+        handle, path = tempfile.mkstemp(prefix="automl-payload-", suffix=".pkl")
+        with os.fdopen(handle, "wb") as file:
+            cloudpickle.dump(fn, file)  # by value for anything defined in __main__
+        self._fn, self._payload = fn, Path(path)
+        self._workers = [self._spawn() for _ in range(self.n_workers)]
+
+    def _retire(self, worker: _Worker) -> None:
+        worker.stop(kill=True)
+        self._workers.remove(worker)
+        self.replaced_workers += 1
+
+    def map(self, fn, items, *, deadline=None, failure=None):
+        items = list(items)
+        self._load(fn)
+        results: list = [None] * len(items)
+        queue = deque(range(len(items)))
+        failed_starts = 0
+
+        def fail(index: int, status: Status, reason: str) -> None:
+            results[index] = failure(items[index], status, reason) if failure else None
+
+        while True:
+            if deadline is not None and time.monotonic() >= deadline:
+                queue.clear()  # not started: no result, no trial
+            while len(self._workers) < self.n_workers and queue:
+                self._workers.append(self._spawn())
+            for worker in self._workers:
+                if worker.ready and worker.task is None and queue:
+                    index = queue.popleft()
+                    own = candidate_deadline(deadline, self.max_eval_time)
+                    worker.connection.send((index, items[index], own))
+                    worker.task = (index, own)
+            busy = [w for w in self._workers if w.task is not None]
+            watched = busy + [w for w in self._workers if not w.ready and queue]
+            if not watched:
+                return results
+            limits = [w.task[1] for w in busy if w.task[1] is not None]
+            if deadline is not None and queue:
+                limits.append(deadline - GRACE_SECONDS)
+            timeout = None if not limits else max(min(limits) + GRACE_SECONDS - time.monotonic(), 0)
+            ready = wait([w.connection for w in watched], timeout)
+            for worker in watched:
+                if worker.connection in ready:
+                    try:
+                        message = worker.connection.recv()
+                    except (EOFError, OSError):
+                        reason = worker.death_reason()
+                        if worker.task is not None:
+                            fail(worker.task[0], Status.FAILED, reason)
+                        elif not worker.ready:
+                            failed_starts += 1
+                            if failed_starts >= 2:  # e.g. the payload cannot be imported
+                                for index in queue:
+                                    fail(index, Status.FAILED, f"workers fail to start: {reason} "
+                                                               "(their error is printed above)")
+                                queue.clear()
+                        self._retire(worker)
+                        continue
+                    if message == "ready":
+                        worker.ready = True
+                        continue
+                    index, (kind, value) = message
+                    if kind == "ok":
+                        results[index] = value
+                    else:
+                        fail(index, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED, value)
+                    worker.task = None
+                elif worker.task is not None and worker.task[1] is not None and (
+                        time.monotonic() >= worker.task[1] + GRACE_SECONDS):
+                    index, limit = worker.task
+                    past_search = deadline is not None and limit >= deadline
+                    reason = ("stopped at the search deadline" if past_search else
+                              f"stopped after max_eval_time={self.max_eval_time:g} s")
+                    fail(index, Status.TIMEOUT, reason)
+                    self._retire(worker)
+
+    def close(self) -> None:
+        for worker in self._workers:
+            worker.stop(kill=worker.task is not None)
+        self._workers = []
+        if self._payload is not None:
+            self._payload.unlink(missing_ok=True)
+            self._payload = None
+        self._fn = None

@@ -1,0 +1,63 @@
+"""Blocks that misbehave on purpose, for the fault tests. Real blocks, real estimators: they
+travel to real worker processes like any user-defined block."""
+
+import os
+import signal
+import time
+
+import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin
+
+from automl.graph import Block, Role
+
+
+class _Misbehaving(ClassifierMixin, BaseEstimator):
+    def __init__(self, how: str = "sleep"):
+        self.how = how
+
+    def fit(self, x, y):
+        if self.how == "sleep":
+            time.sleep(3600)
+        elif self.how == "raise":
+            raise RuntimeError("boom: this block always fails")
+        elif self.how == "hog":
+            hoard = np.ones(2**31 // 8 * 4)  # 4 GiB
+            hoard.sum()
+        elif self.how == "sigkill":
+            os.kill(os.getpid(), signal.SIGKILL)
+        return self
+
+    def predict(self, x):
+        return np.zeros(len(x))
+
+
+class SleepForever(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _Misbehaving("sleep")
+
+
+class Explode(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _Misbehaving("raise")
+
+
+class Hog(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _Misbehaving("hog")
+
+
+class KillWorker(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _Misbehaving("sigkill")
