@@ -61,3 +61,16 @@ class KillWorker(Block):
     @classmethod
     def build(cls, params, context):
         return _Misbehaving("sigkill")
+
+
+class GpuModel(Block):
+    """A model that asks for a GPU worker (as Keras blocks do); fits a real logistic model."""
+
+    role = Role.MODEL
+    uses_gpu = True
+
+    @classmethod
+    def build(cls, params, context):
+        from sklearn.linear_model import LogisticRegression
+
+        return LogisticRegression()

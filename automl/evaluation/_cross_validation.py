@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import math
+import os
 import pickle
+import sys
 import time
 import warnings
 from dataclasses import dataclass
@@ -29,6 +31,18 @@ def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class smaller than n_splits is allowed
         return tuple(splitter.split(data.x, data.y))
+
+
+def current_worker() -> str:
+    """The name of the process running this code: a local worker, a Dask worker, or main."""
+    if "AUTOML_WORKER" in os.environ:
+        return os.environ["AUTOML_WORKER"]
+    if "distributed" in sys.modules:
+        try:
+            return str(sys.modules["distributed"].get_worker().address)
+        except ValueError:  # not inside a Dask worker
+            pass
+    return "main"
 
 
 @dataclass(frozen=True)
@@ -66,7 +80,7 @@ class CrossValidation:
                               *(costs[name] for name in self.secondary_objectives))
             return Trial(genome, status, objectives, tuple(scores), fit_seconds,
                          predict_seconds, reason, started_at=started_at,
-                         finished_at=time.time())
+                         finished_at=time.time(), worker=current_worker())
 
         try:
             template = build_pipeline(genome, self.space, self.data.spec, seed=self.seed)

@@ -39,6 +39,7 @@ class Trial:
         number: order of completion within the search (set by the search).
         generation: the generation that proposed it (set by the search).
         started_at, finished_at: wall-clock timestamps (seconds since the epoch).
+        worker: the process that evaluated it (``"main"``, a local worker, a Dask worker).
     """
 
     genome: Genome
@@ -52,6 +53,7 @@ class Trial:
     generation: int = -1
     started_at: float = 0.0
     finished_at: float = 0.0
+    worker: str = "main"
 
     @classmethod
     def failed(cls, genome: Genome, status: Status, reason: str) -> Trial:

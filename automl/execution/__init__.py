@@ -4,6 +4,7 @@ import os
 
 from automl.execution._base import Executor, candidate_deadline, run_limited
 from automl.execution._dask import DaskExecutor
+from automl.execution._gpus import visible_gpus
 from automl.execution._in_process import InProcessExecutor
 from automl.execution._worker_pool import WorkerPoolExecutor
 
@@ -19,7 +20,8 @@ def resolve_n_jobs(n_jobs) -> int:
     return n_jobs if n_jobs > 0 else max(cores + 1 + n_jobs, 1)
 
 
-def make_executor(n_jobs=-1, *, scheduler=None, max_eval_time=None, memory_limit=None) -> Executor:
+def make_executor(n_jobs=-1, *, scheduler=None, max_eval_time=None, memory_limit=None,
+                  needs_gpu=None) -> Executor:
     """The executor for a search.
 
     Args:
@@ -28,14 +30,19 @@ def make_executor(n_jobs=-1, *, scheduler=None, max_eval_time=None, memory_limit
             process (debugging: no forcible limits); a Dask ``Client`` or scheduler address.
         max_eval_time: seconds one candidate may take.
         memory_limit: bytes per local worker.
+        needs_gpu: ``genome -> bool``: candidates to place on GPU workers (local workers that
+            own a GPU, or Dask workers started with ``--resources GPU=1``).
     """
     if scheduler is None:
         return WorkerPoolExecutor(resolve_n_jobs(n_jobs), max_eval_time=max_eval_time,
-                                  memory_limit=memory_limit)
+                                  memory_limit=memory_limit, gpus=visible_gpus(),
+                                  needs_gpu=needs_gpu)
     if scheduler == "in-process":
         return InProcessExecutor(max_eval_time=max_eval_time)
-    return DaskExecutor(scheduler, max_eval_time=max_eval_time)
+    resources = None if needs_gpu is None else (
+        lambda genome: {"GPU": 1} if needs_gpu(genome) else None)
+    return DaskExecutor(scheduler, max_eval_time=max_eval_time, resources=resources)
 
 
 __all__ = ["DaskExecutor", "Executor", "InProcessExecutor", "WorkerPoolExecutor",
-           "candidate_deadline", "make_executor", "resolve_n_jobs", "run_limited"]
+           "candidate_deadline", "make_executor", "resolve_n_jobs", "run_limited", "visible_gpus"]

@@ -32,8 +32,14 @@ class DaskExecutor(Executor):
         self.resources = resources
         self._owns_client = not isinstance(scheduler, Client)
         self.client = Client(scheduler) if self._owns_client else scheduler
+        if resources is not None and not self._has_gpu_workers():
+            self.resources = None  # no worker offers a GPU: such tasks would never start
         self._fn = None
         self._scattered = None
+
+    def _has_gpu_workers(self) -> bool:
+        workers = self.client.scheduler_info().get("workers", {}).values()
+        return any(worker.get("resources", {}).get("GPU", 0) > 0 for worker in workers)
 
     def map(self, fn, items, *, deadline=None, failure=None):
         from distributed import wait

@@ -30,20 +30,24 @@ GRACE_SECONDS = 0.25
 
 
 class _Worker:
-    """One worker process and the connection to it."""
+    """One worker process and the connection to it; ``gpu`` is the GPU it owns, if any."""
 
-    def __init__(self, payload: Path, memory_limit: int | None, threads: int, name: str):
+    def __init__(self, payload: Path, memory_limit: int | None, threads: int, name: str,
+                 gpu: str | None):
         parent, child = socket.socketpair()
         command = [sys.executable, "-m", "automl.execution._worker", str(child.fileno()),
                    str(payload), str(memory_limit or 0), str(threads)]
         # The parent's import path, as multiprocessing's spawn passes it: a block defined in
         # the user's own modules imports in the worker too.
         path = os.pathsep.join(entry or os.getcwd() for entry in sys.path)
-        environment = {**os.environ, "PYTHONPATH": path}
+        environment = {**os.environ, "PYTHONPATH": path, "AUTOML_WORKER": name,
+                       # a CPU worker sees no GPU, so it never takes GPU memory
+                       "CUDA_VISIBLE_DEVICES": "" if gpu is None else gpu}
         self.process = subprocess.Popen(command, pass_fds=(child.fileno(),), env=environment)
         child.close()
         self.connection = Connection(parent.detach())
         self.name = name
+        self.gpu = gpu
         self.ready = False  # True once it has loaded the payload
         self.task: tuple[int, float | None] | None = None  # (item index, its deadline)
 
@@ -71,18 +75,26 @@ class _Worker:
 class WorkerPoolExecutor(Executor):
     """Evaluates candidates in ``n_workers`` local processes.
 
+    GPU placement: the first ``len(gpus)`` workers each own one GPU (``CUDA_VISIBLE_DEVICES``),
+    the others see none. Items for which ``needs_gpu`` holds run on GPU workers only; GPU workers
+    take other items only while no GPU item waits. Without GPUs every item runs anywhere.
+
     Args:
         n_workers: processes evaluating candidates at once.
         max_eval_time: seconds one candidate may take (``None``: no limit).
         memory_limit: bytes of memory (heap and mappings) per worker; an allocation beyond it
             fails, and the candidate is recorded as out of memory.
+        gpus: GPU ids to hand out, one per worker (see ``visible_gpus``).
+        needs_gpu: ``item -> bool``; ``None``: no item needs one.
     """
 
     def __init__(self, n_workers: int, *, max_eval_time: float | None = None,
-                 memory_limit: int | None = None):
+                 memory_limit: int | None = None, gpus=(), needs_gpu=None):
         self.n_workers = n_workers
         self.max_eval_time = max_eval_time
         self.memory_limit = memory_limit
+        self.gpus = list(gpus)[:n_workers]
+        self.needs_gpu = needs_gpu if self.gpus else None
         self.replaced_workers = 0
         self._workers: list[_Worker] = []
         self._fn = None
@@ -90,9 +102,12 @@ class WorkerPoolExecutor(Executor):
         self._spawned = 0
 
     def _spawn(self) -> _Worker:
+        owned = {worker.gpu for worker in self._workers}
+        gpu = next((g for g in self.gpus if g not in owned), None)
         threads = max(1, (os.cpu_count() or 1) // self.n_workers)
         self._spawned += 1
-        return _Worker(self._payload, self.memory_limit, threads, f"worker-{self._spawned}")
+        name = f"worker-{self._spawned}" + (f"-gpu{gpu}" if gpu is not None else "")
+        return _Worker(self._payload, self.memory_limit, threads, name, gpu)
 
     def _load(self, fn) -> None:
         if fn is self._fn:
@@ -102,12 +117,26 @@ class WorkerPoolExecutor(Executor):
         with os.fdopen(handle, "wb") as file:
             cloudpickle.dump(fn, file)  # by value for anything defined in __main__
         self._fn, self._payload = fn, Path(path)
-        self._workers = [self._spawn() for _ in range(self.n_workers)]
+        for _ in range(self.n_workers):
+            self._workers.append(self._spawn())
 
     def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)
         self._workers.remove(worker)
         self.replaced_workers += 1
+
+    def _next_item(self, worker: _Worker, queue: deque, items: list) -> int | None:
+        """The first queued item this worker may run, taken off the queue."""
+        if self.needs_gpu is None:
+            return queue.popleft() if queue else None
+        gpu_items = [i for i in queue if self.needs_gpu(items[i])]
+        if worker.gpu is not None and gpu_items:
+            chosen = gpu_items[0]
+        else:
+            chosen = next((i for i in queue if i not in set(gpu_items)), None)
+        if chosen is not None:
+            queue.remove(chosen)
+        return chosen
 
     def map(self, fn, items, *, deadline=None, failure=None):
         items = list(items)
@@ -126,7 +155,9 @@ class WorkerPoolExecutor(Executor):
                 self._workers.append(self._spawn())
             for worker in self._workers:
                 if worker.ready and worker.task is None and queue:
-                    index = queue.popleft()
+                    index = self._next_item(worker, queue, items)
+                    if index is None:
+                        continue
                     own = candidate_deadline(deadline, self.max_eval_time)
                     worker.connection.send((index, items[index], own))
                     worker.task = (index, own)

@@ -79,6 +79,8 @@ class Block:
     max_input_columns: ClassVar[int | None] = None
     #: How much more the exported refit costs than a cross-validation fit on as many rows.
     refit_cost_factor: ClassVar[float] = 1.0
+    #: Candidates containing this block run on workers that own a GPU, when there are any.
+    uses_gpu: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -91,7 +91,8 @@ class AutoModel(BaseEstimator):
         best_trial_: the winning trial. ``trials_``: every trial, in completion order.
         leaderboard_: the trials as a DataFrame, best first.
         pipeline_: the refit winning scikit-learn pipeline (see ``export_model``).
-        data_spec_, search_space_, objective_, seed_, logbook_, fit_seconds_.
+        data_spec_, search_space_, objective_, seed_, logbook_: what the search used and did.
+        search_seconds_, fit_seconds_: wall time of the search, and of the whole fit.
     """
 
     def __init__(
@@ -229,13 +230,21 @@ class AutoModel(BaseEstimator):
                       f"({record['failed']} failed), best {objective} {record['best']:.4f}, "
                       f"{record['elapsed']:.1f} s")
 
+        gpu_blocks = {option.block for slot in space.slots for option in slot.options
+                      if option.block_class.uses_gpu}
+
+        def needs_gpu(genome) -> bool:
+            return any(gene.block in gpu_blocks for _, genes in genome.slots for gene in genes)
+
         with make_executor(self.n_jobs, scheduler=self.scheduler,
                            max_eval_time=self.max_eval_time,
-                           memory_limit=_memory_bytes(self.memory_limit)) as executor:
+                           memory_limit=_memory_bytes(self.memory_limit),
+                           needs_gpu=needs_gpu if gpu_blocks else None) as executor:
             result: SearchResult = run_search(
                 strategy, evaluate, budget, executor=executor,
                 batch_size=lambda: strategy.batch_size, reserve_seconds=reserve,
                 on_generation=report)
+        search_seconds = time.monotonic() - started
         best = result.best
         if best is None:
             reasons = sorted({trial.reason for trial in result.trials})[:3]
@@ -253,6 +262,7 @@ class AutoModel(BaseEstimator):
         self.target_column_ = data.target_column
         self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
         self.pipeline_.fit(data.x, data.y)
+        self.search_seconds_ = search_seconds
         self.fit_seconds_ = time.monotonic() - started
         self._log(f"best: {best.genome.describe()['model']} with CV {objective} "
                   f"{best.score:.4f} after {len(result.trials)} candidates in "
@@ -374,6 +384,7 @@ class AutoModel(BaseEstimator):
                 "fit_seconds": trial.fit_seconds,
                 "predict_seconds": trial.predict_seconds,
                 "reason": trial.reason,
+                "worker": trial.worker,
                 "key": trial.genome.key,
             })
         board = pd.DataFrame(rows)
