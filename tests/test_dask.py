@@ -18,7 +18,8 @@ def client():
 
 def test_search_on_dask_matches_local_workers(client, mixed_table):
     x, y = mixed_table
-    settings = {"max_trials": 8, "population_size": 4, "cv": 3, "seed": 0, "verbose": 0}
+    settings = {"max_trials": 8, "population_size": 4, "cv": 3, "seed": 0, "verbose": 0,
+                "evolution": "generational"}
     on_dask = StructuredDataClassifier(scheduler=client, **settings).fit(x, y)
     local = StructuredDataClassifier(n_jobs=2, **settings).fit(x, y)
     assert [t.genome for t in on_dask.trials_] == [t.genome for t in local.trials_]

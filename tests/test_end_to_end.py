@@ -51,12 +51,20 @@ def test_regressor_from_csv_with_target_name(regression_table, tmp_path):
     assert model.score(x, y) == pytest.approx(scores["r2"])
 
 
-def test_parallel_search_matches_sequential(mixed_table):
+def test_generational_search_is_the_same_for_any_n_jobs(mixed_table):
     x, y = mixed_table
-    one = StructuredDataClassifier(n_jobs=1, **FAST).fit(x, y)
-    two = StructuredDataClassifier(n_jobs=2, **FAST).fit(x, y)
+    one = StructuredDataClassifier(n_jobs=1, evolution="generational", **FAST).fit(x, y)
+    two = StructuredDataClassifier(n_jobs=2, evolution="generational", **FAST).fit(x, y)
     assert [t.genome for t in one.trials_] == [t.genome for t in two.trials_]
     np.testing.assert_allclose([t.score for t in one.trials_], [t.score for t in two.trials_])
+
+
+def test_steady_state_search_keeps_the_budget_and_never_repeats(mixed_table):
+    x, y = mixed_table
+    model = StructuredDataClassifier(n_jobs=2, **FAST).fit(x, y)
+    assert len(model.trials_) == FAST["max_trials"]
+    assert len({t.genome for t in model.trials_}) == FAST["max_trials"]
+    assert model.logbook_.select("evaluations") == [5, 5]
 
 
 def test_sklearn_estimator_contract():

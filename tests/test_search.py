@@ -8,6 +8,7 @@ import pytest
 from automl.blocks import StructuredDataBlock
 from automl.data import Task, load_training_data
 from automl.evaluation import Status, Trial
+from automl.execution import WorkerPoolExecutor
 from automl.graph import Graph, RegressionHead, StructuredDataInput
 from automl.search import Budget, Evolution, RandomSearch, run_search
 from automl.space import build_space
@@ -100,3 +101,26 @@ def test_several_objectives_select_by_nsga2(space):
     survivors = strategy.population
     assert max(i.trial.score for i in survivors) == max(t.score for t in result.trials)
     assert min(i.trial.objectives[1] for i in survivors) == 0.0
+
+
+def test_steady_state_in_process_is_deterministic_and_improves(space):
+    def run(seed):
+        strategy = Evolution(space, np.random.default_rng(seed), population_size=10)
+        return run_search(strategy, synthetic, Budget(max_trials=120), batch_size=10,
+                          steady_state=True)
+
+    first, second = run(4), run(4)
+    assert [t.genome for t in first.trials] == [t.genome for t in second.trials]
+    assert len({t.genome for t in first.trials}) == 120
+    assert first.logbook.select("evaluations") == [10] * 12
+    assert first.best.score > max(t.score for t in first.trials[:10])
+
+
+def test_steady_state_with_worker_processes(space):
+    strategy = Evolution(space, np.random.default_rng(0), population_size=6)
+    with WorkerPoolExecutor(2) as executor:
+        result = run_search(strategy, synthetic, Budget(max_trials=30), batch_size=6,
+                            executor=executor, steady_state=True)
+    assert len(result.trials) == 30
+    assert len({t.genome for t in result.trials}) == 30
+    assert {t.worker for t in result.trials} == {"main"}  # synthetic trials name no worker

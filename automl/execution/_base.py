@@ -1,5 +1,10 @@
-"""The one seam for running evaluations: an executor maps a function over candidates within a
-deadline, and turns candidates it had to stop into failure records."""
+"""The one seam for running evaluations.
+
+An executor runs ``fn(item, deadline=d)`` for submitted items: ``submit`` hands one over,
+``collect`` waits until at least one is done. ``map`` (a whole generation, results in order) is
+built on the two; the steady-state search uses them directly, to start a new candidate as soon
+as a worker is free.
+"""
 
 from __future__ import annotations
 
@@ -27,21 +32,48 @@ def run_limited(fn, item, deadline, max_eval_time):
 
 
 class Executor(ABC):
-    """Runs ``fn(item, deadline=d)`` for every item and returns the results in item order.
+    """Runs ``fn(item, deadline=d)`` for submitted items.
 
-    ``d`` is the earlier of the search ``deadline`` and the candidate's start plus
+    ``d`` is the earlier of the item's search ``deadline`` and its start plus
     ``max_eval_time``; ``fn`` should stop by itself at ``d`` (cooperative stop). Executors that
     can also stop it forcibly do so, and report that item as ``failure(item, status, reason)``.
-    An item not started before ``deadline`` gives ``None``. A context manager: workers are
+    An item not started before its deadline gives ``None``. A context manager: workers are
     released on exit.
     """
 
     max_eval_time: float | None = None
 
+    @property
     @abstractmethod
+    def capacity(self) -> int:
+        """How many items run at once."""
+
+    @abstractmethod
+    def start(self, fn: Callable, *, failure: Failure | None = None) -> None:
+        """Prepares to run ``fn`` (ships it, data included, to the workers once)."""
+
+    @abstractmethod
+    def submit(self, item, *, deadline: float | None = None) -> int:
+        """Queues ``item``; returns its ticket."""
+
+    @abstractmethod
+    def collect(self) -> list[tuple[int, object]]:
+        """Waits until at least one submitted item is done: ``[(ticket, result), ...]``."""
+
+    @property
+    @abstractmethod
+    def pending(self) -> int:
+        """Submitted items not collected yet."""
+
     def map(self, fn: Callable, items: Iterable, *, deadline: float | None = None,
             failure: Failure | None = None) -> list:
         """The results of ``fn`` on ``items``, in order."""
+        self.start(fn, failure=failure)
+        tickets = [self.submit(item, deadline=deadline) for item in items]
+        results = {}
+        while self.pending:
+            results.update(self.collect())
+        return [results.get(ticket) for ticket in tickets]
 
     def close(self) -> None:
         """Releases workers; the default holds none."""

@@ -36,44 +36,74 @@ class DaskExecutor(Executor):
             self.resources = None  # no worker offers a GPU: such tasks would never start
         self._fn = None
         self._scattered = None
+        self._failure = None
+        self._tickets = 0
+        self._futures: dict[int, tuple] = {}  # ticket -> (item, deadline, future)
+        self._ready: list[tuple[int, object]] = []
 
     def _has_gpu_workers(self) -> bool:
         workers = self.client.scheduler_info().get("workers", {}).values()
         return any(worker.get("resources", {}).get("GPU", 0) > 0 for worker in workers)
 
-    def map(self, fn, items, *, deadline=None, failure=None):
-        from distributed import wait
+    @property
+    def capacity(self) -> int:
+        workers = self.client.scheduler_info().get("workers", {}).values()
+        return max(sum(worker.get("nthreads", 1) for worker in workers), 1)
 
-        items = list(items)
+    @property
+    def pending(self) -> int:
+        return len(self._futures) + len(self._ready)
+
+    def start(self, fn, *, failure=None):
+        self._failure = failure
         if fn is not self._fn:
             self._fn = fn
             self._scattered = self.client.scatter(fn, broadcast=True, hash=False)
+
+    def submit(self, item, *, deadline=None):
+        self._tickets += 1
         if deadline is not None and time.monotonic() >= deadline:
-            return [None] * len(items)
-        futures = [
-            self.client.submit(run_limited, self._scattered, item, deadline, self.max_eval_time,
-                               pure=False,
-                               resources=self.resources(item) if self.resources else None)
-            for item in items
-        ]
-        timeout = None if deadline is None else max(deadline - time.monotonic(), 0.0)
+            self._ready.append((self._tickets, None))
+            return self._tickets
+        future = self.client.submit(
+            run_limited, self._scattered, item, deadline, self.max_eval_time, pure=False,
+            resources=self.resources(item) if self.resources else None)
+        self._futures[self._tickets] = (item, deadline, future)
+        return self._tickets
+
+    def _fail(self, item, status, reason):
+        return self._failure(item, status, reason) if self._failure else None
+
+    def collect(self):
+        from distributed import wait
+
+        if self._ready:
+            done, self._ready = self._ready, []
+            return done
+        deadlines = [d for _, d, _ in self._futures.values() if d is not None]
+        timeout = None if not deadlines else max(min(deadlines) - time.monotonic(), 0.0)
         try:
-            wait(futures, timeout=timeout)
+            wait([f for _, _, f in self._futures.values()], timeout=timeout,
+                 return_when="FIRST_COMPLETED")
         except TimeoutError:
             pass
-        results = []
-        for item, future in zip(items, futures):
+        done = []
+        now = time.monotonic()
+        for ticket, (item, deadline, future) in list(self._futures.items()):
             if future.status == "finished":
-                results.append(future.result())
+                result = future.result()
             elif future.status == "error":
                 error = future.exception()
                 status = Status.OUT_OF_MEMORY if isinstance(error, MemoryError) else Status.FAILED
-                results.append(failure(item, status, describe_error(error)) if failure else None)
-            else:
+                result = self._fail(item, status, describe_error(error))
+            elif deadline is not None and now >= deadline:
                 future.cancel()
-                results.append(failure(item, Status.TIMEOUT, "stopped at the search deadline")
-                               if failure else None)
-        return results
+                result = self._fail(item, Status.TIMEOUT, "stopped at the search deadline")
+            else:
+                continue
+            del self._futures[ticket]
+            done.append((ticket, result))
+        return done
 
     def close(self) -> None:
         if self._owns_client:

@@ -98,8 +98,21 @@ class WorkerPoolExecutor(Executor):
         self.replaced_workers = 0
         self._workers: list[_Worker] = []
         self._fn = None
+        self._failure = None
         self._payload: Path | None = None
         self._spawned = 0
+        self._tickets = 0
+        self._queue: deque[int] = deque()
+        self._submitted: dict[int, tuple[object, float | None]] = {}  # ticket -> item, deadline
+        self._failed_starts = 0
+
+    @property
+    def capacity(self) -> int:
+        return self.n_workers
+
+    @property
+    def pending(self) -> int:
+        return len(self._submitted)
 
     def _spawn(self) -> _Worker:
         owned = {worker.gpu for worker in self._workers}
@@ -109,7 +122,8 @@ class WorkerPoolExecutor(Executor):
         name = f"worker-{self._spawned}" + (f"-gpu{gpu}" if gpu is not None else "")
         return _Worker(self._payload, self.memory_limit, threads, name, gpu)
 
-    def _load(self, fn) -> None:
+    def start(self, fn, *, failure=None):
+        self._failure = failure
         if fn is self._fn:
             return
         self.close()
@@ -120,90 +134,107 @@ class WorkerPoolExecutor(Executor):
         for _ in range(self.n_workers):
             self._workers.append(self._spawn())
 
+    def submit(self, item, *, deadline=None):
+        self._tickets += 1
+        self._submitted[self._tickets] = (item, deadline)
+        self._queue.append(self._tickets)
+        return self._tickets
+
     def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)
         self._workers.remove(worker)
         self.replaced_workers += 1
 
-    def _next_item(self, worker: _Worker, queue: deque, items: list) -> int | None:
+    def _next_ticket(self, worker: _Worker) -> int | None:
         """The first queued item this worker may run, taken off the queue."""
         if self.needs_gpu is None:
-            return queue.popleft() if queue else None
-        gpu_items = [i for i in queue if self.needs_gpu(items[i])]
-        if worker.gpu is not None and gpu_items:
-            chosen = gpu_items[0]
+            return self._queue.popleft() if self._queue else None
+        gpu_tickets = [t for t in self._queue if self.needs_gpu(self._submitted[t][0])]
+        if worker.gpu is not None and gpu_tickets:
+            chosen = gpu_tickets[0]
         else:
-            chosen = next((i for i in queue if i not in set(gpu_items)), None)
+            chosen = next((t for t in self._queue if t not in set(gpu_tickets)), None)
         if chosen is not None:
-            queue.remove(chosen)
+            self._queue.remove(chosen)
         return chosen
 
-    def map(self, fn, items, *, deadline=None, failure=None):
-        items = list(items)
-        self._load(fn)
-        results: list = [None] * len(items)
-        queue = deque(range(len(items)))
-        failed_starts = 0
+    def collect(self):
+        done: list[tuple[int, object]] = []
 
-        def fail(index: int, status: Status, reason: str) -> None:
-            results[index] = failure(items[index], status, reason) if failure else None
+        def finish(ticket: int, result) -> None:
+            self._submitted.pop(ticket)
+            done.append((ticket, result))
 
-        while True:
-            if deadline is not None and time.monotonic() >= deadline:
-                queue.clear()  # not started: no result, no trial
-            while len(self._workers) < self.n_workers and queue:
+        def fail(ticket: int, status: Status, reason: str) -> None:
+            item = self._submitted[ticket][0]
+            finish(ticket, self._failure(item, status, reason) if self._failure else None)
+
+        while not done and self._submitted:
+            now = time.monotonic()
+            for ticket in [t for t in self._queue if self._submitted[t][1] is not None
+                           and self._submitted[t][1] <= now]:
+                self._queue.remove(ticket)
+                finish(ticket, None)  # not started before its deadline: no result, no trial
+            while len(self._workers) < self.n_workers and self._queue:
                 self._workers.append(self._spawn())
             for worker in self._workers:
-                if worker.ready and worker.task is None and queue:
-                    index = self._next_item(worker, queue, items)
-                    if index is None:
+                if worker.ready and worker.task is None and self._queue:
+                    ticket = self._next_ticket(worker)
+                    if ticket is None:
                         continue
+                    item, deadline = self._submitted[ticket]
                     own = candidate_deadline(deadline, self.max_eval_time)
-                    worker.connection.send((index, items[index], own))
-                    worker.task = (index, own)
+                    worker.connection.send((ticket, item, own))
+                    worker.task = (ticket, own)
             busy = [w for w in self._workers if w.task is not None]
-            watched = busy + [w for w in self._workers if not w.ready and queue]
+            watched = busy + [w for w in self._workers if not w.ready and self._queue]
             if not watched:
-                return results
-            limits = [w.task[1] for w in busy if w.task[1] is not None]
-            if deadline is not None and queue:
-                limits.append(deadline - GRACE_SECONDS)
-            timeout = None if not limits else max(min(limits) + GRACE_SECONDS - time.monotonic(), 0)
+                continue
+            limits = [w.task[1] + GRACE_SECONDS for w in busy if w.task[1] is not None]
+            limits += [self._submitted[t][1] for t in self._queue
+                       if self._submitted[t][1] is not None]
+            timeout = None if not limits else max(min(limits) - time.monotonic(), 0)
             ready = wait([w.connection for w in watched], timeout)
             for worker in watched:
                 if worker.connection in ready:
                     try:
                         message = worker.connection.recv()
                     except (EOFError, OSError):
-                        reason = worker.death_reason()
-                        if worker.task is not None:
-                            fail(worker.task[0], Status.FAILED, reason)
-                        elif not worker.ready:
-                            failed_starts += 1
-                            if failed_starts >= 2:  # e.g. the payload cannot be imported
-                                for index in queue:
-                                    fail(index, Status.FAILED, f"workers fail to start: {reason} "
-                                                               "(their error is printed above)")
-                                queue.clear()
-                        self._retire(worker)
+                        self._handle_death(worker, fail)
                         continue
                     if message == "ready":
                         worker.ready = True
+                        self._failed_starts = 0
                         continue
-                    index, (kind, value) = message
-                    if kind == "ok":
-                        results[index] = value
-                    else:
-                        fail(index, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED, value)
+                    ticket, (kind, value) = message
                     worker.task = None
+                    if kind == "ok":
+                        finish(ticket, value)
+                    else:
+                        fail(ticket, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED, value)
                 elif worker.task is not None and worker.task[1] is not None and (
                         time.monotonic() >= worker.task[1] + GRACE_SECONDS):
-                    index, limit = worker.task
-                    past_search = deadline is not None and limit >= deadline
+                    ticket, limit = worker.task
+                    search_deadline = self._submitted[ticket][1]
+                    past_search = search_deadline is not None and limit >= search_deadline
                     reason = ("stopped at the search deadline" if past_search else
                               f"stopped after max_eval_time={self.max_eval_time:g} s")
-                    fail(index, Status.TIMEOUT, reason)
+                    fail(ticket, Status.TIMEOUT, reason)
                     self._retire(worker)
+        return done
+
+    def _handle_death(self, worker: _Worker, fail) -> None:
+        reason = worker.death_reason()
+        if worker.task is not None:
+            fail(worker.task[0], Status.FAILED, reason)
+        elif not worker.ready:
+            self._failed_starts += 1
+            if self._failed_starts >= 2:  # e.g. the payload cannot be imported
+                for ticket in list(self._queue):
+                    fail(ticket, Status.FAILED, f"workers fail to start: {reason} (their error "
+                                                "is printed above)")
+                self._queue.clear()
+        self._retire(worker)
 
     def close(self) -> None:
         for worker in self._workers:
@@ -213,3 +244,5 @@ class WorkerPoolExecutor(Executor):
             self._payload.unlink(missing_ok=True)
             self._payload = None
         self._fn = None
+        self._queue.clear()
+        self._submitted.clear()

@@ -21,12 +21,14 @@ def _tournament(population: list, k: int, tournament_size: int, rng) -> list:
 
 
 class Evolution(Strategy):
-    """Elitist (mu + lambda) evolution.
+    """Elitist (mu + lambda) evolution, generational or steady-state.
 
     The first generation holds every model's default pipeline, then random genomes. Each later
     generation breeds ``offspring_size`` children from tournament-selected parents by crossover
     and/or mutation; survivors are the best ``population_size`` of parents and children —
     ``selBest`` on the score alone, ``selNSGA2`` when the objective vector has costs too.
+    Steady-state use asks for one child at a time and tells each trial as it finishes: the
+    same operators, with survivors chosen after every trial ((mu + 1) evolution).
 
     Args:
         space: the search space.
@@ -57,6 +59,7 @@ class Evolution(Strategy):
         self.mutation_probability = mutation_probability
         self.population: list[Individual] = []
         self._seeds = default_genomes(space)[:population_size]
+        self._initial_left = population_size  # first-generation genomes still to hand out
         self.toolbox = base.Toolbox()
         self.toolbox.register("sample", sample_genome, space, rng)
         self.toolbox.register("mutate", mutate, space=space, rng=rng)
@@ -66,7 +69,7 @@ class Evolution(Strategy):
 
     @property
     def batch_size(self) -> int:
-        return self.population_size if not self.population else self.offspring_size
+        return self._initial_left if self._initial_left > 0 else self.offspring_size
 
     def ask(self, n, is_new):
         batch: list[Genome] = []
@@ -75,14 +78,16 @@ class Evolution(Strategy):
             if is_new(genome) and genome not in batch:
                 batch.append(genome)
 
-        if not self.population:
-            for genome in self._seeds:
-                offer(genome)
-            self._seeds = []
-            for _ in range(_ATTEMPTS * n):
-                if len(batch) >= n:
-                    break
-                offer(self.toolbox.sample())
+        initial = min(n, self._initial_left)
+        exploring = initial if initial else (n if not self.population else 0)
+        while self._seeds and len(batch) < initial:
+            offer(self._seeds.pop(0))
+        for _ in range(_ATTEMPTS * n):  # the first generation, or every trial so far failed
+            if len(batch) >= exploring:
+                break
+            offer(self.toolbox.sample())
+        self._initial_left -= min(len(batch), initial)
+        if not self.population or len(batch) >= n:
             return batch[:n]
         for _ in range(_ATTEMPTS * n):
             if len(batch) >= n:

@@ -39,6 +39,9 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
                          f"{' or None' if allow_none else ''}; received {value!r}.")
 
 
+_EVOLUTION_MODES = ("steady_state", "generational")
+
+
 def _memory_bytes(limit) -> int | None:
     """``memory_limit`` in bytes: an integer, or text such as ``"4GB"`` / ``"512 MiB"``."""
     if limit is None:
@@ -79,6 +82,10 @@ class AutoModel(BaseEstimator):
             that needs more is recorded as out of memory.
         seed: the one source of randomness (``None``: drawn at fit and kept in ``seed_``).
         population_size: candidates kept per generation (also the first generation's size).
+        evolution: ``"steady_state"`` starts a new candidate whenever a worker is free (no
+            idle workers; which candidates are tried depends on timing when ``n_jobs > 1``);
+            ``"generational"`` evaluates whole generations: the same seed then gives the same
+            candidates for any ``n_jobs`` or scheduler (up to where a time budget cuts).
         max_generations: generations at most (``None``: until another budget ends).
         secondary_objectives: costs minimised alongside the score (Pareto selection with
             NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
@@ -110,6 +117,7 @@ class AutoModel(BaseEstimator):
         memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
+        evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
         directory: str | os.PathLike | None = None,
@@ -129,6 +137,7 @@ class AutoModel(BaseEstimator):
         self.memory_limit = memory_limit
         self.seed = seed
         self.population_size = population_size
+        self.evolution = evolution
         self.max_generations = max_generations
         self.secondary_objectives = secondary_objectives
         self.directory = directory
@@ -169,6 +178,9 @@ class AutoModel(BaseEstimator):
         if self.max_trials is None and self.time_budget is None and self.max_generations is None:
             raise ValueError("max_trials, time_budget and max_generations are all None, so the "
                              "search would never end: set at least one.")
+        if self.evolution not in _EVOLUTION_MODES:
+            raise ValueError(f"evolution must be one of {_EVOLUTION_MODES}; received "
+                             f"{self.evolution!r}.")
         resolve_n_jobs(self.n_jobs)
         check_secondary_objectives(self.secondary_objectives)
 
@@ -242,8 +254,10 @@ class AutoModel(BaseEstimator):
                            needs_gpu=needs_gpu if gpu_blocks else None) as executor:
             result: SearchResult = run_search(
                 strategy, evaluate, budget, executor=executor,
-                batch_size=lambda: strategy.batch_size, reserve_seconds=reserve,
-                on_generation=report)
+                batch_size=(self.population_size if self.evolution == "steady_state"
+                            else lambda: strategy.batch_size),
+                reserve_seconds=reserve, on_generation=report,
+                steady_state=self.evolution == "steady_state")
         search_seconds = time.monotonic() - started
         best = result.best
         if best is None:

@@ -28,6 +28,7 @@ class _StructuredDataTask(AutoModel):
         memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
+        evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
         directory: str | os.PathLike | None = None,
@@ -38,7 +39,7 @@ class _StructuredDataTask(AutoModel):
         super().__init__(
             objective=objective, max_trials=max_trials, time_budget=time_budget, cv=cv,
             n_jobs=n_jobs, scheduler=scheduler, max_eval_time=max_eval_time,
-            memory_limit=memory_limit, seed=seed, population_size=population_size,
+            memory_limit=memory_limit, seed=seed, population_size=population_size, evolution=evolution,
             max_generations=max_generations, secondary_objectives=secondary_objectives,
             directory=directory, project_name=project_name, overwrite=overwrite, verbose=verbose,
         )
@@ -61,7 +62,7 @@ class StructuredDataClassifier(_StructuredDataTask):
 
     Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs,
     scheduler, max_eval_time, memory_limit, seed,
-    population_size, max_generations, secondary_objectives, directory, project_name,
+    population_size, evolution, max_generations, secondary_objectives, directory, project_name,
     overwrite, verbose) plus:
 
     Args:
