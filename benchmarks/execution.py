@@ -1,15 +1,18 @@
 """Throughput, engine overhead, CPU use and budget overshoot of the executors, in one run.
 
-    python benchmarks/execution.py --time-budget 60
+    python benchmarks/execution.py --trials 40 --time-budget 30
 
-One fixed search (StructuredDataClassifier, seed 0, the given time budget) per dataset and
-executor: n_jobs=1, n_jobs=2, and a local Dask cluster of 2 worker processes. Reports
-  - candidates per minute of search,
-  - busy share: time inside candidates' fit/predict over (workers x search wall time); the
-    engine overhead is the rest (worker start-up, generation barriers, messaging, building
-    pipelines, slicing folds),
-  - CPU utilisation of the machine during fit (from /proc/stat),
-  - fit wall time against the budget (overshoot), the final refit included.
+Per dataset (breast_cancer, digits) and executor (n_jobs=1, n_jobs=2, a local Dask cluster of
+2 worker processes):
+
+1. Throughput on one fixed search: the same candidates for every executor (defaults, then a
+   seeded random sample of the default space; random proposals do not depend on timing), run
+   through the steady-state loop with no time limit. Reports candidates per minute, the busy
+   share (time inside candidates' fit/predict over workers x wall time; the engine overhead is
+   the rest: worker start-up, messaging, building pipelines, slicing folds, idle workers) and
+   the machine's CPU utilisation (/proc/stat).
+2. Budget: StructuredDataClassifier with the default steady-state evolution and the given
+   time_budget; reports fit wall time (final refit included) against the budget.
 """
 
 from __future__ import annotations
@@ -19,9 +22,20 @@ import json
 import time
 from pathlib import Path
 
+import numpy as np
+
 from automl import StructuredDataClassifier
+from automl.blocks import StructuredDataBlock
+from automl.data import Task, load_training_data
+from automl.evaluation import CrossValidation, make_folds
+from automl.execution import DaskExecutor, WorkerPoolExecutor
+from automl.graph import ClassificationHead, Graph, StructuredDataInput
+from automl.search import Budget, RandomSearch, run_search
+from automl.space import build_space
 
 from _datasets import load_split
+
+EXECUTORS = ("n_jobs=1", "n_jobs=2", "dask-2")
 
 
 def cpu_times() -> tuple[float, float]:
@@ -31,41 +45,57 @@ def cpu_times() -> tuple[float, float]:
     return sum(fields) - idle, sum(fields)
 
 
-def run(dataset: str, executor: str, time_budget: float, client) -> dict:
-    split = load_split(dataset)
-    settings = {"n_jobs": 1} if executor == "n_jobs=1" else {"n_jobs": 2}
+def make(executor: str, client):
     if executor == "dask-2":
-        settings = {"scheduler": client}
+        return DaskExecutor(client), 2
     workers = 1 if executor == "n_jobs=1" else 2
+    return WorkerPoolExecutor(workers), workers
+
+
+def throughput(dataset: str, executor: str, trials: int, client) -> dict:
+    split = load_split(dataset)
+    data = load_training_data(split.x_train, split.y_train, Task.CLASSIFICATION)
+    inp = StructuredDataInput()
+    space = build_space(Graph(inp, ClassificationHead()(StructuredDataBlock()(inp))), data.spec)
+    evaluate = CrossValidation(data, space, make_folds(data, 5, 0), "balanced_accuracy", 0)
+    pool, workers = make(executor, client)
+    busy_before, total_before = cpu_times()
+    tic = time.monotonic()
+    with pool:
+        result = run_search(RandomSearch(space, np.random.default_rng(0)), evaluate,
+                            Budget(max_trials=trials), executor=pool, batch_size=trials,
+                            steady_state=True)
+    wall = time.monotonic() - tic
+    busy_after, total_after = cpu_times()
+    inside = sum(t.fit_seconds + t.predict_seconds for t in result.trials)
+    return {
+        "candidates": len(result.trials),
+        "genomes": [t.genome.key for t in result.trials],
+        "per_minute": len(result.trials) / wall * 60,
+        "busy_share": inside / (workers * wall),
+        "cpu": (busy_after - busy_before) / (total_after - total_before),
+        "wall": wall,
+    }
+
+
+def budget(dataset: str, executor: str, time_budget: float, client) -> dict:
+    split = load_split(dataset)
+    settings = {"scheduler": client} if executor == "dask-2" else {
+        "n_jobs": 1 if executor == "n_jobs=1" else 2}
     model = StructuredDataClassifier(time_budget=time_budget, max_trials=None, seed=0,
                                      verbose=0, **settings)
-    busy_before, total_before = cpu_times()
     tic = time.monotonic()
     model.fit(split.x_train, split.y_train)
     wall = time.monotonic() - tic
-    busy_after, total_after = cpu_times()
-    trials = model.trials_
-    search_seconds = model.search_seconds_
-    inside = sum(t.fit_seconds + t.predict_seconds for t in trials)
-    return {
-        "dataset": dataset,
-        "executor": executor,
-        "candidates": len(trials),
-        "failed": sum(not t.ok for t in trials),
-        "per_minute": len(trials) / search_seconds * 60,
-        "busy_share": inside / (workers * search_seconds),
-        "cpu_utilisation": (busy_after - busy_before) / (total_after - total_before),
-        "fit_seconds": wall,
-        "search_seconds": search_seconds,
-        "refit_seconds": wall - search_seconds,
-        "overshoot": wall / time_budget - 1,
-        "best_cv": model.best_trial_.score,
-    }
+    return {"fit_seconds": wall, "overshoot": wall / time_budget - 1,
+            "refit_seconds": wall - model.search_seconds_, "budget_candidates": len(model.trials_),
+            "test_score": split.score(model.predict(split.x_test))}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--time-budget", type=float, default=60.0)
+    parser.add_argument("--trials", type=int, default=40)
+    parser.add_argument("--time-budget", type=float, default=30.0)
     parser.add_argument("--datasets", nargs="*", default=["breast_cancer", "digits"])
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
@@ -76,31 +106,34 @@ def main() -> None:
                            dashboard_address=None)
     client = Client(cluster)
     rows = []
-    print(f"time_budget={args.time_budget:g} s; busy share = fit+predict time / (workers x "
-          "search time); overhead = 1 - busy share")
-    print(f"{'dataset':<14}{'executor':<10}{'cands':>6}{'per min':>9}{'busy':>7}{'overhd':>8}"
-          f"{'cpu':>6}{'fit s':>7}{'refit':>7}{'over':>8}{'best cv':>9}")
+    print(f"fixed search: the same {args.trials} candidates per executor; budget runs: "
+          f"time_budget={args.time_budget:g} s (steady-state evolution)")
+    print(f"{'dataset':<14}{'executor':<10}{'per min':>9}{'busy':>7}{'overhd':>8}{'cpu':>6}"
+          f"{'wall s':>8}{'| fit s':>9}{'over':>8}{'cands':>7}{'test':>8}")
     try:
         for dataset in args.datasets:
-            for executor in ("n_jobs=1", "n_jobs=2", "dask-2"):
-                row = run(dataset, executor, args.time_budget, client)
+            for executor in EXECUTORS:
+                row = {"dataset": dataset, "executor": executor,
+                       **throughput(dataset, executor, args.trials, client),
+                       **budget(dataset, executor, args.time_budget, client)}
                 rows.append(row)
-                print(f"{dataset:<14}{executor:<10}{row['candidates']:>6}{row['per_minute']:>9.1f}"
-                      f"{row['busy_share']:>7.0%}{1 - row['busy_share']:>8.0%}"
-                      f"{row['cpu_utilisation']:>6.0%}{row['fit_seconds']:>7.1f}"
-                      f"{row['refit_seconds']:>7.1f}{row['overshoot']:>+8.1%}{row['best_cv']:>9.4f}",
-                      flush=True)
+                print(f"{dataset:<14}{executor:<10}{row['per_minute']:>9.1f}{row['busy_share']:>7.0%}"
+                      f"{1 - row['busy_share']:>8.0%}{row['cpu']:>6.0%}{row['wall']:>8.1f}"
+                      f"{row['fit_seconds']:>9.1f}{row['overshoot']:>+8.1%}"
+                      f"{row['budget_candidates']:>7}{row['test_score']:>8.4f}", flush=True)
     finally:
         client.close()
         cluster.close()
     for dataset in args.datasets:
         by = {r["executor"]: r for r in rows if r["dataset"] == dataset}
+        same = len({tuple(r["genomes"]) for r in by.values()}) == 1
         base = by["n_jobs=1"]["per_minute"]
-        print(f"{dataset}: n_jobs=2 evaluates {by['n_jobs=2']['per_minute'] / base:.2f}x and "
-              f"dask-2 {by['dask-2']['per_minute'] / base:.2f}x the candidates per minute of "
-              "n_jobs=1")
+        print(f"{dataset}: n_jobs=2 {by['n_jobs=2']['per_minute'] / base:.2f}x, dask-2 "
+              f"{by['dask-2']['per_minute'] / base:.2f}x the candidates per minute of n_jobs=1 "
+              f"(identical candidates: {same})")
+    print(f"largest overshoot: {max(r['overshoot'] for r in rows):+.1%}")
     args.output.mkdir(parents=True, exist_ok=True)
-    out = args.output / f"execution_{int(args.time_budget)}s.json"
+    out = args.output / "execution.json"
     out.write_text(json.dumps(rows, indent=2))
     print(f"results: {out}")
 

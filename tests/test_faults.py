@@ -74,3 +74,17 @@ def test_all_candidates_failing_is_a_clear_error(data, tmp_path):
     with pytest.raises(RuntimeError, match="none of the 2 candidates could be evaluated; "
                                            "reasons: \\['RuntimeError: boom"):
         search_with(["Explode"], tmp_path, n_jobs=1, population_size=2, max_trials=2).fit(*data)
+
+
+def test_a_systematic_failure_ends_the_search_early(data, tmp_path):
+    preset = tmp_path / "doomed.toml"
+    preset.write_text('[preprocessing]\nblocks = ["PCA", "SelectPercentile"]\nmax_length = 2\n'
+                      '[model]\nblocks = ["Explode"]\n')
+    inp = StructuredDataInput()
+    out = ClassificationHead()(StructuredDataBlock(preset=str(preset))(inp))
+    model = AutoModel(inputs=inp, outputs=out, max_trials=None, time_budget=60, cv=2, seed=0,
+                      verbose=0, population_size=4, scheduler="in-process")
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="none of the 20 candidates could be evaluated"):
+        model.fit(*data)
+    assert time.monotonic() - started < 30

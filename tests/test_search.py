@@ -124,3 +124,24 @@ def test_steady_state_with_worker_processes(space):
     assert len(result.trials) == 30
     assert len({t.genome for t in result.trials}) == 30
     assert {t.worker for t in result.trials} == {"main"}  # synthetic trials name no worker
+
+
+def test_preprocessing_cache_gives_identical_scores(mixed_table):
+    from automl.blocks import StructuredDataBlock as Block
+    from automl.evaluation import CrossValidation, make_folds
+    from automl.genome import sample_genome
+    from automl.graph import ClassificationHead
+
+    x, y = mixed_table
+    data = load_training_data(x, y, Task.CLASSIFICATION)
+    inp = StructuredDataInput()
+    space = build_space(Graph(inp, ClassificationHead()(Block()(inp))), data.spec)
+    folds = make_folds(data, 3, 0)
+    cached = CrossValidation(data, space, folds, "balanced_accuracy", 0)
+    plain = CrossValidation(data, space, folds, "balanced_accuracy", 0, cache_preprocessing=False)
+    rng = np.random.default_rng(0)
+    genomes = [sample_genome(space, rng) for _ in range(12)]
+    genomes += [g.replace("model", genomes[0]["model"]) for g in genomes[:4]]  # shared prefixes
+    for genome in genomes:
+        assert cached(genome).fold_scores == plain(genome).fold_scores
+    assert 0 < len(cached._prefix_cache) < 3 * len(genomes)

@@ -39,6 +39,14 @@ def best_trial(trials: list[Trial]) -> Trial | None:
     return max(finished, key=lambda trial: (trial.score, -trial.fit_seconds))
 
 
+#: After this many trials with none successful, something systematic is wrong: stop and say so.
+FAILURES_BEFORE_GIVING_UP = 20
+
+
+def _hopeless(trials: list[Trial]) -> bool:
+    return len(trials) >= FAILURES_BEFORE_GIVING_UP and not any(trial.ok for trial in trials)
+
+
 def _record(trials, evaluated, result, generation) -> Trial:
     trial = dataclasses.replace(result, number=len(trials), generation=generation)
     trials.append(trial)
@@ -103,6 +111,8 @@ def run_search(
             break
         if budget.max_generations is not None and generation >= budget.max_generations:
             break
+        if _hopeless(trials):
+            break
         size = batch_size() if callable(batch_size) else batch_size
         genomes = strategy.ask(int(min(size, trials_left)), lambda g: g not in evaluated)
         if not genomes:
@@ -146,7 +156,7 @@ def _run_steady_state(strategy, evaluate, budget, executor, batch_size, reserve_
         generation = len(logbook)
         if budget.max_generations is not None and generation >= budget.max_generations:
             room = 0
-        if room > 0 and budget.seconds_left(reserve) > 0:
+        if room > 0 and budget.seconds_left(reserve) > 0 and not _hopeless(trials):
             busy = set(in_flight.values())
             genomes = strategy.ask(int(room), lambda g, busy=busy: g not in evaluated
                                    and g not in busy)
