@@ -126,7 +126,7 @@ def main() -> None:
         cluster.close()
     for dataset in args.datasets:
         by = {r["executor"]: r for r in rows if r["dataset"] == dataset}
-        same = len({tuple(r["genomes"]) for r in by.values()}) == 1
+        same = len({frozenset(r["genomes"]) for r in by.values()}) == 1  # order: completion
         base = by["n_jobs=1"]["per_minute"]
         print(f"{dataset}: n_jobs=2 {by['n_jobs=2']['per_minute'] / base:.2f}x, dask-2 "
               f"{by['dask-2']['per_minute'] / base:.2f}x the candidates per minute of n_jobs=1 "

@@ -31,7 +31,7 @@ BASELINES = {
 }
 
 
-def run(name: str, time_budget: float, n_jobs: int, seed: int) -> dict:
+def run(name: str, time_budget: float, n_jobs: int, seed: int, evolution: str) -> dict:
     split = load_split(name)
     row = {"dataset": name, "time_budget": time_budget}
     for label, model in BASELINES[split.task].items():
@@ -40,7 +40,8 @@ def run(name: str, time_budget: float, n_jobs: int, seed: int) -> dict:
         row[label] = split.score(fitted.predict(split.x_test))
         row[f"{label}_seconds"] = time.monotonic() - tic
     task_class = StructuredDataClassifier if split.task == "classification" else StructuredDataRegressor
-    ours = task_class(time_budget=time_budget, max_trials=None, n_jobs=n_jobs, seed=seed, verbose=0)
+    ours = task_class(time_budget=time_budget, max_trials=None, n_jobs=n_jobs, seed=seed,
+                      evolution=evolution, verbose=0)
     tic = time.monotonic()
     ours.fit(split.x_train, split.y_train)
     row["fit_seconds"] = time.monotonic() - tic
@@ -61,6 +62,8 @@ def main() -> None:
     parser.add_argument("--datasets", nargs="*", default=list(NAMES), choices=NAMES)
     parser.add_argument("--n-jobs", type=int, default=-1)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--evolution", default="steady_state",
+                        choices=["steady_state", "generational"])
     parser.add_argument("--output", type=Path, default=Path(__file__).parent / "results")
     args = parser.parse_args()
 
@@ -69,7 +72,7 @@ def main() -> None:
               f"{'over':>8}{'cands':>7}  best pipeline")
     print(header)
     for name in args.datasets:
-        row = run(name, args.time_budget, args.n_jobs, args.seed)
+        row = run(name, args.time_budget, args.n_jobs, args.seed, args.evolution)
         rows.append(row)
         print(f"{name:<14}{row['hgb']:>8.4f}{row['rf']:>8.4f}{row['automl']:>8.4f}"
               f"{row['cv_score']:>8.4f}{row['fit_seconds']:>8.1f}{row['overshoot']:>+8.1%}"
@@ -77,9 +80,9 @@ def main() -> None:
     wins = sum(row["automl"] >= row["hgb"] for row in rows)
     print(f"\nautoml >= default HistGradientBoosting on {wins} of {len(rows)} datasets; "
           f"largest overshoot {max(row['overshoot'] for row in rows):+.1%} of "
-          f"time_budget={args.time_budget:g} s")
+          f"time_budget={args.time_budget:g} s ({args.evolution} evolution)")
     args.output.mkdir(parents=True, exist_ok=True)
-    out = args.output / f"structured_quality_{int(args.time_budget)}s.json"
+    out = args.output / f"structured_quality_{int(args.time_budget)}s_{args.evolution}.json"
     out.write_text(json.dumps(rows, indent=2))
     print(f"results: {out}")
 

@@ -79,10 +79,12 @@ def test_default_genomes_cover_every_model(space):
 
 
 def test_genomes_are_hashable_and_describe_themselves(space):
-    genome = default_genomes(space)[0]
+    genomes = {g["model"][0].block: g for g in default_genomes(space)}
+    genome = genomes["HistGradientBoosting"]
     assert {genome: 1}[genome] == 1
     described = genome.describe()
     assert described["model"] == "HistGradientBoosting"
     assert described["preprocessing"] == "none"
     assert described["model.learning_rate"] == 0.1
+    assert genomes["SVM"].describe()["preprocessing"] == "StandardScaler"
     assert len(genome.key) == 12

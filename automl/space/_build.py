@@ -39,7 +39,7 @@ def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block) -> tu
     if unknown:
         raise ValueError(f"{block.label}: {argument} names {unknown[0]!r}, which is not an "
                          f"option of its preset; the options are {list(names)}.")
-    return tuple(name for name in names if name in wanted)
+    return tuple(dict.fromkeys(wanted))  # the user's order, each name once
 
 
 def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
