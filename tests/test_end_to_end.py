@@ -6,7 +6,6 @@ import time
 
 import joblib
 import numpy as np
-import pandas as pd
 import pytest
 from sklearn.base import clone
 from sklearn.pipeline import Pipeline
@@ -86,20 +85,6 @@ def test_time_budget_is_honoured():
     elapsed = time.monotonic() - started
     assert elapsed < 10 + 2  # precise overshoot is measured in benchmarks, not asserted here
     assert len(model.trials_) >= 3
-
-
-def test_results_written_to_the_project_folder(mixed_table, tmp_path):
-    x, y = mixed_table
-    settings = dict(FAST, max_trials=4, population_size=4)
-    StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1, **settings).fit(x, y)
-    assert (tmp_path / "p" / "leaderboard.csv").is_file()
-    assert len(pd.read_csv(tmp_path / "p" / "leaderboard.csv")) == 4
-    pipeline = joblib.load(tmp_path / "p" / "best_pipeline.joblib")
-    assert len(pipeline.predict(x)) == len(x)
-    with pytest.raises(FileExistsError, match="pass overwrite=True"):
-        StructuredDataClassifier(directory=tmp_path, project_name="p", **settings).fit(x, y)
-    StructuredDataClassifier(directory=tmp_path, project_name="p", overwrite=True, n_jobs=1,
-                             **settings).fit(x, y)
 
 
 def test_import_does_not_load_tensorflow():

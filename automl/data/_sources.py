@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -53,6 +54,16 @@ class TrainingData:
     y: np.ndarray
     spec: DataSpec
     target_column: str | None = None
+
+    def fingerprint(self) -> str:
+        """A short hash of the rows, columns, column kinds and targets: equal data, equal hash
+        (in any process); any changed value, row order or column changes it."""
+        digest = hashlib.sha256()
+        digest.update(repr((self.spec.column_names, self.spec.column_kinds,
+                            [str(t) for t in self.x.dtypes])).encode())
+        digest.update(pd.util.hash_pandas_object(self.x, index=False).to_numpy().tobytes())
+        digest.update(pd.util.hash_array(np.asarray(self.y, dtype=object)).tobytes())
+        return digest.hexdigest()[:16]
 
 
 def load_training_data(

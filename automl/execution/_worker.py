@@ -16,8 +16,19 @@ import sys
 from multiprocessing.connection import Connection
 
 
+def _die_with_parent() -> None:
+    """On Linux, have the kernel end this worker when its parent dies (even by SIGKILL), so a
+    killed search leaves no candidate running on."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
 def serve(connection: Connection, payload_path: str, memory_limit: int, threads: int) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    _die_with_parent()
     if memory_limit > 0:
         resource.setrlimit(resource.RLIMIT_DATA, (memory_limit, memory_limit))
     from threadpoolctl import threadpool_limits

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
@@ -50,6 +51,18 @@ class Genome:
     def key(self) -> str:
         """A short stable identifier (same genome, same key, in every process and run)."""
         return hashlib.sha256(repr(self.slots).encode()).hexdigest()[:12]
+
+    def to_json(self) -> str:
+        """The genome as JSON text; ``Genome.from_json`` gives back an equal genome."""
+        return json.dumps([[slot, [[gene.block, [list(p) for p in gene.params]] for gene in genes]]
+                           for slot, genes in self.slots])
+
+    @classmethod
+    def from_json(cls, text: str) -> Genome:
+        return cls(tuple(
+            (slot, tuple(BlockGene(block, tuple((key, value) for key, value in params))
+                         for block, params in genes))
+            for slot, genes in json.loads(text)))
 
     def describe(self) -> dict[str, Hashable]:
         """A flat, readable view: ``{"model": "SVM", "model.C": 3.2, "preprocessing":

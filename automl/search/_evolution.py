@@ -116,6 +116,11 @@ class Evolution(Strategy):
             return tools.selBest(individuals, k)
         return tools.selNSGA2(individuals, k)
 
+    def restore(self, trials):
+        # Earlier trials stand in for the first generation they were (part of).
+        self._initial_left = max(0, self._initial_left - len(trials))
+        super().restore(trials)
+
     def tell(self, trials):
         finished = [Individual(trial) for trial in trials if trial.ok]
         pool = self.population + finished

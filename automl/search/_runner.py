@@ -1,12 +1,12 @@
-"""The search loop shared by all strategies: ask a batch, evaluate it through the executor's
-``map``, record the trials, tell the strategy; stop when the budget is spent."""
+"""The search loop shared by all strategies: ask a batch, evaluate it through the executor,
+record the trials, tell the strategy; stop when the budget is spent or on Ctrl-C."""
 
 from __future__ import annotations
 
 import dataclasses
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,10 +21,12 @@ from automl.search._strategy import Strategy
 
 @dataclass
 class SearchResult:
-    """All trials of a search in completion order, and per-generation statistics."""
+    """All trials of a search in completion order (earlier runs' first), per-generation
+    statistics of this run, and whether Ctrl-C ended it."""
 
     trials: list[Trial]
     logbook: tools.Logbook
+    interrupted: bool = False
 
     @property
     def best(self) -> Trial | None:
@@ -47,11 +49,21 @@ def _hopeless(trials: list[Trial]) -> bool:
     return len(trials) >= FAILURES_BEFORE_GIVING_UP and not any(trial.ok for trial in trials)
 
 
-def _record(trials, evaluated, result, generation) -> Trial:
-    trial = dataclasses.replace(result, number=len(trials), generation=generation)
-    trials.append(trial)
-    evaluated.add(trial.genome)
-    return trial
+class _Recorder:
+    """Numbers finished trials, keeps them, and hands each to ``on_trial`` at once."""
+
+    def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None):
+        self.trials: list[Trial] = list(previous)
+        self.evaluated = {trial.genome for trial in previous}
+        self.on_trial = on_trial
+
+    def __call__(self, result: Trial, generation: int) -> Trial:
+        trial = dataclasses.replace(result, number=len(self.trials), generation=generation)
+        self.trials.append(trial)
+        self.evaluated.add(trial.genome)
+        if self.on_trial is not None:
+            self.on_trial(trial)
+        return trial
 
 
 def _generation_record(generation: int, batch: list[Trial], trials: list[Trial],
@@ -77,6 +89,8 @@ def run_search(
     batch_size: int | Callable[[], int] = 20,
     reserve_seconds: Callable[[Trial | None], float] = lambda best: 0.0,
     on_generation: Callable[[dict], None] | None = None,
+    on_trial: Callable[[Trial], None] | None = None,
+    previous: Sequence[Trial] = (),
     steady_state: bool = False,
 ) -> SearchResult:
     """Runs ``strategy`` until ``budget`` is spent.
@@ -90,20 +104,38 @@ def run_search(
         reserve_seconds: time to keep for work after the search (the final refit), given the
             best trial so far.
         on_generation: called with each generation's logbook record.
+        on_trial: called with each trial as soon as it is recorded (e.g. to store it).
+        previous: trials of earlier runs of this search (a resumed search): their genomes are
+            not evaluated again, they count towards ``max_trials``, and the strategy must
+            already know them (``Strategy.restore``).
         steady_state: start a new candidate whenever a worker is free and tell the strategy
             each trial as it finishes (no idle workers at generation ends; the order of trials
             then depends on timing). Otherwise whole generations are evaluated and told at
             once: the same seed gives the same trials for any number of workers.
+
+    Ctrl-C (``KeyboardInterrupt``) ends the search cleanly: the result holds every trial
+    finished so far and ``interrupted`` is set.
     """
-    if steady_state:
-        return _run_steady_state(strategy, evaluate, budget, executor or InProcessExecutor(),
-                                 batch_size, reserve_seconds, on_generation)
-    executor = executor or InProcessExecutor()
-    trials: list[Trial] = []
-    evaluated: set[Genome] = set()
+    record = _Recorder(previous, on_trial)
     logbook = _new_logbook()
+    loop = _run_steady_state if steady_state else _run_generations
+    try:
+        loop(strategy, evaluate, budget, executor or InProcessExecutor(), batch_size,
+             reserve_seconds, on_generation, record, logbook)
+    except KeyboardInterrupt:
+        return SearchResult(record.trials, logbook, interrupted=True)
+    return SearchResult(record.trials, logbook)
+
+
+def _first_generation(previous: list[Trial]) -> int:
+    return max((trial.generation for trial in previous), default=-1) + 1
+
+
+def _run_generations(strategy, evaluate, budget, executor, batch_size, reserve_seconds,
+                     on_generation, record: _Recorder, logbook) -> None:
+    trials, evaluated = record.trials, record.evaluated
     started = time.monotonic()
-    generation = 0
+    generation = _first_generation(trials)
     while True:
         reserve = reserve_seconds(best_trial(trials))
         trials_left = budget.trials_left(len(trials))
@@ -119,17 +151,19 @@ def run_search(
             break  # the space is exhausted
         deadline = None if budget.deadline is None else budget.deadline - reserve
         results = executor.map(evaluate, genomes, deadline=deadline, failure=Trial.failed)
-        batch = [_record(trials, evaluated, result, generation)
-                 for result in results if result is not None]
+        batch = [record(result, generation) for result in results if result is not None]
         if not batch:
             break  # the deadline cut every candidate of this generation
         strategy.tell(batch)
-        record = _generation_record(generation, batch, trials, started)
-        logbook.record(**record)
-        if on_generation is not None:
-            on_generation(record)
+        _log_generation(logbook, on_generation, generation, batch, trials, started)
         generation += 1
-    return SearchResult(trials, logbook)
+
+
+def _log_generation(logbook, on_generation, generation, batch, trials, started) -> None:
+    entry = _generation_record(generation, batch, trials, started)
+    logbook.record(**entry)
+    if on_generation is not None:
+        on_generation(entry)
 
 
 def _new_logbook() -> tools.Logbook:
@@ -139,21 +173,20 @@ def _new_logbook() -> tools.Logbook:
 
 
 def _run_steady_state(strategy, evaluate, budget, executor, batch_size, reserve_seconds,
-                      on_generation) -> SearchResult:
+                      on_generation, record: _Recorder, logbook) -> None:
     """Keeps every worker busy: a finished trial is told at once and replaced by a new
     candidate. A "generation" here is a block of ``batch_size`` consecutive trials (logging)."""
-    trials: list[Trial] = []
-    evaluated: set[Genome] = set()
+    trials, evaluated = record.trials, record.evaluated
     in_flight: dict[int, Genome] = {}
-    logbook = _new_logbook()
     started = time.monotonic()
+    first = _first_generation(trials)
     block: list[Trial] = []
     executor.start(evaluate, failure=Trial.failed)
     while True:
         reserve = reserve_seconds(best_trial(trials))
         room = min(executor.capacity - len(in_flight),
                    budget.trials_left(len(trials)) - len(in_flight))
-        generation = len(logbook)
+        generation = first + len(logbook)
         if budget.max_generations is not None and generation >= budget.max_generations:
             room = 0
         if room > 0 and budget.seconds_left(reserve) > 0 and not _hopeless(trials):
@@ -169,20 +202,13 @@ def _run_steady_state(strategy, evaluate, budget, executor, batch_size, reserve_
             in_flight.pop(ticket)
             if result is None:
                 continue
-            trial = _record(trials, evaluated, result, generation)
+            trial = record(result, generation)
             strategy.tell([trial])
             block.append(trial)
             size = batch_size() if callable(batch_size) else batch_size
             if len(block) >= size:
-                record = _generation_record(generation, block, trials, started)
-                logbook.record(**record)
-                if on_generation is not None:
-                    on_generation(record)
+                _log_generation(logbook, on_generation, generation, block, trials, started)
                 block = []
                 generation += 1
     if block:
-        record = _generation_record(len(logbook), block, trials, started)
-        logbook.record(**record)
-        if on_generation is not None:
-            on_generation(record)
-    return SearchResult(trials, logbook)
+        _log_generation(logbook, on_generation, first + len(logbook), block, trials, started)

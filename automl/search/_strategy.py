@@ -19,3 +19,12 @@ class Strategy(ABC):
     @abstractmethod
     def tell(self, trials: list[Trial]) -> None:
         """The finished trials of the last batch."""
+
+    def restore(self, trials: list[Trial]) -> None:
+        """Learns the trials of earlier runs of this search (resuming): told generation by
+        generation, in the order they finished."""
+        generations: dict[int, list[Trial]] = {}
+        for trial in sorted(trials, key=lambda t: t.number):
+            generations.setdefault(trial.generation, []).append(trial)
+        for generation in sorted(generations):
+            self.tell(generations[generation])

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import math
 import os
-import sys
 import time
 from pathlib import Path
 
@@ -29,6 +28,8 @@ from automl.graph import Graph, Head, StructuredDataInput
 from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
+from automl.tasks._progress import Progress
+from automl.trials import Project, leaderboard
 
 
 def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: int = 1):
@@ -40,6 +41,10 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
 
 
 _EVOLUTION_MODES = ("steady_state", "generational")
+
+
+def _draw_seed() -> int:
+    return int(np.random.SeedSequence().entropy % 2**31)
 
 
 def _memory_bytes(limit) -> int | None:
@@ -89,13 +94,17 @@ class AutoModel(BaseEstimator):
         max_generations: generations at most (``None``: until another budget ends).
         secondary_objectives: costs minimised alongside the score (Pareto selection with
             NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
-        directory: where to write the project's results (``None``: nothing is written).
+        directory: where to keep the project: every trial in ``trials.sqlite`` as it finishes,
+            then ``best_pipeline.joblib`` and ``leaderboard.csv`` (``None``: nothing is written).
         project_name: sub-folder of ``directory`` for this search.
-        overwrite: replace an earlier project of the same name instead of refusing.
-        verbose: 0 is silent; 1 prints one line per generation.
+        overwrite: start afresh, removing an earlier search of the same project; with
+            ``False`` a stored search on the same data and space is resumed.
+        verbose: 0 is silent; 1 shows live progress in a terminal (one line per generation
+            otherwise); 2 adds a line per trial.
 
     Attributes:
-        best_trial_: the winning trial. ``trials_``: every trial, in completion order.
+        best_trial_: the winning trial. ``trials_``: every trial, in completion order (earlier
+            runs' first when resumed). ``interrupted_``: whether Ctrl-C ended the search.
         leaderboard_: the trials as a DataFrame, best first.
         pipeline_: the refit winning scikit-learn pipeline (see ``export_model``).
         data_spec_, search_space_, objective_, seed_, logbook_: what the search used and did.
@@ -184,23 +193,19 @@ class AutoModel(BaseEstimator):
         resolve_n_jobs(self.n_jobs)
         check_secondary_objectives(self.secondary_objectives)
 
-    def _project_path(self) -> Path | None:
+    def _open_project(self) -> Project | None:
         if self.directory is None:
             return None
-        path = Path(self.directory) / self.project_name
-        if path.exists() and any(path.iterdir()) and not self.overwrite:
-            raise FileExistsError(
-                f"the project folder {str(path)!r} already holds results: pass overwrite=True "
-                "to replace them, or another project_name."
-            )
-        return path
-
-    def _log(self, message: str) -> None:
-        if self.verbose:
-            print(message, file=sys.stdout, flush=True)
+        return Project(Path(self.directory) / self.project_name, overwrite=self.overwrite)
 
     def fit(self, x, y=None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
+
+        With a ``directory``, every trial is stored as it finishes, and a later ``fit`` on the
+        same data and project (``overwrite=False``) resumes the search: stored trials are not
+        run again and the budgets (``time_budget``, ``max_trials``, ``max_generations``) count
+        what earlier runs spent. Ctrl-C stops the search; the best pipeline found so far is
+        still refit and returned.
 
         Args:
             x: a DataFrame, a 2-D array, or the path of a CSV file.
@@ -217,30 +222,59 @@ class AutoModel(BaseEstimator):
         if not isinstance(input_node, StructuredDataInput):
             raise ValueError(f"{input_node.label} is not supported by scikit-learn pipelines: "
                              "use StructuredDataInput.")
-        project = self._project_path()
         data = load_training_data(x, y, head.task, column_names=input_node.column_names,
                                   column_types=input_node.column_types)
         if len(data.y) < 2 * self.cv:
             raise ValueError(f"x has {len(data.y)} rows, too few for cv={self.cv}: pass at least "
                              f"{2 * self.cv} rows or a smaller cv.")
-        seed = int(np.random.SeedSequence().entropy % 2**31) if self.seed is None else self.seed
         objective = resolve_objective(self.objective, head.task, data.y)
         secondary = check_secondary_objectives(self.secondary_objectives)
         space = build_space(graph, data.spec)
+        settings = {"task": head.task.value, "objective": objective, "cv": self.cv,
+                    "secondary_objectives": list(secondary), "seed": self.seed,
+                    "data_fingerprint": data.fingerprint(),
+                    "space_fingerprint": space.fingerprint(),
+                    "target_column": data.target_column}
+        project = self._open_project()
+        try:
+            return self._fit(data, graph, space, objective, secondary, settings, project, started)
+        finally:
+            if project is not None:
+                project.close()
+
+    def _fit(self, data, graph, space, objective, secondary, settings, project, started):
+        previous: list[Trial] = []
+        spent = 0.0
+        seed = self.seed
+        if project is not None:
+            if seed is None and not project.store.project():
+                settings["seed"] = seed = _draw_seed()
+            seed = project.check_resumable(settings)["seed"]
+            previous, spent = project.store.trials(), project.store.spent_seconds()
+            run = project.store.start_run(self._run_settings())
+        elif seed is None:
+            seed = _draw_seed()
         evaluate = CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
                                    secondary)
-        strategy = Evolution(space, np.random.default_rng(seed),
-                             population_size=self.population_size)
-        deadline = None if self.time_budget is None else started + self.time_budget
+        # A resumed run draws new candidates: its generator differs from the first run's.
+        rng = np.random.default_rng([seed, len(previous)] if previous else seed)
+        strategy = Evolution(space, rng, population_size=self.population_size)
+        strategy.restore(previous)
+        deadline = None if self.time_budget is None else started + self.time_budget - spent
         budget = Budget(self.max_trials, deadline, self.max_generations)
+        progress = Progress(self.verbose, objective, self.time_budget, self.max_trials)
+        progress.start(previous, spent)
+
+        def on_trial(trial: Trial) -> None:
+            if project is not None:
+                project.store.add_trial(trial, run=run, seed=seed,
+                                        data_fingerprint=settings["data_fingerprint"],
+                                        space_fingerprint=settings["space_fingerprint"])
+                project.store.update_run(run, time.monotonic() - started)
+            progress.on_trial(trial)
 
         def reserve(best: Trial | None) -> float:
             return self._refit_estimate(best, space)
-
-        def report(record: dict) -> None:
-            self._log(f"generation {record['generation']}: {record['evaluations']} candidates "
-                      f"({record['failed']} failed), best {objective} {record['best']:.4f}, "
-                      f"{record['elapsed']:.1f} s")
 
         gpu_blocks = {option.block for slot in space.slots for option in slot.options
                       if option.block_class.uses_gpu}
@@ -248,24 +282,38 @@ class AutoModel(BaseEstimator):
         def needs_gpu(genome) -> bool:
             return any(gene.block in gpu_blocks for _, genes in genome.slots for gene in genes)
 
-        with make_executor(self.n_jobs, scheduler=self.scheduler,
-                           max_eval_time=self.max_eval_time,
-                           memory_limit=_memory_bytes(self.memory_limit),
-                           needs_gpu=needs_gpu if gpu_blocks else None) as executor:
-            result: SearchResult = run_search(
-                strategy, evaluate, budget, executor=executor,
-                batch_size=(self.population_size if self.evolution == "steady_state"
-                            else lambda: strategy.batch_size),
-                reserve_seconds=reserve, on_generation=report,
-                steady_state=self.evolution == "steady_state")
+        try:
+            with make_executor(self.n_jobs, scheduler=self.scheduler,
+                               max_eval_time=self.max_eval_time,
+                               memory_limit=_memory_bytes(self.memory_limit),
+                               needs_gpu=needs_gpu if gpu_blocks else None) as executor:
+                result: SearchResult = run_search(
+                    strategy, evaluate, budget, executor=executor,
+                    batch_size=(self.population_size if self.evolution == "steady_state"
+                                else lambda: strategy.batch_size),
+                    reserve_seconds=reserve, on_generation=progress.on_generation,
+                    on_trial=on_trial, previous=previous,
+                    steady_state=self.evolution == "steady_state")
+        finally:
+            progress.stop()
+        if project is not None:  # a trial recorded while Ctrl-C struck is not lost either
+            project.store.add_trials(result.trials, run=run, seed=seed, skip_stored=True,
+                                     data_fingerprint=settings["data_fingerprint"],
+                                     space_fingerprint=settings["space_fingerprint"])
         search_seconds = time.monotonic() - started
         best = result.best
         if best is None:
+            if project is not None:
+                project.store.update_run(run, search_seconds, "failed")
+            if result.interrupted:
+                raise KeyboardInterrupt
             reasons = sorted({trial.reason for trial in result.trials})[:3]
             raise RuntimeError(
                 f"none of the {len(result.trials)} candidates could be evaluated"
                 + (f"; reasons: {reasons}" if reasons else " within the budget")
                 + ". Give a larger time_budget/max_trials, or check the data.")
+        if result.interrupted:
+            progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
         self.data_spec_ = data.spec
         self.search_space_ = space
         self.objective_ = objective
@@ -273,17 +321,27 @@ class AutoModel(BaseEstimator):
         self.trials_ = result.trials
         self.logbook_ = result.logbook
         self.best_trial_ = best
+        self.interrupted_ = result.interrupted
         self.target_column_ = data.target_column
         self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
         self.pipeline_.fit(data.x, data.y)
         self.search_seconds_ = search_seconds
         self.fit_seconds_ = time.monotonic() - started
-        self._log(f"best: {best.genome.describe()['model']} with CV {objective} "
-                  f"{best.score:.4f} after {len(result.trials)} candidates in "
-                  f"{self.fit_seconds_:.1f} s")
+        new = len(result.trials) - len(previous)
+        progress.line(f"best: {best.genome.describe()['model']} with CV {objective} "
+                      f"{best.score:.4f} after {new} new candidates"
+                      + (f" ({len(result.trials)} in all)" if previous else "")
+                      + f" in {self.fit_seconds_:.1f} s")
         if project is not None:
-            self._save(project)
+            self._save(project.folder)
+            project.store.update_run(run, self.fit_seconds_,
+                                     "interrupted" if result.interrupted else "finished")
         return self
+
+    def _run_settings(self) -> dict:
+        """This fit's arguments, as stored with its run (the graph is not)."""
+        return {key: value for key, value in self.get_params(deep=False).items()
+                if key not in ("inputs", "outputs")}
 
     def _refit_estimate(self, best: Trial | None, space) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time, scaled
@@ -386,26 +444,7 @@ class AutoModel(BaseEstimator):
     def leaderboard_(self) -> pd.DataFrame:
         """Every trial, best first: score, spread over folds, pipeline, timings, status."""
         self._check_fitted()
-        rows = []
-        for trial in self.trials_:
-            rows.append({
-                "trial": trial.number,
-                "generation": trial.generation,
-                "status": trial.status.value,
-                "score": trial.score,
-                "score_std": float(np.std(trial.fold_scores)) if trial.fold_scores else math.nan,
-                **trial.genome.describe(),
-                "fit_seconds": trial.fit_seconds,
-                "predict_seconds": trial.predict_seconds,
-                "reason": trial.reason,
-                "worker": trial.worker,
-                "key": trial.genome.key,
-            })
-        board = pd.DataFrame(rows)
-        board = board.sort_values(["score", "fit_seconds"], ascending=[False, True],
-                                  na_position="last", kind="stable").reset_index(drop=True)
-        board.insert(0, "rank", np.arange(1, len(board) + 1))
-        return board
+        return leaderboard(self.trials_)
 
 
 __all__ = ["AutoModel"]

@@ -1,0 +1,39 @@
+"""Trials as a DataFrame: the leaderboard the fitted object, the report and the CLI show."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from automl.evaluation import Trial
+
+
+def leaderboard(trials: Sequence[Trial]) -> pd.DataFrame:
+    """One row per trial, best first (failed trials last): rank, score, spread over folds,
+    the pipeline's choices and hyperparameters (``genome.describe()``), timings, status."""
+    rows = []
+    for trial in trials:
+        rows.append({
+            "trial": trial.number,
+            "generation": trial.generation,
+            "status": trial.status.value,
+            "score": trial.score,
+            "score_std": float(np.std(trial.fold_scores)) if trial.fold_scores else math.nan,
+            **trial.genome.describe(),
+            "fit_seconds": trial.fit_seconds,
+            "predict_seconds": trial.predict_seconds,
+            "reason": trial.reason,
+            "worker": trial.worker,
+            "finished_at": trial.finished_at,
+            "key": trial.genome.key,
+        })
+    board = pd.DataFrame(rows)
+    if board.empty:
+        return board
+    board = board.sort_values(["score", "fit_seconds"], ascending=[False, True],
+                              na_position="last", kind="stable").reset_index(drop=True)
+    board.insert(0, "rank", np.arange(1, len(board) + 1))
+    return board

@@ -1,0 +1,91 @@
+"""A project folder (``directory/project_name``): its trial store, the lock that keeps two
+``fit`` calls from writing one search at once, and the checks that decide whether a new
+``fit`` may continue the stored search."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from automl.trials._store import FILE_NAME, TrialStore
+
+try:  # POSIX; elsewhere the lock is skipped
+    import fcntl
+except ImportError:  # pragma: no cover
+    fcntl = None
+
+LOCK_NAME = ".lock"
+#: Files a project owns: ``overwrite=True`` removes these and nothing else.
+PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", "best_pipeline.joblib",
+                 "leaderboard.csv", "report.html")
+
+#: Stored settings that must match for trials of two runs to be compared, with what each is.
+COMPARABLE = {
+    "task": "task",
+    "objective": "objective",
+    "cv": "number of folds (cv)",
+    "secondary_objectives": "secondary objectives",
+    "data_fingerprint": "training data (fingerprint)",
+    "space_fingerprint": "search space (fingerprint)",
+}
+
+
+class ProjectMismatchError(ValueError):
+    """The stored search was run on other data, space or settings than this ``fit``."""
+
+
+class Project:
+    """Opens (and locks) a project folder; ``overwrite`` first removes its earlier results.
+
+    The lock is an ``flock`` on ``.lock``: the kernel drops it when the process ends, however
+    it ends, so a killed search never leaves a stale lock behind.
+    """
+
+    def __init__(self, folder: str | os.PathLike, *, overwrite: bool = False):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self._lock = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 (held until close)
+        if fcntl is not None:
+            try:
+                fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                self._lock.close()
+                raise RuntimeError(
+                    f"another fit is running on the project {str(self.folder)!r}: wait for it, "
+                    "or use another project_name or directory.") from None
+        if overwrite:
+            for name in PROJECT_FILES:
+                (self.folder / name).unlink(missing_ok=True)
+        self.store = TrialStore(self.folder)
+
+    def close(self) -> None:
+        self.store.close()
+        self._lock.close()  # releases the flock
+
+    def __enter__(self) -> Project:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def check_resumable(self, settings: dict) -> dict:
+        """Compares ``settings`` with the stored ones (stores them for a new project) and
+        returns the stored settings. Raises ``ProjectMismatchError`` naming what changed."""
+        stored = self.store.project()
+        if not stored:
+            self.store.set_project(settings)
+            return settings
+        for key, what in COMPARABLE.items():
+            if key in stored and stored[key] != settings.get(key):
+                raise ProjectMismatchError(
+                    f"the project {str(self.folder)!r} holds {self.store.count()} trials of a "
+                    f"search whose {what} differs from this fit's ({stored[key]!r} then, "
+                    f"{settings.get(key)!r} now): their scores cannot be mixed. Pass "
+                    "overwrite=True to start afresh, or use another project_name or directory.")
+        if settings.get("seed") is not None and stored.get("seed") != settings["seed"]:
+            raise ProjectMismatchError(
+                f"the project {str(self.folder)!r} was searched with seed={stored.get('seed')} "
+                f"and this fit asks for seed={settings['seed']}: the folds would differ. Pass "
+                f"seed={stored.get('seed')} (or None) to resume, or overwrite=True to start "
+                "afresh.")
+        return stored

@@ -1,0 +1,238 @@
+"""The trial store: every trial of a project in one SQLite file, written as it finishes.
+
+One project folder (``directory/project_name``) holds ``trials.sqlite`` with three tables:
+
+* ``project``: what makes trials comparable (task, objective, folds, seed, fingerprints of the
+  data and of the search space), written by the first run;
+* ``runs``: one row per ``fit`` (start, elapsed seconds, status, process, library versions);
+* ``trials``: one row per evaluated genome (genome, decoded hyperparameters, per-fold scores,
+  objective vector, timings, status and reason, seed, worker, timestamps, fingerprints).
+
+The file is in write-ahead-log mode and every write is one short transaction, so a process
+killed at any moment leaves every committed trial readable, and several processes can write
+at once (SQLite serialises them; a writer waits up to ``BUSY_SECONDS`` for the lock).
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import platform
+import socket
+import sqlite3
+import time
+from importlib import metadata
+from pathlib import Path
+
+from automl.evaluation import Status, Trial
+from automl.genome import Genome
+
+FILE_NAME = "trials.sqlite"
+BUSY_SECONDS = 60.0
+_VERSIONED = ("automl", "scikit-learn", "numpy", "pandas", "deap", "tensorflow", "keras",
+              "autokeras")
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS project (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+    run INTEGER PRIMARY KEY,
+    started_at REAL NOT NULL,
+    finished_at REAL,
+    elapsed REAL NOT NULL DEFAULT 0,
+    status TEXT NOT NULL,
+    pid INTEGER,
+    host TEXT,
+    versions TEXT,
+    settings TEXT
+);
+CREATE TABLE IF NOT EXISTS trials (
+    number INTEGER PRIMARY KEY,
+    run INTEGER NOT NULL REFERENCES runs(run),
+    genome_key TEXT NOT NULL UNIQUE,
+    genome TEXT NOT NULL,
+    params TEXT NOT NULL,
+    model TEXT,
+    status TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    score REAL,
+    objectives TEXT,
+    fold_scores TEXT NOT NULL,
+    fit_seconds REAL NOT NULL,
+    predict_seconds REAL NOT NULL,
+    generation INTEGER NOT NULL,
+    seed INTEGER,
+    worker TEXT,
+    started_at REAL,
+    finished_at REAL,
+    data_fingerprint TEXT,
+    space_fingerprint TEXT
+);
+"""
+
+
+def library_versions() -> dict[str, str]:
+    """Installed versions of the libraries a trial's result depends on (nothing is imported)."""
+    versions = {"python": platform.python_version()}
+    for name in _VERSIONED:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            pass
+    return versions
+
+
+def _finite(value: float) -> float | None:
+    return value if value is not None and math.isfinite(value) else None
+
+
+class TrialStore:
+    """The SQLite file of one project; create it with ``TrialStore(folder)``.
+
+    Args:
+        folder: the project folder; created if missing.
+    """
+
+    def __init__(self, folder: str | os.PathLike):
+        self.folder = Path(folder)
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.path = self.folder / FILE_NAME
+        self._connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS,
+                                           isolation_level=None, check_same_thread=False)
+        self._connection.execute("PRAGMA journal_mode=WAL")
+        # WAL + NORMAL: a committed transaction survives the process being killed.
+        self._connection.execute("PRAGMA synchronous=NORMAL")
+        self._connection.executescript(_SCHEMA)  # idempotent: IF NOT EXISTS
+
+    @classmethod
+    def exists_in(cls, folder: str | os.PathLike) -> bool:
+        return (Path(folder) / FILE_NAME).is_file()
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> TrialStore:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def _transaction(self):
+        return _Transaction(self._connection)
+
+    # --- the project ----------------------------------------------------------------------
+
+    def project(self) -> dict:
+        """The settings the first run stored (empty for a new store)."""
+        rows = self._connection.execute("SELECT key, value FROM project").fetchall()
+        return {key: json.loads(value) for key, value in rows}
+
+    def set_project(self, settings: dict) -> None:
+        with self._transaction() as cursor:
+            cursor.executemany("INSERT OR REPLACE INTO project VALUES (?, ?)",
+                               [(key, json.dumps(value)) for key, value in settings.items()])
+
+    # --- runs -------------------------------------------------------------------------------
+
+    def start_run(self, settings: dict | None = None) -> int:
+        with self._transaction() as cursor:
+            cursor.execute(
+                "INSERT INTO runs (started_at, status, pid, host, versions, settings) "
+                "VALUES (?, 'running', ?, ?, ?, ?)",
+                (time.time(), os.getpid(), socket.gethostname(), json.dumps(library_versions()),
+                 json.dumps(settings or {}, default=str)))
+            return int(cursor.lastrowid)
+
+    def update_run(self, run: int, elapsed: float, status: str | None = None) -> None:
+        with self._transaction() as cursor:
+            if status is None:
+                cursor.execute("UPDATE runs SET elapsed = ? WHERE run = ?", (elapsed, run))
+            else:
+                cursor.execute("UPDATE runs SET elapsed = ?, status = ?, finished_at = ? "
+                               "WHERE run = ?", (elapsed, status, time.time(), run))
+
+    def runs(self) -> list[dict]:
+        cursor = self._connection.execute("SELECT * FROM runs ORDER BY run")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        for row in rows:
+            row["versions"] = json.loads(row["versions"] or "{}")
+            row["settings"] = json.loads(row["settings"] or "{}")
+        return rows
+
+    def spent_seconds(self) -> float:
+        """Wall-clock seconds all earlier runs of this project used."""
+        (total,) = self._connection.execute("SELECT COALESCE(SUM(elapsed), 0) FROM runs").fetchone()
+        return float(total)
+
+    # --- trials -----------------------------------------------------------------------------
+
+    def add_trial(self, trial: Trial, *, run: int, seed: int | None = None,
+                  data_fingerprint: str | None = None,
+                  space_fingerprint: str | None = None) -> None:
+        """Writes ``trial`` (committed when this returns). A genome stored before is an error:
+        the search never evaluates a genome twice."""
+        self.add_trials([trial], run=run, seed=seed, data_fingerprint=data_fingerprint,
+                        space_fingerprint=space_fingerprint)
+
+    def add_trials(self, trials, *, run: int, seed: int | None = None,
+                   data_fingerprint: str | None = None, space_fingerprint: str | None = None,
+                   skip_stored: bool = False) -> int:
+        """Writes several trials in one transaction; returns how many were new.
+        ``skip_stored``: silently keep the stored row of a genome already there."""
+        verb = "INSERT OR IGNORE" if skip_stored else "INSERT"
+        rows = [(
+            trial.number, run, trial.genome.key, trial.genome.to_json(),
+            json.dumps(trial.genome.describe()), trial.genome.describe().get("model"),
+            trial.status.value, trial.reason, _finite(trial.score),
+            None if trial.objectives is None else json.dumps(list(trial.objectives)),
+            json.dumps(list(trial.fold_scores)), trial.fit_seconds, trial.predict_seconds,
+            trial.generation, seed, trial.worker, trial.started_at, trial.finished_at,
+            data_fingerprint, space_fingerprint,
+        ) for trial in trials]
+        with self._transaction() as cursor:
+            before = self._connection.total_changes
+            cursor.executemany(f"{verb} INTO trials VALUES ({', '.join('?' * 20)})", rows)
+            return self._connection.total_changes - before
+
+    def trials(self) -> list[Trial]:
+        """Every stored trial, in order of its number."""
+        cursor = self._connection.execute(
+            "SELECT genome, status, objectives, fold_scores, fit_seconds, predict_seconds, "
+            "reason, number, generation, started_at, finished_at, worker FROM trials "
+            "ORDER BY number")
+        return [Trial(Genome.from_json(genome), Status(status),
+                      None if objectives is None else tuple(json.loads(objectives)),
+                      tuple(json.loads(folds)), fit, predict, reason, number, generation,
+                      started or 0.0, finished or 0.0, worker or "main")
+                for (genome, status, objectives, folds, fit, predict, reason, number,
+                     generation, started, finished, worker) in cursor.fetchall()]
+
+    def trial_rows(self) -> list[dict]:
+        """Every stored trial as a plain dict (JSON columns decoded), in order of number."""
+        cursor = self._connection.execute("SELECT * FROM trials ORDER BY number")
+        names = [column[0] for column in cursor.description]
+        rows = [dict(zip(names, row)) for row in cursor.fetchall()]
+        for row in rows:
+            for column in ("params", "objectives", "fold_scores"):
+                row[column] = None if row[column] is None else json.loads(row[column])
+        return rows
+
+    def count(self) -> int:
+        (total,) = self._connection.execute("SELECT COUNT(*) FROM trials").fetchone()
+        return int(total)
+
+
+class _Transaction:
+    """``BEGIN IMMEDIATE`` ... ``COMMIT`` (``ROLLBACK`` on error): takes the write lock up front,
+    so two writers queue instead of failing half-way."""
+
+    def __init__(self, connection: sqlite3.Connection):
+        self.connection = connection
+
+    def __enter__(self) -> sqlite3.Cursor:
+        self.connection.execute("BEGIN IMMEDIATE")
+        return self.connection.cursor()
+
+    def __exit__(self, kind, error, traceback) -> None:
+        self.connection.execute("COMMIT" if kind is None else "ROLLBACK")

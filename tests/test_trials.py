@@ -1,0 +1,229 @@
+"""The trial store and resuming: real SQLite files, real processes, real signals."""
+
+import multiprocessing
+import signal
+import sqlite3
+import subprocess
+import sys
+import textwrap
+import time
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl import StructuredDataClassifier
+from automl.evaluation import Status, Trial
+from automl.genome import BlockGene, Genome
+from automl.trials import Project, ProjectMismatchError, TrialStore
+
+FAST = dict(cv=2, seed=0, verbose=0, population_size=4)
+
+
+def _trial(number: int, label: str = "a") -> Trial:
+    genome = Genome((("model", (BlockGene.of("RandomForest", {"n_estimators": number,
+                                                              "tag": label, "x": 0.1 * number,
+                                                              "bootstrap": True,
+                                                              "depth": None}),)),))
+    if number % 3 == 2:
+        return Trial(genome, Status.TIMEOUT, None, reason="stopped at max_eval_time", number=number)
+    return Trial(genome, Status.OK, (0.5 + number / 1000, 0.01), (0.5, 0.5 + number / 500),
+                 fit_seconds=0.2, predict_seconds=0.01, number=number, generation=number // 4,
+                 started_at=1.0, finished_at=2.0, worker="worker-1")
+
+
+def test_trials_round_trip_through_the_store(tmp_path):
+    trials = [_trial(i) for i in range(6)]
+    with TrialStore(tmp_path) as store:
+        run = store.start_run({"max_trials": 6})
+        for trial in trials:
+            store.add_trial(trial, run=run, seed=3, data_fingerprint="d", space_fingerprint="s")
+        store.update_run(run, 12.5, "finished")
+    with TrialStore(tmp_path) as store:  # a new connection reads what the first committed
+        assert store.trials() == trials
+        assert store.spent_seconds() == 12.5
+        row = store.trial_rows()[1]
+        assert row["params"] == {"model": "RandomForest", "model.n_estimators": 1,
+                                 "model.tag": "a", "model.x": 0.1, "model.bootstrap": True,
+                                 "model.depth": None}
+        assert row["seed"] == 3 and row["data_fingerprint"] == "d" and row["status"] == "ok"
+        assert store.trial_rows()[2]["reason"] == "stopped at max_eval_time"
+        (run_row,) = store.runs()
+        assert run_row["status"] == "finished" and "scikit-learn" in run_row["versions"]
+
+
+def test_a_genome_is_stored_once(tmp_path):
+    with TrialStore(tmp_path) as store:
+        run = store.start_run()
+        store.add_trial(_trial(0), run=run)
+        with pytest.raises(sqlite3.IntegrityError):
+            store.add_trial(_trial(0), run=run)
+        assert store.add_trials([_trial(0), _trial(1)], run=run, skip_stored=True) == 1
+        assert store.count() == 2
+
+
+def _write_trials(folder, label, count):
+    with TrialStore(folder) as store:
+        run = store.start_run()
+        for i in range(count):
+            trial = _trial(i, label)
+            store.add_trial(Trial(trial.genome, trial.status, trial.objectives,
+                                  number=hash((label, i)) % 10**12), run=run)
+
+
+def test_concurrent_writers_do_not_corrupt_the_store(tmp_path):
+    context = multiprocessing.get_context("spawn")
+    writers = [context.Process(target=_write_trials, args=(tmp_path, f"w{k}", 60))
+               for k in range(4)]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(timeout=120)
+        assert writer.exitcode == 0
+    with TrialStore(tmp_path) as store:
+        assert store.count() == 240
+        assert len(store.runs()) == 4
+    with sqlite3.connect(tmp_path / "trials.sqlite") as connection:
+        assert connection.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+
+
+def test_a_project_is_locked_while_a_fit_uses_it(tmp_path):
+    with Project(tmp_path / "p"):
+        with pytest.raises(RuntimeError, match="another fit is running"):
+            Project(tmp_path / "p")
+    Project(tmp_path / "p").close()  # released on close
+
+
+def _table(rows=120, seed=0):
+    rng = np.random.default_rng(seed)
+    x = pd.DataFrame({"a": rng.normal(size=rows), "b": rng.normal(size=rows),
+                      "c": rng.choice(["u", "v", "w"], size=rows)})
+    y = (x["a"] + (x["c"] == "u") + rng.normal(scale=0.5, size=rows) > 0.5).astype(int)
+    return x, y
+
+
+def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
+    x, y = _table()
+    first = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+                                     max_trials=4, **FAST).fit(x, y)
+    folder = tmp_path / "p"
+    assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv"} <= {
+        p.name for p in folder.iterdir()}
+    assert len(pd.read_csv(folder / "leaderboard.csv")) == 4
+    assert len(joblib.load(folder / "best_pipeline.joblib").predict(x)) == len(x)
+    with TrialStore(folder) as store:
+        stored = store.trials()
+    assert stored == first.trials_
+
+    resumed = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+                                       max_trials=7, **FAST).fit(x, y)
+    assert resumed.trials_[:4] == stored  # restored, not re-run
+    assert [t.number for t in resumed.trials_] == list(range(7))
+    assert len({t.genome for t in resumed.trials_}) == 7
+    assert resumed.best_trial_.score == max(t.score for t in resumed.trials_ if t.ok)
+
+    again = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+                                     max_trials=7, **FAST).fit(x, y)
+    assert again.trials_ == resumed.trials_  # the budget is spent: only the refit runs
+    with TrialStore(folder) as store:
+        assert [run["status"] for run in store.runs()] == ["finished"] * 3
+
+    fresh = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+                                     max_trials=3, overwrite=True, **FAST).fit(x, y)
+    assert len(fresh.trials_) == 3
+    with TrialStore(folder) as store:
+        assert store.count() == 3 and len(store.runs()) == 1
+
+
+def test_resume_refuses_other_data_or_settings(tmp_path):
+    x, y = _table()
+    settings = dict(directory=tmp_path, project_name="p", n_jobs=1, max_trials=3, **FAST)
+    StructuredDataClassifier(**settings).fit(x, y)
+    with pytest.raises(ProjectMismatchError, match="training data .* differs.*overwrite=True"):
+        StructuredDataClassifier(**{**settings, "max_trials": 5}).fit(x.iloc[:-1], y.iloc[:-1])
+    with pytest.raises(ProjectMismatchError, match="number of folds"):
+        StructuredDataClassifier(**{**settings, "cv": 3}).fit(x, y)
+    with pytest.raises(ProjectMismatchError, match="seed=0 .* seed=1"):
+        StructuredDataClassifier(**{**settings, "seed": 1}).fit(x, y)
+    resumed = StructuredDataClassifier(**{**settings, "seed": None, "max_trials": 4}).fit(x, y)
+    assert resumed.seed_ == 0 and len(resumed.trials_) == 4
+
+
+SEARCH_SCRIPT = textwrap.dedent("""
+    import sys
+    import numpy as np, pandas as pd
+    from automl import StructuredDataClassifier
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.normal(size=300), "b": rng.normal(size=300),
+                      "c": rng.choice(["u", "v", "w"], size=300)})
+    y = (x["a"] + (x["c"] == "u") + rng.normal(scale=0.5, size=300) > 0.5).astype(int)
+    model = StructuredDataClassifier(directory=sys.argv[1], project_name="p", cv=3, seed=0,
+                                     max_trials=int(sys.argv[2]), population_size=6,
+                                     n_jobs=1, verbose=1)
+    model.fit(x, y)
+    print("RESULT", len(model.trials_), model.interrupted_, model.best_trial_.score, flush=True)
+""")
+
+
+def _start_search(tmp_path, max_trials):
+    script = tmp_path / "search.py"
+    script.write_text(SEARCH_SCRIPT)
+    return subprocess.Popen([sys.executable, str(script), str(tmp_path), str(max_trials)],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _wait_for_trials(tmp_path, process, count, timeout=120):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (tmp_path / "p" / "trials.sqlite").is_file():
+            with TrialStore(tmp_path / "p") as store:
+                if store.count() >= count:
+                    return
+        assert process.poll() is None, process.communicate()[0]
+        time.sleep(0.05)
+    raise AssertionError(f"fewer than {count} trials after {timeout} s")
+
+
+def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials(tmp_path):
+    process = _start_search(tmp_path, max_trials=40)
+    _wait_for_trials(tmp_path, process, 6)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    with TrialStore(tmp_path / "p") as store:
+        before = store.trial_rows()
+        assert store.runs()[0]["status"] == "running"  # it never got to say otherwise
+    assert 6 <= len(before) < 40
+
+    resumed = _start_search(tmp_path, max_trials=40)
+    output, _ = resumed.communicate(timeout=300)
+    assert resumed.returncode == 0, output
+    assert f"resuming: {len(before)} trials stored" in output
+    assert "RESULT 40 False" in output
+    with TrialStore(tmp_path / "p") as store:
+        after = store.trial_rows()
+        assert [run["status"] for run in store.runs()] == ["running", "finished"]
+    assert after[: len(before)] == before  # nothing lost, nothing rewritten
+    assert [row["number"] for row in after] == list(range(40))
+    assert len({row["genome_key"] for row in after}) == 40  # nothing evaluated twice
+    assert {row["run"] for row in after[len(before):]} == {2}
+    best = max(row["score"] for row in after if row["status"] == "ok")
+    assert f"RESULT 40 False {best}" in output
+    pipeline = joblib.load(tmp_path / "p" / "best_pipeline.joblib")
+    x = pd.DataFrame({"a": [0.1, -1.0], "b": [0.0, 2.0], "c": ["u", "w"]})
+    assert set(pipeline.predict(x)) <= {0, 1}
+
+
+def test_ctrl_c_stops_the_search_and_keeps_the_best_model(tmp_path):
+    process = _start_search(tmp_path, max_trials=10_000)
+    _wait_for_trials(tmp_path, process, 4)
+    process.send_signal(signal.SIGINT)
+    output, _ = process.communicate(timeout=120)
+    assert process.returncode == 0, output
+    assert "interrupted: refitting the best of" in output
+    assert "RESULT" in output and " True " in output
+    with TrialStore(tmp_path / "p") as store:
+        assert store.runs()[0]["status"] == "interrupted"
+        count = store.count()
+    assert f"RESULT {count} True" in output
+    assert (tmp_path / "p" / "best_pipeline.joblib").is_file()
