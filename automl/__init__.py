@@ -15,6 +15,8 @@ from automl import blocks
 from automl.blocks import StructuredDataBlock
 from automl.graph import ClassificationHead, RegressionHead, StructuredDataInput
 from automl.tasks import AutoModel, StructuredDataClassifier, StructuredDataRegressor
+from automl.trials import importance
+from automl.trials import write_report as report
 
 __version__ = "0.1.0"
 
@@ -27,4 +29,6 @@ __all__ = [
     "StructuredDataInput",
     "StructuredDataRegressor",
     "blocks",
+    "importance",
+    "report",
 ]

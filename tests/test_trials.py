@@ -227,3 +227,29 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_model(tmp_path):
         count = store.count()
     assert f"RESULT {count} True" in output
     assert (tmp_path / "p" / "best_pipeline.joblib").is_file()
+
+
+def test_trials_are_logged_to_mlflow_when_asked(tmp_path):
+    pytest.importorskip("mlflow")  # an optional extra; the test extra installs it
+    from mlflow.tracking import MlflowClient
+
+    uri = (tmp_path / "mlruns").as_uri()  # a file-based tracking store
+    x, y = _table()
+    model = StructuredDataClassifier(n_jobs=1, max_trials=4, mlflow=uri, project_name="shop",
+                                     **FAST).fit(x, y)
+    client = MlflowClient(tracking_uri=uri)
+    experiment = client.get_experiment_by_name("shop")
+    runs = client.search_runs([experiment.experiment_id])
+    parents = [r for r in runs if r.data.tags.get("automl.kind") == "search"]
+    children = [r for r in runs if r.data.tags.get("automl.kind") == "trial"]
+    assert len(parents) == 1 and len(children) == 4
+    assert {r.data.tags["mlflow.parentRunId"] for r in children} == {parents[0].info.run_id}
+    assert parents[0].data.metrics["best_score"] == pytest.approx(model.best_trial_.score)
+    assert {r.data.params["model"] for r in children} == {
+        t.genome.describe()["model"] for t in model.trials_}
+    assert parents[0].info.status == "FINISHED"
+
+
+def test_mlflow_argument_is_checked():
+    with pytest.raises(ValueError, match="mlflow must be False, True"):
+        StructuredDataClassifier(mlflow=3, max_trials=2).fit(*_table())

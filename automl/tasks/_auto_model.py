@@ -6,6 +6,7 @@ import copy
 import math
 import os
 import time
+import warnings
 from pathlib import Path
 
 import joblib
@@ -20,6 +21,7 @@ from automl.evaluation import (
     CrossValidation,
     Trial,
     check_secondary_objectives,
+    describe_error,
     make_folds,
     resolve_objective,
 )
@@ -29,7 +31,14 @@ from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
 from automl.tasks._progress import Progress
-from automl.trials import Project, leaderboard
+from automl.trials import (
+    MlflowLogger,
+    Project,
+    check_mlflow,
+    leaderboard,
+    trial_importance,
+    write_report,
+)
 
 
 def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: int = 1):
@@ -99,6 +108,10 @@ class AutoModel(BaseEstimator):
         project_name: sub-folder of ``directory`` for this search.
         overwrite: start afresh, removing an earlier search of the same project; with
             ``False`` a stored search on the same data and space is resumed.
+        mlflow: also log every trial to MLflow (needs ``mlflow`` or ``mlflow-skinny``):
+            ``True`` for MLflow's default tracking URI, or a tracking URI such as
+            ``"file:///tmp/mlruns"`` or ``"http://host:5000"``. One run per fit in the
+            experiment ``project_name``, one nested run per trial.
         verbose: 0 is silent; 1 shows live progress in a terminal (one line per generation
             otherwise); 2 adds a line per trial.
 
@@ -132,6 +145,7 @@ class AutoModel(BaseEstimator):
         directory: str | os.PathLike | None = None,
         project_name: str = "auto_model",
         overwrite: bool = False,
+        mlflow: bool | str = False,
         verbose: int = 1,
     ):
         self.inputs = inputs
@@ -152,6 +166,7 @@ class AutoModel(BaseEstimator):
         self.directory = directory
         self.project_name = project_name
         self.overwrite = overwrite
+        self.mlflow = mlflow
         self.verbose = verbose
 
     def __sklearn_clone__(self):
@@ -192,6 +207,7 @@ class AutoModel(BaseEstimator):
                              f"{self.evolution!r}.")
         resolve_n_jobs(self.n_jobs)
         check_secondary_objectives(self.secondary_objectives)
+        check_mlflow(self.mlflow)
 
     def _open_project(self) -> Project | None:
         if self.directory is None:
@@ -264,13 +280,25 @@ class AutoModel(BaseEstimator):
         budget = Budget(self.max_trials, deadline, self.max_generations)
         progress = Progress(self.verbose, objective, self.time_budget, self.max_trials)
         progress.start(previous, spent)
+        mlflow = None
+        if self.mlflow:
+            mlflow = MlflowLogger(None if self.mlflow is True else self.mlflow,
+                                  self.project_name, {**self._run_settings(), "seed": seed})
 
         def on_trial(trial: Trial) -> None:
+            nonlocal mlflow
             if project is not None:
                 project.store.add_trial(trial, run=run, seed=seed,
                                         data_fingerprint=settings["data_fingerprint"],
                                         space_fingerprint=settings["space_fingerprint"])
                 project.store.update_run(run, time.monotonic() - started)
+            if mlflow is not None:
+                try:
+                    mlflow.log_trial(trial)
+                except Exception as error:  # the search matters more than its mirror
+                    warnings.warn(f"MLflow logging stopped: {describe_error(error)}",
+                                  stacklevel=2)
+                    mlflow = None
             progress.on_trial(trial)
 
         def reserve(best: Trial | None) -> float:
@@ -302,6 +330,9 @@ class AutoModel(BaseEstimator):
                                      space_fingerprint=settings["space_fingerprint"])
         search_seconds = time.monotonic() - started
         best = result.best
+        if mlflow is not None:
+            mlflow.finish(best, "KILLED" if result.interrupted else
+                          "FINISHED" if best is not None else "FAILED")
         if best is None:
             if project is not None:
                 project.store.update_run(run, search_seconds, "failed")
@@ -439,6 +470,18 @@ class AutoModel(BaseEstimator):
             scores.setdefault("rmse", float(metrics.root_mean_squared_error(y, predictions)))
             scores.setdefault("mae", float(metrics.mean_absolute_error(y, predictions)))
         return scores
+
+    def importance(self, **options) -> pd.DataFrame:
+        """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model
+        family (see ``automl.importance``); one row per hyperparameter and pair."""
+        self._check_fitted()
+        return trial_importance(self.trials_, **options)
+
+    def report(self, path: str | os.PathLike | None = None) -> Path:
+        """Writes the search's HTML report (plots embedded; see ``automl.report``) to ``path``,
+        by default ``report.html`` in the project folder; returns its path."""
+        self._check_fitted()
+        return write_report(self, path)
 
     @property
     def leaderboard_(self) -> pd.DataFrame:

@@ -34,6 +34,7 @@ class _StructuredDataTask(AutoModel):
         directory: str | os.PathLike | None = None,
         project_name: str = "structured_data",
         overwrite: bool = False,
+        mlflow: bool | str = False,
         verbose: int = 1,
     ):
         super().__init__(
@@ -41,7 +42,8 @@ class _StructuredDataTask(AutoModel):
             n_jobs=n_jobs, scheduler=scheduler, max_eval_time=max_eval_time,
             memory_limit=memory_limit, seed=seed, population_size=population_size, evolution=evolution,
             max_generations=max_generations, secondary_objectives=secondary_objectives,
-            directory=directory, project_name=project_name, overwrite=overwrite, verbose=verbose,
+            directory=directory, project_name=project_name, overwrite=overwrite, mlflow=mlflow,
+            verbose=verbose,
         )
         del self.inputs, self.outputs  # the graph is built from the arguments below
         self.column_names = column_names
@@ -63,7 +65,7 @@ class StructuredDataClassifier(_StructuredDataTask):
     Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs,
     scheduler, max_eval_time, memory_limit, seed,
     population_size, evolution, max_generations, secondary_objectives, directory, project_name,
-    overwrite, verbose) plus:
+    overwrite, mlflow, verbose) plus:
 
     Args:
         column_names: names for the columns of an array ``x`` (a DataFrame's own are used).

@@ -2,7 +2,24 @@
 importance and the HTML report."""
 
 from automl.trials._frame import leaderboard
-from automl.trials._project import Project, ProjectMismatchError
+from automl.trials._importance import functional_anova, importance, trial_importance
+from automl.trials._mlflow import MlflowLogger, check_mlflow
+from automl.trials._project import Project, ProjectLockedError, ProjectMismatchError
+from automl.trials._report import render_report, write_report
 from automl.trials._store import TrialStore, library_versions
 
-__all__ = ["Project", "ProjectMismatchError", "TrialStore", "leaderboard", "library_versions"]
+__all__ = [
+    "MlflowLogger",
+    "Project",
+    "ProjectLockedError",
+    "ProjectMismatchError",
+    "TrialStore",
+    "functional_anova",
+    "importance",
+    "leaderboard",
+    "library_versions",
+    "check_mlflow",
+    "render_report",
+    "trial_importance",
+    "write_report",
+]

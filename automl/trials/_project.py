@@ -34,6 +34,10 @@ class ProjectMismatchError(ValueError):
     """The stored search was run on other data, space or settings than this ``fit``."""
 
 
+class ProjectLockedError(RuntimeError):
+    """Another process is running a fit on this project."""
+
+
 class Project:
     """Opens (and locks) a project folder; ``overwrite`` first removes its earlier results.
 
@@ -50,7 +54,7 @@ class Project:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 self._lock.close()
-                raise RuntimeError(
+                raise ProjectLockedError(
                     f"another fit is running on the project {str(self.folder)!r}: wait for it, "
                     "or use another project_name or directory.") from None
         if overwrite:

@@ -1,0 +1,162 @@
+"""The command line end to end on a CSV file (real subprocesses), and the HTML report."""
+
+import base64
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+from automl.evaluation import Status, Trial
+from automl.genome import BlockGene, Genome
+from automl.trials import render_report
+
+
+def automl_cli(*args, cwd=None):
+    return subprocess.run([sys.executable, "-m", "automl", *map(str, args)], capture_output=True,
+                          text=True, cwd=cwd, timeout=300)
+
+
+@pytest.fixture(scope="module")
+def fitted(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("cli")
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"age": rng.integers(18, 80, size=160).astype(float),
+                          "income": rng.normal(50, 10, size=160),
+                          "city": rng.choice(["Oslo", "Lima", "Pune"], size=160)})
+    table.loc[::9, "income"] = np.nan
+    table["bought"] = np.where(table["age"] + 2 * (table["city"] == "Oslo") * 10 > 55,
+                               "yes", "no")
+    table.to_csv(folder / "shop.csv", index=False)
+    table.drop(columns=["bought"]).head(7).to_csv(folder / "new.csv", index=False)
+    result = automl_cli("fit", folder / "shop.csv", "--target", "bought", "--max-trials", 12,
+                        "--time-budget", 120, "--cv", 3, "--n-jobs", 1, "--seed", 0,
+                        "--output", folder / "run")
+    return folder, result
+
+
+def test_fit_saves_model_trials_and_report(fitted):
+    folder, result = fitted
+    assert result.returncode == 0, result.stderr
+    assert "classification of 'bought' from 3 columns, 160 rows" in result.stdout
+    summary = json.loads(result.stdout.strip().splitlines()[-1])
+    assert summary["task"] == "classification" and summary["trials"] == 12
+    assert summary["interrupted"] is False and 0.5 < summary["cv_score"] <= 1
+    assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv", "report.html"} <= {
+        p.name for p in (folder / "run").iterdir()}
+
+
+def test_predict_writes_a_csv_with_probabilities(fitted):
+    folder, _ = fitted
+    result = automl_cli("predict", folder / "run", folder / "new.csv", "-o",
+                        folder / "predictions.csv", "--proba")
+    assert result.returncode == 0, result.stderr
+    predictions = pd.read_csv(folder / "predictions.csv")
+    assert list(predictions.columns) == ["bought", "probability_no", "probability_yes"]
+    assert len(predictions) == 7 and set(predictions["bought"]) <= {"yes", "no"}
+    assert np.allclose(predictions[["probability_no", "probability_yes"]].sum(axis=1), 1)
+    to_stdout = automl_cli("predict", folder / "run", folder / "shop.csv")  # target dropped
+    assert to_stdout.returncode == 0 and len(to_stdout.stdout.splitlines()) == 161
+
+
+def test_report_and_importance_commands(fitted):
+    folder, _ = fitted
+    result = automl_cli("report", folder / "run", "-o", folder / "copy.html")
+    assert result.returncode == 0 and result.stdout.strip() == str(folder / "copy.html")
+    assert "<h2>Leaderboard (top 20)</h2>" in (folder / "copy.html").read_text()
+    result = automl_cli("importance", folder / "run")
+    assert result.returncode == 0, result.stderr
+    assert "too few successful trials" in result.stdout or "importance" in result.stdout
+
+
+def test_resuming_with_the_same_command_runs_no_stored_trial_again(fitted):
+    folder, _ = fitted
+    result = automl_cli("fit", folder / "shop.csv", "--target", "bought", "--max-trials", 14,
+                        "--time-budget", 120, "--cv", 3, "--n-jobs", 1, "--output",
+                        folder / "run")
+    assert result.returncode == 0, result.stderr
+    assert "resuming: 12 trials stored" in result.stdout
+    assert json.loads(result.stdout.strip().splitlines()[-1])["trials"] == 14
+
+
+@pytest.mark.parametrize("args, message", [
+    (["fit", "missing.csv", "--target", "y"], "no such file exists"),
+    (["fit", "{folder}/shop.csv", "--target", "nope"], "--target 'nope' is not a column"),
+    (["fit", "{folder}/shop.csv", "--target", "bought", "--cv", "4", "--output", "{folder}/run"],
+     "number of folds (cv) differs"),
+    (["predict", "{folder}", "{folder}/new.csv"], "holds no best_pipeline.joblib"),
+    (["predict", "{folder}/run", "{folder}/shop.csv", "--proba", "--output", "/dev/null"], None),
+    (["fit", "{folder}/shop.csv"], "the following arguments are required: --target"),
+    (["frobnicate"], "invalid choice"),
+])
+def test_exit_codes_and_messages(fitted, args, message):
+    folder, _ = fitted
+    result = automl_cli(*[a.format(folder=folder) for a in args])
+    if message is None:
+        assert result.returncode == 0, result.stderr
+        return
+    assert result.returncode == 2, result.stderr
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_predict_with_other_columns_is_a_clear_error(fitted):
+    folder, _ = fitted
+    pd.DataFrame({"age": [30.0], "salary": [3.0]}).to_csv(folder / "odd.csv", index=False)
+    result = automl_cli("predict", folder / "run", folder / "odd.csv")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "income" in result.stderr
+
+
+def test_help_explains_commands_and_exit_codes():
+    result = automl_cli("--help")
+    assert result.returncode == 0
+    for text in ("fit", "predict", "report", "Exit codes", "resumes"):
+        assert text in result.stdout
+
+
+def _search_trials(count=40, secondary=False):
+    rng = np.random.default_rng(3)
+    trials = []
+    for number in range(count):
+        model = ["RandomForest", "SVM"][number % 2]
+        value = float(rng.uniform())
+        genome = Genome((("model", (BlockGene.of(model, {"v": value}),)),))
+        if number % 10 == 9:
+            trials.append(Trial(genome, Status.TIMEOUT, None, reason="stopped at max_eval_time",
+                                number=number, generation=number // 10))
+            continue
+        score = 0.8 + 0.1 * value
+        objectives = (score, float(rng.uniform(0.01, 2))) if secondary else (score,)
+        trials.append(Trial(genome, Status.OK, objectives, (score, score), fit_seconds=0.1,
+                            number=number, generation=number // 10, started_at=100.0 + number,
+                            finished_at=101.0 + number))
+    return trials
+
+
+def test_report_is_one_self_contained_file_with_every_section():
+    text = render_report(_search_trials(secondary=True), objective="accuracy", title="demo",
+                         secondary_objectives=["fit_seconds"])
+    for heading in ("Best pipeline", "Progress", "Leaderboard (top 20)",
+                    "Which hyperparameters mattered", "Pareto front", "Failures"):
+        assert f"<h2>{heading}</h2>" in text
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
+    assert len(images) == 4  # progress, generations, importance, Pareto front
+    assert all(base64.b64decode(image).startswith(b"\x89PNG") for image in images)
+    assert "http://" not in text and "https://" not in text and "<script" not in text
+    assert "stopped at max_eval_time" in text
+
+
+def test_report_of_a_fitted_model_needs_a_path_without_a_project(tmp_path):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 3))
+    model = automl.StructuredDataClassifier(max_trials=3, population_size=3, cv=2, n_jobs=1,
+                                            seed=0, verbose=0).fit(x, (x[:, 0] > 0).astype(int))
+    with pytest.raises(ValueError, match="pass path="):
+        model.report()
+    path = model.report(tmp_path / "r.html")
+    assert path.is_file() and "<h2>Leaderboard (top 20)</h2>" in path.read_text()
