@@ -9,6 +9,7 @@ import automl.blocks
 from automl.data import Task, load_training_data
 from automl.genome import Genome, default_gene, random_gene
 from automl.graph import Role, registered_blocks
+from automl.hyperparameters import Int
 from automl.pipeline import build_pipeline
 from automl.space import BlockOption, SearchSpace, Slot
 
@@ -28,7 +29,10 @@ def tiny_data(task: Task):
 def one_block_space(name: str, task: Task, choose) -> tuple[SearchSpace, Genome]:
     """A space where ``name`` fills its slot and defaults fill the others."""
     cls = registered_blocks()[name]
-    option = BlockOption.of(name, cls.hyperparameters_for(task))
+    hyperparameters = cls.hyperparameters_for(task)
+    if "max_epochs" in hyperparameters:  # networks: one or two epochs keep the suite fast
+        hyperparameters = {**hyperparameters, "max_epochs": Int(1, 2, default=1)}
+    option = BlockOption.of(name, hyperparameters)
     fillers = {
         Role.IMPUTER: "SimpleImputer", Role.ENCODER: "OrdinalEncoder",
         Role.MODEL: "HistGradientBoosting" if name != "HistGradientBoosting" else "RandomForest",

@@ -1,0 +1,224 @@
+"""Keras networks as scikit-learn estimators, built from AutoKeras blocks with our values.
+
+An AutoKeras block declares its search space define-by-run through a ``keras_tuner``
+``HyperParameters`` object. ``capture_space`` records that space completely (conditional
+hyperparameters included, by rebuilding until no new one appears), so each Keras block can
+freeze it in its own file as fixed hyperparameters, and a test checks the frozen copy against
+AutoKeras. ``KerasNetwork`` then builds the block with the genome's values pre-set in a
+``HyperParameters`` object, adds our own head (AutoKeras 3.0's heads crash on Keras 3.15), and
+trains with early stopping on a validation split.
+
+TensorFlow is imported only when a network is built, fitted or unpickled.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import tempfile
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+from automl.hyperparameters import Bool, Choice, Float, Int
+
+#: How every network trains; part of each Keras block's space.
+TRAINING_SPACE = {
+    "optimizer": Choice(("adam", "adamw", "rmsprop"), default="adam"),
+    "learning_rate": Float(1e-4, 1e-2, log=True, default=1e-3),
+    "batch_size": Choice((16, 32, 64, 128, 256), default=32),
+    "max_epochs": Int(10, 300, log=True, default=100),
+}
+TRAINING_KEYS = tuple(TRAINING_SPACE)
+#: Epochs without improvement of the validation loss before training stops (best weights kept).
+PATIENCE = 8
+VALIDATION_FRACTION = 0.15
+
+
+def _keras():
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    import keras
+
+    return keras
+
+
+def _autokeras_block(name: str, scope: str):
+    import autokeras
+
+    return getattr(autokeras, name)(name=scope)
+
+
+def capture_space(block: str, input_shape: tuple[int, ...], *, scope: str = "block") -> dict:
+    """The complete search space of the AutoKeras block named ``block`` on inputs of
+    ``input_shape``, as ``{name: (kind, values or (low, high), default)}``.
+
+    Conditional hyperparameters appear only when their condition holds (``units_2`` only with
+    three layers), so the block is rebuilt with each value of every choice already seen until
+    no new hyperparameter appears.
+    """
+    import keras_tuner
+
+    keras = _keras()
+    seen: dict[str, object] = {}
+    pending: list[dict] = [{}]
+    tried: set[tuple] = set()
+    while pending:
+        values = pending.pop()
+        key = tuple(sorted(values.items()))
+        if key in tried:
+            continue
+        tried.add(key)
+        hp = keras_tuner.HyperParameters()
+        hp.values.update(values)
+        _autokeras_block(block, scope).build(hp, keras.Input(shape=input_shape))
+        for item in hp.space:
+            name = item.name.removeprefix(f"{scope}/")
+            if name not in seen:
+                seen[name] = item
+                if type(item).__name__ in ("Choice", "Boolean"):
+                    options = item.values if type(item).__name__ == "Choice" else [False, True]
+                    for option in options:
+                        pending.append({**values, item.name: option})
+    space = {}
+    for name, item in seen.items():
+        kind = type(item).__name__
+        if kind == "Choice":
+            space[name] = ("choice", tuple(item.values), item.default)
+        elif kind == "Boolean":
+            space[name] = ("bool", (False, True), item.default)
+        elif kind in ("Int", "Float"):
+            space[name] = (kind.lower(), (item.min_value, item.max_value), item.default)
+        else:
+            space[name] = (kind.lower(), (), item.default)
+    return space
+
+
+def frozen_space(captured: dict) -> dict:
+    """Our hyperparameters for a captured AutoKeras space (see ``capture_space``)."""
+    space = {}
+    for name, (kind, values, default) in captured.items():
+        if kind == "choice":
+            space[name] = Choice(values, default=default)
+        elif kind == "bool":
+            space[name] = Bool(default=default)
+        elif kind == "int":
+            space[name] = Int(values[0], values[1], default=default)
+        elif kind == "float":
+            space[name] = Float(values[0], values[1], default=default)
+        else:
+            raise ValueError(f"cannot freeze AutoKeras hyperparameter {name!r} of kind {kind!r}.")
+    return space
+
+
+def _optimizer(name: str, learning_rate: float):
+    keras = _keras()
+    classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
+               "rmsprop": keras.optimizers.RMSprop}
+    return classes[name](learning_rate=learning_rate)
+
+
+class KerasNetwork(BaseEstimator):
+    """A scikit-learn estimator whose model is an AutoKeras block plus our head.
+
+    Args:
+        block: the AutoKeras block class name (``"DenseBlock"``).
+        block_values: the block's hyperparameter values (names without scope).
+        classification: softmax head and cross-entropy if true, else one linear unit and MSE
+            on standardised targets.
+        optimizer, learning_rate, batch_size, max_epochs: training settings.
+        seed: seeds Keras (weights, shuffling, dropout).
+    """
+
+    def __init__(self, block: str = "DenseBlock", block_values: dict | None = None,
+                 classification: bool = True, optimizer: str = "adam",
+                 learning_rate: float = 1e-3, batch_size: int = 32, max_epochs: int = 100,
+                 seed: int = 0):
+        self.block = block
+        self.block_values = block_values
+        self.classification = classification
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.seed = seed
+
+    def _network(self, n_features: int, n_outputs: int):
+        import keras_tuner
+
+        keras = _keras()
+        hp = keras_tuner.HyperParameters()
+        hp.values.update({f"network/{k}": v for k, v in (self.block_values or {}).items()})
+        inputs = keras.Input(shape=(n_features,), name="features")
+        hidden = _autokeras_block(self.block, "network").build(hp, inputs)
+        if len(hidden.shape) > 2:
+            hidden = keras.layers.Flatten()(hidden)
+        activation = "softmax" if self.classification else None
+        outputs = keras.layers.Dense(n_outputs, activation=activation, name="head")(hidden)
+        return keras.Model(inputs, outputs)
+
+    def fit(self, X, y):
+        keras = _keras()
+        keras.utils.set_random_seed(self.seed)
+        X = np.asarray(X, dtype="float32")
+        y = np.asarray(y)
+        if self.classification:
+            self.classes_, target = np.unique(y, return_inverse=True)
+            outputs, loss = len(self.classes_), "sparse_categorical_crossentropy"
+        else:
+            y = y.astype("float64")
+            self.target_mean_, self.target_scale_ = float(y.mean()), float(y.std() or 1.0)
+            target, outputs, loss = (y - self.target_mean_) / self.target_scale_, 1, "mse"
+        model = self._network(X.shape[1], outputs)
+        model.compile(optimizer=_optimizer(self.optimizer, self.learning_rate), loss=loss)
+        order = np.random.default_rng(self.seed).permutation(len(X))  # validation_split
+        X, target = X[order], np.asarray(target, dtype="float32")[order]  # takes the tail
+        validate = len(X) >= 20
+        callbacks = [keras.callbacks.EarlyStopping(
+            monitor="val_loss" if validate else "loss", patience=PATIENCE,
+            restore_best_weights=True)]
+        history = model.fit(X, target, epochs=self.max_epochs,
+                            batch_size=min(self.batch_size, len(X)), verbose=0,
+                            validation_split=VALIDATION_FRACTION if validate else 0.0,
+                            callbacks=callbacks)
+        self.epochs_ = len(history.history["loss"])
+        self.model_ = model
+        self.n_features_in_ = X.shape[1]
+        return self
+
+    def _outputs(self, X) -> np.ndarray:
+        X = np.asarray(X, dtype="float32")
+        return np.asarray(self.model_.predict(X, verbose=0, batch_size=4096))
+
+    def predict_proba(self, X) -> np.ndarray:
+        if not self.classification:
+            raise AttributeError("predict_proba is for classification networks.")
+        return self._outputs(X)
+
+    def predict(self, X) -> np.ndarray:
+        outputs = self._outputs(X)
+        if self.classification:
+            return self.classes_[outputs.argmax(axis=1)]
+        return outputs[:, 0] * self.target_scale_ + self.target_mean_
+
+    def __getstate__(self):
+        # A Keras model travels as the bytes of its .keras file (joblib, worker results).
+        state = self.__dict__.copy()
+        model = state.pop("model_", None)
+        if model is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "model.keras")
+                model.save(path)
+                with open(path, "rb") as file:
+                    state["model_bytes_"] = file.read()
+        return state
+
+    def __setstate__(self, state):
+        payload = state.pop("model_bytes_", None)
+        self.__dict__.update(state)
+        if payload is not None:
+            keras = _keras()
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "model.keras")
+                with open(path, "wb") as file:
+                    file.write(io.BytesIO(payload).getvalue())
+                self.model_ = keras.saving.load_model(path)

@@ -1,0 +1,63 @@
+"""Keras blocks: frozen spaces match AutoKeras, networks train, pickle and search like the rest."""
+
+import joblib
+import numpy as np
+import pytest
+
+from automl import AutoModel, ClassificationHead, StructuredDataInput
+from automl.blocks import DenseNetwork, StandardScaler
+from automl.blocks._keras import KerasNetwork, capture_space
+from automl.blocks.dense_network import DENSE_BLOCK_SPACE
+
+
+def test_dense_block_space_is_autokeras_space_frozen():
+    assert capture_space("DenseBlock", (4,)) == DENSE_BLOCK_SPACE
+
+
+def _data(rows=80):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(rows, 4))
+    return x, x[:, 0] + 0.5 * x[:, 1] > 0
+
+
+@pytest.mark.parametrize("classification", [True, False])
+def test_network_trains_pickles_and_predicts_the_same(tmp_path, classification):
+    x, labels = _data()
+    y = np.where(labels, "yes", "no") if classification else x[:, 0] * 10 + 3
+    network = KerasNetwork("DenseBlock", {"num_layers": 1, "units_0": 16},
+                           classification=classification, max_epochs=60, learning_rate=1e-2,
+                           seed=0).fit(x, y)
+    assert 1 <= network.epochs_ <= 60
+    joblib.dump(network, tmp_path / "network.joblib")
+    copy = joblib.load(tmp_path / "network.joblib")
+    assert np.array_equal(copy.predict(x), network.predict(x))
+    if classification:
+        assert list(network.classes_) == ["no", "yes"]
+        assert np.allclose(network.predict_proba(x).sum(axis=1), 1, atol=1e-5)
+        assert (network.predict(x) == y).mean() > 0.8
+    else:
+        assert np.corrcoef(network.predict(x), y)[0, 1] > 0.9  # targets unscaled again
+
+
+def test_values_reach_the_autokeras_block():
+    x, y = _data()
+    network = KerasNetwork("DenseBlock", {"num_layers": 3, "units_0": 16, "units_1": 64,
+                                          "units_2": 128, "dropout": 0.25},
+                           max_epochs=1).fit(x, y)
+    dense = [layer.units for layer in network.model_.layers if type(layer).__name__ == "Dense"]
+    assert dense == [16, 64, 128, 2]  # three hidden layers, then our two-class head
+    assert any(type(layer).__name__ == "Dropout" for layer in network.model_.layers)
+
+
+def test_a_dense_network_is_searched_and_exported(tmp_path):
+    x, y = _data(120)
+    inp = StructuredDataInput()
+    out = ClassificationHead()(DenseNetwork(max_epochs=20)(StandardScaler()(inp)))
+    model = AutoModel(inputs=inp, outputs=out, max_trials=3, population_size=3, cv=2, n_jobs=1,
+                      seed=0, verbose=0).fit(x, y)
+    assert all(trial.ok for trial in model.trials_), [t.reason for t in model.trials_]
+    assert len({trial.genome for trial in model.trials_}) == 3
+    pipeline = model.export_model()
+    joblib.dump(pipeline, tmp_path / "pipeline.joblib")
+    assert np.array_equal(joblib.load(tmp_path / "pipeline.joblib").predict(x), model.predict(x))
+    assert model.evaluate(x, y)["accuracy"] > 0.8
