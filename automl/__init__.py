@@ -12,9 +12,15 @@ Importing automl does not import TensorFlow.
 """
 
 from automl import blocks
-from automl.blocks import StructuredDataBlock
-from automl.graph import ClassificationHead, RegressionHead, StructuredDataInput
-from automl.tasks import AutoModel, StructuredDataClassifier, StructuredDataRegressor
+from automl.blocks import ImageBlock, StructuredDataBlock
+from automl.graph import ClassificationHead, ImageInput, RegressionHead, StructuredDataInput
+from automl.tasks import (
+    AutoModel,
+    ImageClassifier,
+    ImageRegressor,
+    StructuredDataClassifier,
+    StructuredDataRegressor,
+)
 from automl.trials import importance
 from automl.trials import write_report as report
 
@@ -23,9 +29,13 @@ __version__ = "0.1.0"
 __all__ = [
     "AutoModel",
     "ClassificationHead",
+    "ImageBlock",
+    "ImageClassifier",
     "RegressionHead",
     "StructuredDataBlock",
     "StructuredDataClassifier",
+    "ImageInput",
+    "ImageRegressor",
     "StructuredDataInput",
     "StructuredDataRegressor",
     "blocks",

@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 
 import automl.blocks
-from automl.data import Task, load_training_data
+from automl.data import Task, load_image_data, load_training_data
 from automl.genome import Genome, default_gene, random_gene
 from automl.graph import Role, registered_blocks
 from automl.hyperparameters import Int
@@ -16,8 +16,13 @@ from automl.space import BlockOption, SearchSpace, Slot
 BLOCKS = sorted(registered_blocks().items())
 
 
-def tiny_data(task: Task):
+def tiny_data(task: Task, images: bool = False):
     rng = np.random.default_rng(0)
+    if images:  # blocks that need pixels get 40 tiny 4x4 images
+        pixels = rng.uniform(size=(40, 4, 4))
+        y = ((pixels[:, 0, 0] > 0.5).astype(int) if task is Task.CLASSIFICATION
+             else pixels[:, 0, 0] * 3 + 1)
+        return load_image_data(pixels, y, task)
     x = rng.normal(size=(40, 4))
     x[::5, 0] = np.nan
     frame = __import__("pandas").DataFrame(x, columns=list("abcd"))
@@ -84,7 +89,7 @@ def test_builds_fit_and_predict(name, cls, task, values):
     rng = np.random.default_rng(1)
     choose = default_gene if values == "default" else (lambda option: random_gene(option, rng))
     space, genome = one_block_space(name, task, choose)
-    data = tiny_data(task)
+    data = tiny_data(task, images=cls.needs_images)
     pipeline = build_pipeline(genome, space, data.spec, seed=0)
     clone(pipeline).fit(data.x, data.y)
     predictions = pipeline.fit(data.x, data.y).predict(data.x)

@@ -52,12 +52,19 @@ def test_values_reach_the_autokeras_block():
 def test_a_dense_network_is_searched_and_exported(tmp_path):
     x, y = _data(120)
     inp = StructuredDataInput()
-    out = ClassificationHead()(DenseNetwork(max_epochs=20)(StandardScaler()(inp)))
-    model = AutoModel(inputs=inp, outputs=out, max_trials=3, population_size=3, cv=2, n_jobs=1,
-                      seed=0, verbose=0).fit(x, y)
+    network = DenseNetwork(max_epochs=10, num_layers=1, learning_rate=0.01)
+    out = ClassificationHead()(network(StandardScaler()(inp)))
+    model = AutoModel(inputs=inp, outputs=out, max_trials=3, population_size=3, cv=2,
+                      scheduler="in-process", seed=0, verbose=0).fit(x, y)
     assert all(trial.ok for trial in model.trials_), [t.reason for t in model.trials_]
     assert len({trial.genome for trial in model.trials_}) == 3
     pipeline = model.export_model()
     joblib.dump(pipeline, tmp_path / "pipeline.joblib")
     assert np.array_equal(joblib.load(tmp_path / "pipeline.joblib").predict(x), model.predict(x))
     assert model.evaluate(x, y)["accuracy"] > 0.8
+
+
+def test_conv_block_space_is_autokeras_space_frozen():
+    from automl.blocks.conv_network import CONV_BLOCK_SPACE
+
+    assert capture_space("ConvBlock", (8, 8, 1)) == CONV_BLOCK_SPACE

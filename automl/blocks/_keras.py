@@ -38,7 +38,10 @@ VALIDATION_FRACTION = 0.15
 def _keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
+    import tensorflow as tf
 
+    # Candidates are fitted and scored many times: retracing notices are expected, not news.
+    tf.get_logger().setLevel("ERROR")
     return keras
 
 
@@ -126,13 +129,14 @@ class KerasNetwork(BaseEstimator):
         classification: softmax head and cross-entropy if true, else one linear unit and MSE
             on standardised targets.
         optimizer, learning_rate, batch_size, max_epochs: training settings.
+        input_shape: (H, W, C) to reshape the feature columns into images (image blocks).
         seed: seeds Keras (weights, shuffling, dropout).
     """
 
     def __init__(self, block: str = "DenseBlock", block_values: dict | None = None,
                  classification: bool = True, optimizer: str = "adam",
                  learning_rate: float = 1e-3, batch_size: int = 32, max_epochs: int = 100,
-                 seed: int = 0):
+                 input_shape: tuple[int, ...] | None = None, seed: int = 0):
         self.block = block
         self.block_values = block_values
         self.classification = classification
@@ -140,6 +144,7 @@ class KerasNetwork(BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.input_shape = input_shape
         self.seed = seed
 
     def _network(self, n_features: int, n_outputs: int):
@@ -149,7 +154,15 @@ class KerasNetwork(BaseEstimator):
         hp = keras_tuner.HyperParameters()
         hp.values.update({f"network/{k}": v for k, v in (self.block_values or {}).items()})
         inputs = keras.Input(shape=(n_features,), name="features")
-        hidden = _autokeras_block(self.block, "network").build(hp, inputs)
+        hidden = inputs
+        if self.input_shape is not None:
+            pixels = int(np.prod(self.input_shape))
+            if n_features != pixels:
+                raise ValueError(f"{self.block} needs the {pixels} pixel values of "
+                                 f"{tuple(self.input_shape)} images but received {n_features} "
+                                 "features: a step before it changed them.")
+            hidden = keras.layers.Reshape(tuple(self.input_shape))(hidden)
+        hidden = _autokeras_block(self.block, "network").build(hp, hidden)
         if len(hidden.shape) > 2:
             hidden = keras.layers.Flatten()(hidden)
         activation = "softmax" if self.classification else None

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import ClassVar
 
+from automl.data import Task
 from automl.graph import Block, Role
 
 
@@ -21,6 +23,11 @@ class StructuredDataBlock(Block):
     """
 
     role = Role.CHOICE
+    #: The preset each task uses when ``preset`` is not given.
+    default_presets: ClassVar[dict[Task, str]] = {
+        Task.CLASSIFICATION: "structured_classification",
+        Task.REGRESSION: "structured_regression",
+    }
 
     def __init__(
         self,

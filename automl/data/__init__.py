@@ -1,11 +1,13 @@
 """Data layer: adapters for arrays, DataFrames and CSV files, column kinds, validation."""
 
+from automl.data._images import ImageFlattener, image_array, load_image_data
 from automl.data._sources import TrainingData, load_training_data, read_csv
 from automl.data._spec import ColumnKind, DataSpec, Task
 from automl.data._table import MISSING_CATEGORY, TableAdapter, coerce_table, infer_column_kinds
 from automl.data._target import validate_target
 
 __all__ = [
+    "ImageFlattener",
     "MISSING_CATEGORY",
     "ColumnKind",
     "DataSpec",
@@ -13,7 +15,9 @@ __all__ = [
     "Task",
     "TrainingData",
     "coerce_table",
+    "image_array",
     "infer_column_kinds",
+    "load_image_data",
     "load_training_data",
     "read_csv",
     "validate_target",

@@ -27,6 +27,7 @@ class DataSpec:
         n_rows: number of training rows.
         classes: sorted class labels for classification, ``None`` for regression.
         has_missing: whether any feature value is missing.
+        image_shape: (height, width, channels) when the columns are an image's pixels.
     """
 
     task: Task
@@ -35,6 +36,7 @@ class DataSpec:
     n_rows: int
     classes: tuple | None = None
     has_missing: bool = False
+    image_shape: tuple[int, ...] | None = None
 
     def columns_of(self, kind: ColumnKind) -> tuple[str, ...]:
         return tuple(n for n, k in zip(self.column_names, self.column_kinds) if k is kind)

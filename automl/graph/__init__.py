@@ -3,7 +3,7 @@
 from automl.graph._block import Block, BuildContext, Role, registered_blocks
 from automl.graph._graph import Graph
 from automl.graph._heads import ClassificationHead, Head, RegressionHead
-from automl.graph._node import InputNode, Node, NodeKind, StructuredDataInput
+from automl.graph._node import ImageInput, InputNode, Node, NodeKind, StructuredDataInput
 
 __all__ = [
     "Block",
@@ -16,6 +16,7 @@ __all__ = [
     "NodeKind",
     "RegressionHead",
     "Role",
+    "ImageInput",
     "StructuredDataInput",
     "registered_blocks",
 ]

@@ -49,6 +49,7 @@ class BuildContext:
     task: Task
     seed: int
     final: bool = False  # True for the refit that is exported (e.g. SVC then learns probabilities)
+    input_shape: tuple[int, ...] | None = None  # (H, W, C) when the features are image pixels
 
 
 _REGISTRY: dict[str, type[Block]] = {}
@@ -81,6 +82,8 @@ class Block:
     refit_cost_factor: ClassVar[float] = 1.0
     #: Candidates containing this block run on workers that own a GPU, when there are any.
     uses_gpu: ClassVar[bool] = False
+    #: The block works on image pixels only (e.g. convolutions): left out of spaces for tables.
+    needs_images: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

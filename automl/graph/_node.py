@@ -84,3 +84,16 @@ class StructuredDataInput(InputNode):
     def get_config(self) -> dict:
         return {**super().get_config(), "column_names": self.column_names,
                 "column_types": self.column_types}
+
+
+class ImageInput(InputNode):
+    """Images: an array of shape (N, H, W) or (N, H, W, C) with numeric pixel values.
+
+    Blocks see one numeric column per pixel and channel, so scikit-learn models and feature
+    steps apply directly; convolutional networks reshape the columns back into images.
+
+    Args:
+        name: a name for error messages and reports.
+    """
+
+    node_kind = NodeKind.TABLE

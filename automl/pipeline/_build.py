@@ -28,7 +28,7 @@ def build_pipeline(
         seed: random state of every randomised step.
         final: build for the exported refit (e.g. an SVC then learns probabilities).
     """
-    context = BuildContext(spec.task, seed, final)
+    context = BuildContext(spec.task, seed, final, spec.image_shape)
     numeric = list(spec.columns_of(ColumnKind.NUMERICAL))
     categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
     column_steps = []

@@ -23,6 +23,8 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
             continue
         if block.max_input_columns is not None and n_columns > block.max_input_columns:
             continue
+        if block.needs_images and spec.image_shape is None:
+            continue
         ranges = preset.ranges_of(name)
         ranges = {k: v for k, v in ranges.items() if k in block.hyperparameters_for(spec.task)}
         options.append(BlockOption.of(name, ranges))
@@ -43,7 +45,8 @@ def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block) -> tu
 
 
 def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
-    preset = load_preset(block.preset or DEFAULT_PRESETS[spec.task])
+    defaults = getattr(block, "default_presets", None) or DEFAULT_PRESETS
+    preset = load_preset(block.preset or defaults[spec.task])
     slots = {}
     for name in ("imputer", "encoder"):
         if name in preset.slots:
@@ -65,6 +68,9 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
 
 
 def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
+    if block.needs_images and spec.image_shape is None:
+        raise ValueError(f"{block.label} works on images, but the input is a table: use "
+                         "ImageInput() (or ImageClassifier / ImageRegressor).")
     if spec.task not in block.tasks:
         tasks = " and ".join(sorted(task.value for task in block.tasks))
         raise ValueError(f"{block.label} serves {tasks} only, but the head asks for "

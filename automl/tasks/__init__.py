@@ -1,6 +1,8 @@
 """Task classes: the AutoModel of the functional API and the ready-made tasks."""
 
 from automl.tasks._auto_model import AutoModel
+from automl.tasks._image import ImageClassifier, ImageRegressor
 from automl.tasks._structured import StructuredDataClassifier, StructuredDataRegressor
 
-__all__ = ["AutoModel", "StructuredDataClassifier", "StructuredDataRegressor"]
+__all__ = ["AutoModel", "ImageClassifier", "ImageRegressor", "StructuredDataClassifier",
+           "StructuredDataRegressor"]

@@ -15,8 +15,16 @@ import pandas as pd
 from sklearn import metrics
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import Pipeline
 
-from automl.data import Task, load_training_data, read_csv, validate_target
+from automl.data import (
+    ImageFlattener,
+    Task,
+    load_image_data,
+    load_training_data,
+    read_csv,
+    validate_target,
+)
 from automl.evaluation import (
     CrossValidation,
     Trial,
@@ -26,7 +34,7 @@ from automl.evaluation import (
     resolve_objective,
 )
 from automl.execution import make_executor, resolve_n_jobs
-from automl.graph import Graph, Head, StructuredDataInput
+from automl.graph import Graph, Head, ImageInput, StructuredDataInput
 from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
@@ -235,11 +243,14 @@ class AutoModel(BaseEstimator):
         graph = self._graph()
         input_node, chain = graph.chain()
         head: Head = chain[-1]
-        if not isinstance(input_node, StructuredDataInput):
-            raise ValueError(f"{input_node.label} is not supported by scikit-learn pipelines: "
-                             "use StructuredDataInput.")
-        data = load_training_data(x, y, head.task, column_names=input_node.column_names,
-                                  column_types=input_node.column_types)
+        if isinstance(input_node, ImageInput):
+            data = load_image_data(x, y, head.task)
+        elif isinstance(input_node, StructuredDataInput):
+            data = load_training_data(x, y, head.task, column_names=input_node.column_names,
+                                      column_types=input_node.column_types)
+        else:
+            raise ValueError(f"{input_node.label} is not supported yet: use StructuredDataInput "
+                             "or ImageInput.")
         if len(data.y) < 2 * self.cv:
             raise ValueError(f"x has {len(data.y)} rows, too few for cv={self.cv}: pass at least "
                              f"{2 * self.cv} rows or a smaller cv.")
@@ -356,6 +367,9 @@ class AutoModel(BaseEstimator):
         self.target_column_ = data.target_column
         self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
         self.pipeline_.fit(data.x, data.y)
+        if data.spec.image_shape is not None:  # the exported pipeline takes the images
+            self.pipeline_ = Pipeline([("images", ImageFlattener(data.spec.image_shape)),
+                                       ("pipeline", self.pipeline_)])
         self.search_seconds_ = search_seconds
         self.fit_seconds_ = time.monotonic() - started
         new = len(result.trials) - len(previous)
