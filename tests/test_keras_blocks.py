@@ -1,5 +1,7 @@
 """Keras blocks: frozen spaces match AutoKeras, networks train, pickle and search like the rest."""
 
+import time
+
 import joblib
 import numpy as np
 import pytest
@@ -68,3 +70,22 @@ def test_conv_block_space_is_autokeras_space_frozen():
     from automl.blocks.conv_network import CONV_BLOCK_SPACE
 
     assert capture_space("ConvBlock", (8, 8, 1)) == CONV_BLOCK_SPACE
+
+
+def test_a_network_stops_itself_at_max_eval_time():
+    # Slow learning on 3000 rows keeps the validation loss improving for many epochs, so only
+    # the deadline can end training; in this process the stop is cooperative (a callback).
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(3000, 8))
+    y = x @ rng.normal(size=8)
+    inp = StructuredDataInput()
+    network = DenseNetwork(max_epochs=300, learning_rate=0.0001, batch_size=16)
+    from automl import RegressionHead
+
+    model = AutoModel(inputs=inp, outputs=RegressionHead()(network(inp)), max_trials=1,
+                      population_size=2, cv=2, scheduler="in-process", max_eval_time=3,
+                      seed=0, verbose=0)
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="stopped at its deadline during fold 1"):
+        model.fit(x, y)
+    assert time.monotonic() - started < 20

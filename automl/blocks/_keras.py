@@ -16,10 +16,12 @@ from __future__ import annotations
 import io
 import os
 import tempfile
+import time
 
 import numpy as np
 from sklearn.base import BaseEstimator
 
+from automl.graph import training_deadline
 from automl.hyperparameters import Bool, Choice, Float, Int
 
 #: How every network trains; part of each Keras block's space.
@@ -113,6 +115,17 @@ def frozen_space(captured: dict) -> dict:
     return space
 
 
+def _stop_at(deadline: float):
+    keras = _keras()
+
+    class StopAtDeadline(keras.callbacks.Callback):
+        def on_train_batch_end(self, batch, logs=None):
+            if time.monotonic() >= deadline:
+                self.model.stop_training = True
+
+    return StopAtDeadline()
+
+
 def _optimizer(name: str, learning_rate: float):
     keras = _keras()
     classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
@@ -189,6 +202,9 @@ class KerasNetwork(BaseEstimator):
         callbacks = [keras.callbacks.EarlyStopping(
             monitor="val_loss" if validate else "loss", patience=PATIENCE,
             restore_best_weights=True)]
+        deadline = training_deadline()
+        if deadline is not None:  # max_eval_time / the search deadline: stop cooperatively
+            callbacks.append(_stop_at(deadline))
         history = model.fit(X, target, epochs=self.max_epochs,
                             batch_size=min(self.batch_size, len(X)), verbose=0,
                             validation_split=VALIDATION_FRACTION if validate else 0.0,

@@ -19,6 +19,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from automl.data import Task, TrainingData
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
+from automl.graph import deadline_scope
 from automl.pipeline import build_pipeline
 from automl.space import SearchSpace
 
@@ -131,7 +132,8 @@ class CrossValidation:
                     train_features, validation_features, spent = self._prefix(
                         genome, index, template, train, validation)
                     tic = time.perf_counter()
-                    rest.fit(train_features, y[train])
+                    with deadline_scope(deadline):  # networks stop themselves at it
+                        rest.fit(train_features, y[train])
                     toc = time.perf_counter()
                     score = float(scorer(rest, validation_features, y[validation]))
                     predict_seconds += time.perf_counter() - toc
@@ -140,6 +142,9 @@ class CrossValidation:
                 return finish(Status.OUT_OF_MEMORY, describe_error(error))
             except Exception as error:
                 return finish(Status.FAILED, describe_error(error))
+            if deadline is not None and time.monotonic() >= deadline:
+                return finish(Status.TIMEOUT, f"stopped at its deadline during fold {index + 1} "
+                              f"of {len(self.folds)}")
             if not math.isfinite(score):
                 return finish(Status.FAILED, f"the score on fold {index + 1} is {score}")
             scores.append(score)

@@ -1,11 +1,14 @@
 """The functional API: input nodes, blocks called on nodes, heads, and graph validation."""
 
 from automl.graph._block import Block, BuildContext, Role, registered_blocks
+from automl.graph._deadline import deadline_scope, training_deadline
 from automl.graph._graph import Graph
 from automl.graph._heads import ClassificationHead, Head, RegressionHead
 from automl.graph._node import ImageInput, InputNode, Node, NodeKind, StructuredDataInput
 
 __all__ = [
+    "deadline_scope",
+    "training_deadline",
     "Block",
     "BuildContext",
     "ClassificationHead",
