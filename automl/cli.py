@@ -144,7 +144,7 @@ def _project(folder: str):
     if not (path / PIPELINE_FILE).is_file():
         raise FileNotFoundError(f"{folder!r} holds no {PIPELINE_FILE}: pass the output folder "
                                 "of a finished 'automl fit'.")
-    with TrialStore(path) as store:
+    with TrialStore.open_existing(path) as store:  # never creates a store in DIR
         settings = store.project()
     return path, settings
 

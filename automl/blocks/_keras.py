@@ -13,7 +13,6 @@ TensorFlow is imported only when a network is built, fitted or unpickled.
 
 from __future__ import annotations
 
-import io
 import os
 import tempfile
 import time
@@ -249,5 +248,5 @@ class KerasNetwork(BaseEstimator):
             with tempfile.TemporaryDirectory() as folder:
                 path = os.path.join(folder, "model.keras")
                 with open(path, "wb") as file:
-                    file.write(io.BytesIO(payload).getvalue())
+                    file.write(payload)
                 self.model_ = keras.saving.load_model(path)

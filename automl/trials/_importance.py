@@ -26,6 +26,7 @@ import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 
 from automl.evaluation import Trial
+from automl.trials._store import TrialStore
 
 #: Columns of ``genome.describe()`` that choose structure rather than tune a value.
 STRUCTURE = ("imputer", "encoder", "preprocessing")
@@ -216,13 +217,8 @@ def importance(source, **options) -> pd.DataFrame:
         source: a fitted ``AutoModel`` (or task), a project folder (``directory/project_name``
             with its ``trials.sqlite``), or a list of trials.
     """
-    from automl.trials._store import TrialStore
-
     if isinstance(source, str | os.PathLike):
-        if not TrialStore.exists_in(source):
-            raise FileNotFoundError(f"{str(source)!r} holds no trials.sqlite: pass the project "
-                                    "folder of a search (its directory/project_name).")
-        with TrialStore(source) as store:
+        with TrialStore.open_existing(source) as store:
             trials = store.trials()
     elif hasattr(source, "trials_"):
         trials = source.trials_

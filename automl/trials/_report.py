@@ -19,6 +19,7 @@ import pandas as pd
 from automl.evaluation import Trial
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
+from automl.trials._store import TrialStore
 
 REPORT_NAME = "report.html"
 
@@ -171,9 +172,9 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
                                         "</b></div>" for k, v in cards) + "</div>",
     ]
     if best:
-        steps = {k: v for k, v in best.genome.describe().items()}
         parts.append("<h2>Best pipeline</h2>" + _table(pd.DataFrame(
-            [{"setting": k, "value": "" if v is None else str(v)} for k, v in steps.items()])))
+            [{"setting": k, "value": "" if v is None else str(v)}
+             for k, v in best.genome.describe().items()])))
     parts.append("<h2>Progress</h2>" + plots["progress"])
     if "generations" in plots:
         parts.append(plots["generations"])
@@ -210,14 +211,9 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
         path: where to write (default: ``report.html`` in the project folder; required for a
             fitted model that kept no project folder).
     """
-    from automl.trials._store import TrialStore
-
     if isinstance(source, str | os.PathLike):
         folder = Path(source)
-        if not TrialStore.exists_in(folder):
-            raise FileNotFoundError(f"{str(folder)!r} holds no trials.sqlite: pass the project "
-                                    "folder of a search (its directory/project_name).")
-        with TrialStore(folder) as store:
+        with TrialStore.open_existing(folder) as store:
             trials, settings, runs = store.trials(), store.project(), store.runs()
         text = render_report(trials, objective=settings.get("objective", "score"),
                              title=folder.name, runs=runs,

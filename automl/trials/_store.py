@@ -108,6 +108,14 @@ class TrialStore:
     def exists_in(cls, folder: str | os.PathLike) -> bool:
         return (Path(folder) / FILE_NAME).is_file()
 
+    @classmethod
+    def open_existing(cls, folder: str | os.PathLike) -> TrialStore:
+        """The store of an earlier search; unlike ``TrialStore(folder)`` it creates nothing."""
+        if not cls.exists_in(folder):
+            raise FileNotFoundError(f"{str(folder)!r} holds no {FILE_NAME}: pass the project "
+                                    "folder of a search (its directory/project_name).")
+        return cls(folder)
+
     def close(self) -> None:
         self._connection.close()
 
@@ -181,15 +189,16 @@ class TrialStore:
         """Writes several trials in one transaction; returns how many were new.
         ``skip_stored``: silently keep the stored row of a genome already there."""
         verb = "INSERT OR IGNORE" if skip_stored else "INSERT"
+        described = [trial.genome.describe() for trial in trials]
         rows = [(
             trial.number, run, trial.genome.key, trial.genome.to_json(),
-            json.dumps(trial.genome.describe()), trial.genome.describe().get("model"),
+            json.dumps(params), params.get("model"),
             trial.status.value, trial.reason, _finite(trial.score),
             None if trial.objectives is None else json.dumps(list(trial.objectives)),
             json.dumps(list(trial.fold_scores)), trial.fit_seconds, trial.predict_seconds,
             trial.generation, seed, trial.worker, trial.started_at, trial.finished_at,
             data_fingerprint, space_fingerprint,
-        ) for trial in trials]
+        ) for trial, params in zip(trials, described)]
         with self._transaction() as cursor:
             before = self._connection.total_changes
             cursor.executemany(f"{verb} INTO trials VALUES ({', '.join('?' * 20)})", rows)
