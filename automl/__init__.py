@@ -12,14 +12,22 @@ Importing automl does not import TensorFlow.
 """
 
 from automl import blocks
-from automl.blocks import ImageBlock, StructuredDataBlock
-from automl.graph import ClassificationHead, ImageInput, RegressionHead, StructuredDataInput
+from automl.blocks import ImageBlock, StructuredDataBlock, TextBlock
+from automl.graph import (
+    ClassificationHead,
+    ImageInput,
+    RegressionHead,
+    StructuredDataInput,
+    TextInput,
+)
 from automl.tasks import (
     AutoModel,
     ImageClassifier,
     ImageRegressor,
     StructuredDataClassifier,
     StructuredDataRegressor,
+    TextClassifier,
+    TextRegressor,
 )
 from automl.trials import importance
 from automl.trials import write_report as report
@@ -38,6 +46,10 @@ __all__ = [
     "ImageRegressor",
     "StructuredDataInput",
     "StructuredDataRegressor",
+    "TextBlock",
+    "TextClassifier",
+    "TextInput",
+    "TextRegressor",
     "blocks",
     "importance",
     "report",

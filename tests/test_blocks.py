@@ -6,7 +6,7 @@ import pytest
 from sklearn.base import clone
 
 import automl.blocks
-from automl.data import Task, load_image_data, load_training_data
+from automl.data import Task, load_image_data, load_text_data, load_training_data
 from automl.genome import Genome, default_gene, random_gene
 from automl.graph import Role, registered_blocks
 from automl.hyperparameters import Int
@@ -16,8 +16,14 @@ from automl.space import BlockOption, SearchSpace, Slot
 BLOCKS = sorted(registered_blocks().items())
 
 
-def tiny_data(task: Task, images: bool = False):
+def tiny_data(task: Task, images: bool = False, text: bool = False):
     rng = np.random.default_rng(0)
+    if text:  # text blocks get 40 short documents
+        words = np.array(["cheap", "prize", "win", "now", "lunch", "see", "you", "later"])
+        documents = [" ".join(rng.choice(words, 5)) for _ in range(40)]
+        signal = np.array(["prize" in document for document in documents])
+        y = signal.astype(int) if task is Task.CLASSIFICATION else signal * 3.0 + 1
+        return load_text_data(documents, y, task)
     if images:  # blocks that need pixels get 40 tiny 4x4 images
         pixels = rng.uniform(size=(40, 4, 4))
         y = ((pixels[:, 0, 0] > 0.5).astype(int) if task is Task.CLASSIFICATION
@@ -40,11 +46,17 @@ def one_block_space(name: str, task: Task, choose) -> tuple[SearchSpace, Genome]
     option = BlockOption.of(name, hyperparameters)
     fillers = {
         Role.IMPUTER: "SimpleImputer", Role.ENCODER: "OrdinalEncoder",
+        Role.VECTORIZER: "TfidfVectorizer",
         Role.MODEL: "HistGradientBoosting" if name != "HistGradientBoosting" else "RandomForest",
     }
+    roles = ((Role.IMPUTER, "imputer"), (Role.ENCODER, "encoder"),
+             (Role.TRANSFORMER, "preprocessing"), (Role.MODEL, "model"))
+    if cls.needs_text:
+        roles = ((Role.VECTORIZER, "vectorizer"), (Role.MODEL, "model"))
+        fillers[Role.MODEL] = ("LogisticRegression" if task is Task.CLASSIFICATION
+                               else "ElasticNet")
     slots, genes = [], []
-    for role, slot_name in ((Role.IMPUTER, "imputer"), (Role.ENCODER, "encoder"),
-                            (Role.TRANSFORMER, "preprocessing"), (Role.MODEL, "model")):
+    for role, slot_name in roles:
         if cls.role is role:
             chosen = option
         elif role is Role.TRANSFORMER:
@@ -89,7 +101,7 @@ def test_builds_fit_and_predict(name, cls, task, values):
     rng = np.random.default_rng(1)
     choose = default_gene if values == "default" else (lambda option: random_gene(option, rng))
     space, genome = one_block_space(name, task, choose)
-    data = tiny_data(task, images=cls.needs_images)
+    data = tiny_data(task, images=cls.needs_images, text=cls.needs_text)
     pipeline = build_pipeline(genome, space, data.spec, seed=0)
     clone(pipeline).fit(data.x, data.y)
     predictions = pipeline.fit(data.x, data.y).predict(data.x)

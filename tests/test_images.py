@@ -107,5 +107,5 @@ def test_an_image_block_on_a_table_is_a_clear_error():
     inp = StructuredDataInput()
     out = ClassificationHead()(ConvNetwork()(inp))
     x = np.random.default_rng(0).normal(size=(20, 3))
-    with pytest.raises(ValueError, match="works on images, but the input is a table"):
+    with pytest.raises(ValueError, match="works on images, but the input is not images"):
         AutoModel(inputs=inp, outputs=out, max_trials=1, verbose=0).fit(x, x[:, 0] > 0)

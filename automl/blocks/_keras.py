@@ -46,15 +46,17 @@ def _keras():
     return keras
 
 
-def _autokeras_block(name: str, scope: str):
+def _autokeras_block(name: str, scope: str, options: dict | None = None):
     import autokeras
 
-    return getattr(autokeras, name)(name=scope)
+    return getattr(autokeras, name)(name=scope, **(options or {}))
 
 
-def capture_space(block: str, input_shape: tuple[int, ...], *, scope: str = "block") -> dict:
-    """The complete search space of the AutoKeras block named ``block`` on inputs of
-    ``input_shape``, as ``{name: (kind, values or (low, high), default)}``.
+def capture_space(block: str, input_shape: tuple[int, ...], *, options: dict | None = None,
+                  input_dtype: str = "float32", scope: str = "block") -> dict:
+    """The complete search space of the AutoKeras block named ``block`` (constructed with
+    ``options``) on inputs of ``input_shape``, as ``{name: (kind, values or (low, high),
+    default)}``.
 
     Conditional hyperparameters appear only when their condition holds (``units_2`` only with
     three layers), so the block is rebuilt with each value of every choice already seen until
@@ -74,14 +76,16 @@ def capture_space(block: str, input_shape: tuple[int, ...], *, scope: str = "blo
         tried.add(key)
         hp = keras_tuner.HyperParameters()
         hp.values.update(values)
-        _autokeras_block(block, scope).build(hp, keras.Input(shape=input_shape))
+        keras.backend.clear_session()  # each build allocates weights: free the last one's
+        _autokeras_block(block, scope, options).build(
+            hp, keras.Input(shape=input_shape, dtype=input_dtype))
         for item in hp.space:
             name = item.name.removeprefix(f"{scope}/")
             if name not in seen:
                 seen[name] = item
                 if type(item).__name__ in ("Choice", "Boolean"):
-                    options = item.values if type(item).__name__ == "Choice" else [False, True]
-                    for option in options:
+                    choices = item.values if type(item).__name__ == "Choice" else [False, True]
+                    for option in choices:
                         pending.append({**values, item.name: option})
     space = {}
     for name, item in seen.items():
@@ -136,19 +140,32 @@ class KerasNetwork(BaseEstimator):
     """A scikit-learn estimator whose model is an AutoKeras block plus our head.
 
     Args:
-        block: the AutoKeras block class name (``"DenseBlock"``).
-        block_values: the block's hyperparameter values (names without scope).
+        block: the AutoKeras block class name (``"DenseBlock"``), or several built in a chain
+            (``("Embedding", "ConvBlock", "SpatialReduction", "DenseBlock")``).
+        block_values: the block's hyperparameter values (names without scope); for a chain,
+            block name -> its values.
         classification: softmax head and cross-entropy if true, else one linear unit and MSE
             on standardised targets.
         optimizer, learning_rate, batch_size, max_epochs: training settings.
         input_shape: (H, W, C) to reshape the feature columns into images (image blocks).
+        block_options: arguments of the AutoKeras block's constructor (``pretrained=False``);
+            for a chain, block name -> its arguments.
+        augmentation: values of AutoKeras's ImageAugmentation, applied to images before the
+            block while training (``None``: no augmentation).
+        text_vectorization: ``{"max_tokens": …, "sequence_length": …}`` when the input is raw
+            text: a ``TextVectorization`` layer inside the model, adapted on the training texts,
+            turns it into token ids.
+        resize_to: (height, width) to resize images to inside the model, for blocks with a
+            minimum input size (``None``: as they are).
         seed: seeds Keras (weights, shuffling, dropout).
     """
 
     def __init__(self, block: str = "DenseBlock", block_values: dict | None = None,
                  classification: bool = True, optimizer: str = "adam",
                  learning_rate: float = 1e-3, batch_size: int = 32, max_epochs: int = 100,
-                 input_shape: tuple[int, ...] | None = None, seed: int = 0):
+                 input_shape: tuple[int, ...] | None = None, block_options: dict | None = None,
+                 augmentation: dict | None = None, text_vectorization: dict | None = None,
+                 resize_to: tuple[int, int] | None = None, seed: int = 0):
         self.block = block
         self.block_values = block_values
         self.classification = classification
@@ -157,16 +174,53 @@ class KerasNetwork(BaseEstimator):
         self.batch_size = batch_size
         self.max_epochs = max_epochs
         self.input_shape = input_shape
+        self.block_options = block_options
+        self.augmentation = augmentation
+        self.text_vectorization = text_vectorization
+        self.resize_to = resize_to
         self.seed = seed
 
-    def _network(self, n_features: int, n_outputs: int):
+    def _inputs(self, X) -> np.ndarray:
+        if self.text_vectorization is not None:
+            # Python strings in an object array: Keras takes those as tf.string, not '<U…'.
+            return np.asarray([str(document) for document in np.ravel(X)],
+                              dtype=object).reshape(-1, 1)
+        return np.asarray(X, dtype="float32")
+
+    def _tensor(self, X: np.ndarray):
+        """What Keras takes: arrays as they are, documents as a string tensor (Keras rejects
+        object arrays)."""
+        if self.text_vectorization is None:
+            return X
+        import tensorflow as tf
+
+        return tf.constant(X, dtype=tf.string)
+
+    def _network(self, X: np.ndarray, n_outputs: int):
         import keras_tuner
 
         keras = _keras()
         hp = keras_tuner.HyperParameters()
-        hp.values.update({f"network/{k}": v for k, v in (self.block_values or {}).items()})
-        inputs = keras.Input(shape=(n_features,), name="features")
-        hidden = inputs
+        if isinstance(self.block, str):
+            stages = [(self.block, "network", self.block_options)]
+            hp.values.update({f"network/{k}": v for k, v in (self.block_values or {}).items()})
+        else:  # a chain: values and options per block name, each block scoped by its name
+            stages = [(name, name, (self.block_options or {}).get(name)) for name in self.block]
+            hp.values.update({f"{name}/{k}": v for name in self.block
+                              for k, v in (self.block_values or {}).get(name, {}).items()})
+        hp.values.update({f"augment/{k}": v for k, v in (self.augmentation or {}).items()})
+        if self.text_vectorization is not None:
+            inputs = keras.Input(shape=(1,), dtype="string", name="text")
+            vectorize = keras.layers.TextVectorization(
+                max_tokens=self.text_vectorization["max_tokens"],
+                output_sequence_length=self.text_vectorization["sequence_length"],
+                name="text_vectorization")
+            vectorize.adapt(X[:, 0])
+            hidden = vectorize(inputs)
+        else:
+            n_features = X.shape[1]
+            inputs = keras.Input(shape=(n_features,), name="features")
+            hidden = inputs
         if self.input_shape is not None:
             pixels = int(np.prod(self.input_shape))
             if n_features != pixels:
@@ -174,7 +228,12 @@ class KerasNetwork(BaseEstimator):
                                  f"{tuple(self.input_shape)} images but received {n_features} "
                                  "features: a step before it changed them.")
             hidden = keras.layers.Reshape(tuple(self.input_shape))(hidden)
-        hidden = _autokeras_block(self.block, "network").build(hp, hidden)
+            if self.resize_to is not None:
+                hidden = keras.layers.Resizing(*self.resize_to, name="resize")(hidden)
+            if self.augmentation is not None:
+                hidden = _autokeras_block("ImageAugmentation", "augment").build(hp, hidden)
+        for name, scope, options in stages:
+            hidden = _autokeras_block(name, scope, options).build(hp, hidden)
         if len(hidden.shape) > 2:
             hidden = keras.layers.Flatten()(hidden)
         activation = "softmax" if self.classification else None
@@ -184,7 +243,7 @@ class KerasNetwork(BaseEstimator):
     def fit(self, X, y):
         keras = _keras()
         keras.utils.set_random_seed(self.seed)
-        X = np.asarray(X, dtype="float32")
+        X = self._inputs(X)
         y = np.asarray(y)
         if self.classification:
             self.classes_, target = np.unique(y, return_inverse=True)
@@ -193,29 +252,32 @@ class KerasNetwork(BaseEstimator):
             y = y.astype("float64")
             self.target_mean_, self.target_scale_ = float(y.mean()), float(y.std() or 1.0)
             target, outputs, loss = (y - self.target_mean_) / self.target_scale_, 1, "mse"
-        model = self._network(X.shape[1], outputs)
-        model.compile(optimizer=_optimizer(self.optimizer, self.learning_rate), loss=loss)
-        order = np.random.default_rng(self.seed).permutation(len(X))  # validation_split
-        X, target = X[order], np.asarray(target, dtype="float32")[order]  # takes the tail
+        order = np.random.default_rng(self.seed).permutation(len(X))  # the tail validates
+        X, target = X[order], np.asarray(target, dtype="float32")[order]
         validate = len(X) >= 20
+        fitted_rows = len(X) - int(len(X) * VALIDATION_FRACTION) if validate else len(X)
+        # The vocabulary comes from the rows the network trains on, not its validation rows.
+        model = self._network(X[:fitted_rows], outputs)
+        model.compile(optimizer=_optimizer(self.optimizer, self.learning_rate), loss=loss)
         callbacks = [keras.callbacks.EarlyStopping(
             monitor="val_loss" if validate else "loss", patience=PATIENCE,
             restore_best_weights=True)]
         deadline = training_deadline()
         if deadline is not None:  # max_eval_time / the search deadline: stop cooperatively
             callbacks.append(_stop_at(deadline))
-        history = model.fit(X, target, epochs=self.max_epochs,
-                            batch_size=min(self.batch_size, len(X)), verbose=0,
-                            validation_split=VALIDATION_FRACTION if validate else 0.0,
-                            callbacks=callbacks)
+        validation = ((self._tensor(X[fitted_rows:]), target[fitted_rows:]) if validate
+                      else None)
+        history = model.fit(self._tensor(X[:fitted_rows]), target[:fitted_rows],
+                            epochs=self.max_epochs, batch_size=min(self.batch_size, len(X)),
+                            verbose=0, validation_data=validation, callbacks=callbacks)
         self.epochs_ = len(history.history["loss"])
         self.model_ = model
         self.n_features_in_ = X.shape[1]
         return self
 
     def _outputs(self, X) -> np.ndarray:
-        X = np.asarray(X, dtype="float32")
-        return np.asarray(self.model_.predict(X, verbose=0, batch_size=4096))
+        return np.asarray(self.model_.predict(self._tensor(self._inputs(X)), verbose=0,
+                                              batch_size=4096))
 
     def predict_proba(self, X) -> np.ndarray:
         if not self.classification:

@@ -5,20 +5,25 @@ from automl.data._sources import TrainingData, load_training_data, read_csv
 from automl.data._spec import ColumnKind, DataSpec, Task
 from automl.data._table import MISSING_CATEGORY, TableAdapter, coerce_table, infer_column_kinds
 from automl.data._target import validate_target
+from automl.data._text import TEXT_COLUMN, TextColumn, load_text_data, text_array
 
 __all__ = [
     "ImageFlattener",
     "MISSING_CATEGORY",
     "ColumnKind",
     "DataSpec",
+    "TEXT_COLUMN",
     "TableAdapter",
+    "TextColumn",
     "Task",
     "TrainingData",
     "coerce_table",
     "image_array",
     "infer_column_kinds",
     "load_image_data",
+    "load_text_data",
     "load_training_data",
     "read_csv",
+    "text_array",
     "validate_target",
 ]

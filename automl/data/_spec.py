@@ -14,6 +14,7 @@ class Task(enum.Enum):
 class ColumnKind(enum.Enum):
     NUMERICAL = "numerical"
     CATEGORICAL = "categorical"
+    TEXT = "text"
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,10 @@ class DataSpec:
     classes: tuple | None = None
     has_missing: bool = False
     image_shape: tuple[int, ...] | None = None
+
+    @property
+    def is_text(self) -> bool:
+        return ColumnKind.TEXT in self.column_kinds
 
     def columns_of(self, kind: ColumnKind) -> tuple[str, ...]:
         return tuple(n for n, k in zip(self.column_names, self.column_kinds) if k is kind)

@@ -15,7 +15,8 @@ from automl.data._spec import ColumnKind
 #: Categorical missing values become a category of their own instead of being imputed.
 MISSING_CATEGORY = "<missing>"
 
-_KIND_NAMES = {kind.value: kind for kind in ColumnKind}
+# Text is a kind of its own input (TextInput), not of a table column.
+_KIND_NAMES = {kind.value: kind for kind in (ColumnKind.NUMERICAL, ColumnKind.CATEGORICAL)}
 
 
 def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> pd.DataFrame:

@@ -11,6 +11,7 @@ import warnings
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
+import joblib
 import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
@@ -67,16 +68,19 @@ class CrossValidation:
     seed: int
     secondary_objectives: tuple[str, ...] = ()
     cache_preprocessing: bool = True
-    # Per process (each worker fills its own): (fold, imputer, encoder) -> the fitted column
-    # stage's output on that fold's training and validation rows. Those first two pipeline
-    # steps depend on nothing else, so every candidate that shares them reuses the work.
+    #: Keras network candidates are scored on the first this many folds only (``None``: all).
+    network_folds: int | None = None
+    # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
+    # output on that fold's training and validation rows. Those first two pipeline steps
+    # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
+    # every candidate that shares them reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
-    def _prefix(self, genome: Genome, fold: int, template, train, validation):
+    def _prefix(self, fold: int, template, train, validation):
         """``(train features, validation features, seconds spent now)`` after the table and
         column steps: ``fit_transform`` on the training rows and ``transform`` on the
         validation rows, as ``Pipeline.fit`` and ``predict`` would do."""
-        key = (fold, *(genome[slot] if slot in genome else None for slot in ("imputer", "encoder")))
+        key = (fold, joblib.hash(template[:PREFIX_STEPS]))  # equal unfitted steps, equal output
         if self.cache_preprocessing and key in self._prefix_cache:
             self._prefix_cache.move_to_end(key)
             return (*self._prefix_cache[key], 0.0)
@@ -90,6 +94,11 @@ class CrossValidation:
             while len(self._prefix_cache) > CACHE_ENTRIES:
                 self._prefix_cache.popitem(last=False)
         return train_features, validation_features, spent
+
+    def _has_network(self, genome: Genome) -> bool:
+        """Whether a block of ``genome`` is a Keras network (those declare ``uses_gpu``)."""
+        return any(self.space.slot(slot).option(gene.block).block_class.uses_gpu
+                   for slot, genes in genome.slots for gene in genes)
 
     def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:
         if deadline is not None and time.monotonic() >= deadline:
@@ -118,19 +127,22 @@ class CrossValidation:
         except Exception as error:
             return finish(Status.FAILED, describe_error(error))
         y = self.data.y
+        folds = self.folds
+        if self.network_folds is not None and self._has_network(genome):
+            folds = folds[:self.network_folds]
         longest_fold = 0.0
-        for index, (train, validation) in enumerate(self.folds):
+        for index, (train, validation) in enumerate(folds):
             # A fold that the previous ones say cannot finish in time is not started.
             if deadline is not None and time.monotonic() + longest_fold >= deadline:
                 return finish(Status.TIMEOUT, f"stopped at the search deadline after {index} of "
-                              f"{len(self.folds)} folds")
+                              f"{len(folds)} folds")
             fold_started = time.monotonic()
             rest = clone(template[PREFIX_STEPS:])
             try:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # convergence chatter; the score tells
                     train_features, validation_features, spent = self._prefix(
-                        genome, index, template, train, validation)
+                        index, template, train, validation)
                     tic = time.perf_counter()
                     with deadline_scope(deadline):  # networks stop themselves at it
                         rest.fit(train_features, y[train])
@@ -144,7 +156,7 @@ class CrossValidation:
                 return finish(Status.FAILED, describe_error(error))
             if deadline is not None and time.monotonic() >= deadline:
                 return finish(Status.TIMEOUT, f"stopped at its deadline during fold {index + 1} "
-                              f"of {len(self.folds)}")
+                              f"of {len(folds)}")
             if not math.isfinite(score):
                 return finish(Status.FAILED, f"the score on fold {index + 1} is {score}")
             scores.append(score)

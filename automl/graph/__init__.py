@@ -4,7 +4,14 @@ from automl.graph._block import Block, BuildContext, Role, registered_blocks
 from automl.graph._deadline import deadline_scope, training_deadline
 from automl.graph._graph import Graph
 from automl.graph._heads import ClassificationHead, Head, RegressionHead
-from automl.graph._node import ImageInput, InputNode, Node, NodeKind, StructuredDataInput
+from automl.graph._node import (
+    ImageInput,
+    InputNode,
+    Node,
+    NodeKind,
+    StructuredDataInput,
+    TextInput,
+)
 
 __all__ = [
     "deadline_scope",
@@ -21,5 +28,6 @@ __all__ = [
     "Role",
     "ImageInput",
     "StructuredDataInput",
+    "TextInput",
     "registered_blocks",
 ]

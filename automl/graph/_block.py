@@ -18,6 +18,7 @@ class Role(enum.Enum):
 
     IMPUTER = "imputer"
     ENCODER = "encoder"
+    VECTORIZER = "vectorizer"
     TRANSFORMER = "transformer"
     MODEL = "model"
     CHOICE = "choice"
@@ -27,6 +28,7 @@ class Role(enum.Enum):
 _ACCEPTS = {
     Role.IMPUTER: frozenset({NodeKind.TABLE}),
     Role.ENCODER: frozenset({NodeKind.TABLE}),
+    Role.VECTORIZER: frozenset({NodeKind.TABLE}),
     Role.TRANSFORMER: frozenset({NodeKind.TABLE, NodeKind.FEATURES}),
     Role.MODEL: frozenset({NodeKind.TABLE, NodeKind.FEATURES}),
     Role.CHOICE: frozenset({NodeKind.TABLE}),
@@ -35,6 +37,7 @@ _ACCEPTS = {
 _PRODUCES = {
     Role.IMPUTER: NodeKind.TABLE,
     Role.ENCODER: NodeKind.TABLE,
+    Role.VECTORIZER: NodeKind.FEATURES,
     Role.TRANSFORMER: NodeKind.FEATURES,
     Role.MODEL: NodeKind.PREDICTION,
     Role.CHOICE: NodeKind.PREDICTION,
@@ -84,6 +87,11 @@ class Block:
     uses_gpu: ClassVar[bool] = False
     #: The block works on image pixels only (e.g. convolutions): left out of spaces for tables.
     needs_images: ClassVar[bool] = False
+    #: The block works on text only (vectorizers, text networks): left out of other spaces.
+    needs_text: ClassVar[bool] = False
+    #: A model that takes the documents themselves (it vectorizes inside): text pipelines
+    #: hand it the raw text column and skip their vectorizer.
+    takes_raw_text: ClassVar[bool] = False
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)

@@ -97,3 +97,16 @@ class ImageInput(InputNode):
     """
 
     node_kind = NodeKind.TABLE
+
+
+class TextInput(InputNode):
+    """Text: a list, array or Series of strings, one document per row.
+
+    Blocks see one column of kind ``text``: a vectorizer (TF-IDF) turns it into features for
+    scikit-learn models, and Keras text networks vectorize it inside the model.
+
+    Args:
+        name: a name for error messages and reports.
+    """
+
+    node_kind = NodeKind.TABLE

@@ -5,7 +5,7 @@ from __future__ import annotations
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
-from automl.data import ColumnKind, DataSpec, TableAdapter
+from automl.data import ColumnKind, DataSpec, TableAdapter, TextColumn
 from automl.genome import BlockGene, Genome
 from automl.graph import BuildContext, Role
 from automl.space import SearchSpace, Slot
@@ -18,8 +18,9 @@ def _build_block(slot: Slot, gene: BlockGene, context: BuildContext):
 def build_pipeline(
     genome: Genome, space: SearchSpace, spec: DataSpec, *, seed: int, final: bool = False
 ) -> Pipeline:
-    """The unfitted pipeline of ``genome``: table checks, per-kind column handling, feature
-    steps in order, then the model. It accepts the same DataFrames or arrays as ``fit``.
+    """The unfitted pipeline of ``genome``: table checks and per-kind column handling (for
+    text: the documents and their vectorizer), feature steps in order, then the model. It
+    accepts the same DataFrames, arrays or documents as ``fit``.
 
     Args:
         genome: the candidate, inside ``space``.
@@ -29,6 +30,29 @@ def build_pipeline(
         final: build for the exported refit (e.g. an SVC then learns probabilities).
     """
     context = BuildContext(spec.task, seed, final, spec.image_shape)
+    model_slot, model_gene = space.slot("model"), genome["model"][0]
+    model = _build_block(model_slot, model_gene, context)
+    if not spec.is_text:
+        prefix = _table_steps(genome, space, spec, context)
+    elif model_slot.option(model_gene.block).block_class.takes_raw_text:
+        # A Keras text network vectorizes inside the model: it takes the documents.
+        return Pipeline([("text", TextColumn()), ("columns", "passthrough"), ("model", model)])
+    else:
+        vectorizer = _build_block(space.slot("vectorizer"), genome["vectorizer"][0], context)
+        prefix = [("text", TextColumn()), ("columns", vectorizer)]
+    steps = [*prefix]
+    for slot in space.slots:
+        if slot.role is Role.TRANSFORMER:
+            for gene in genome[slot.name]:
+                steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(slot, gene, context)))
+    steps.append(("model", model))
+    return Pipeline(steps)
+
+
+def _table_steps(genome: Genome, space: SearchSpace, spec: DataSpec,
+                 context: BuildContext) -> list:
+    """The table check and the column stage: imputation of numeric columns, encoding of
+    categorical ones."""
     numeric = list(spec.columns_of(ColumnKind.NUMERICAL))
     categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
     column_steps = []
@@ -39,14 +63,8 @@ def build_pipeline(
     if categorical:
         encoder = _build_block(space.slot("encoder"), genome["encoder"][0], context)
         column_steps.append(("categorical", encoder, categorical))
-    steps = [
+    return [
         ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
         ("columns", ColumnTransformer(column_steps, sparse_threshold=0.0,
                                       verbose_feature_names_out=False)),
     ]
-    for slot in space.slots:
-        if slot.role is Role.TRANSFORMER:
-            for gene in genome[slot.name]:
-                steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(slot, gene, context)))
-    steps.append(("model", _build_block(space.slot("model"), genome["model"][0], context)))
-    return Pipeline(steps)

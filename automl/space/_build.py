@@ -11,6 +11,8 @@ DEFAULT_PRESETS = {
     Task.CLASSIFICATION: "structured_classification",
     Task.REGRESSION: "structured_regression",
 }
+#: Where a text graph without a vectorizer takes its default one from.
+TEXT_PRESETS = {Task.CLASSIFICATION: "text_classification", Task.REGRESSION: "text_regression"}
 
 
 def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[BlockOption, ...]:
@@ -25,6 +27,10 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
             continue
         if block.needs_images and spec.image_shape is None:
             continue
+        if block.needs_text and not spec.is_text:
+            continue
+        if spec.is_text and block.role is not Role.MODEL and not block.needs_text:
+            continue  # table steps do not apply to documents
         ranges = preset.ranges_of(name)
         ranges = {k: v for k, v in ranges.items() if k in block.hyperparameters_for(spec.task)}
         options.append(BlockOption.of(name, ranges))
@@ -48,7 +54,7 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
     defaults = getattr(block, "default_presets", None) or DEFAULT_PRESETS
     preset = load_preset(block.preset or defaults[spec.task])
     slots = {}
-    for name in ("imputer", "encoder"):
+    for name in ("imputer", "encoder", "vectorizer"):
         if name in preset.slots:
             slots[name] = Slot(name, Role[name.upper()],
                                _task_options(name, preset.slots[name].blocks, preset, spec))
@@ -69,8 +75,14 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
 
 def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
     if block.needs_images and spec.image_shape is None:
-        raise ValueError(f"{block.label} works on images, but the input is a table: use "
+        raise ValueError(f"{block.label} works on images, but the input is not images: use "
                          "ImageInput() (or ImageClassifier / ImageRegressor).")
+    if block.needs_text and not spec.is_text:
+        raise ValueError(f"{block.label} works on text, but the input is not text: use "
+                         "TextInput() (or TextClassifier / TextRegressor).")
+    if spec.is_text and block.role in (Role.IMPUTER, Role.ENCODER):
+        raise ValueError(f"{block.label} works on table columns, but the input is text: "
+                         "vectorize it (TfidfVectorizer) or use TextBlock.")
     if spec.task not in block.tasks:
         tasks = " and ".join(sorted(task.value for task in block.tasks))
         raise ValueError(f"{block.label} serves {tasks} only, but the head asks for "
@@ -98,13 +110,13 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
     for block in body:
         if block.role is Role.CHOICE:
             expanded = _choice_slots(block, spec)
-            for name in ("imputer", "encoder"):
+            for name in ("imputer", "encoder", "vectorizer"):
                 if name in expanded:
                     typed.setdefault(name, expanded[name])
             if "preprocessing" in expanded:
                 steps.append(expanded["preprocessing"])
             new_model = expanded["model"]
-        elif block.role in (Role.IMPUTER, Role.ENCODER):
+        elif block.role in (Role.IMPUTER, Role.ENCODER, Role.VECTORIZER):
             typed[block.role.value] = _fixed_slot(block.role.value, block, spec)
             continue
         elif block.role is Role.TRANSFORMER:
@@ -122,6 +134,13 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
     if model is None:
         raise ValueError(f"the graph has no model before {head.label}: add a model block such "
                          "as StructuredDataBlock() or RandomForest().")
+    if spec.is_text:
+        if "vectorizer" not in typed:
+            text_defaults = load_preset(TEXT_PRESETS[spec.task])
+            first = text_defaults.slots["vectorizer"].blocks[:1]
+            typed["vectorizer"] = Slot("vectorizer", Role.VECTORIZER,
+                                       _task_options("vectorizer", first, text_defaults, spec))
+        return SearchSpace(spec.task, (typed["vectorizer"], *steps, model))
     defaults = load_preset(DEFAULT_PRESETS[spec.task])
     slots = []
     for name, kind in (("imputer", ColumnKind.NUMERICAL), ("encoder", ColumnKind.CATEGORICAL)):

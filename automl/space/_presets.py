@@ -15,6 +15,7 @@ from automl.hyperparameters import Hyperparameter
 SLOT_ROLES = {
     "imputer": Role.IMPUTER,
     "encoder": Role.ENCODER,
+    "vectorizer": Role.VECTORIZER,
     "preprocessing": Role.TRANSFORMER,
     "model": Role.MODEL,
 }

@@ -21,6 +21,7 @@ from automl.data import (
     ImageFlattener,
     Task,
     load_image_data,
+    load_text_data,
     load_training_data,
     read_csv,
     validate_target,
@@ -34,7 +35,8 @@ from automl.evaluation import (
     resolve_objective,
 )
 from automl.execution import make_executor, resolve_n_jobs
-from automl.graph import Graph, Head, ImageInput, StructuredDataInput
+from automl.export import NotTranslatableError, has_keras_model, to_keras
+from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
@@ -58,6 +60,8 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
 
 
 _EVOLUTION_MODES = ("steady_state", "generational")
+#: Folds a Keras network candidate is scored on when a time budget is set (see fit).
+NETWORK_FOLDS = 2
 
 
 def _draw_seed() -> int:
@@ -93,7 +97,9 @@ class AutoModel(BaseEstimator):
             accepted).
         max_trials: evaluated candidates at most (``None``: only the time budget limits).
         time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
-        cv: number of cross-validation folds (stratified for classification).
+        cv: number of cross-validation folds (stratified for classification). With a
+            ``time_budget``, Keras network candidates are scored on the first 2 of them only:
+            one network costs as much as dozens of scikit-learn candidates.
         n_jobs: local worker processes evaluating candidates in parallel (``-1``: one per core).
         scheduler: where candidates run: ``None`` for local worker processes, ``"in-process"``
             for this process (debugging; limits are then only checked between folds), or a
@@ -113,7 +119,8 @@ class AutoModel(BaseEstimator):
             NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
         directory: where to keep the project: every trial in ``trials.sqlite`` as it finishes,
             then ``best_pipeline.joblib`` and ``leaderboard.csv`` (``None``: nothing is written).
-        project_name: sub-folder of ``directory`` for this search.
+        project_name: sub-folder of ``directory`` for this search (``None``: the task's
+            name, e.g. ``"image"``).
         overwrite: start afresh, removing an earlier search of the same project; with
             ``False`` a stored search on the same data and space is resumed.
         mlflow: also log every trial to MLflow (needs ``mlflow`` or ``mlflow-skinny``):
@@ -192,6 +199,9 @@ class AutoModel(BaseEstimator):
                              "ClassificationHead()(StructuredDataBlock()(inp))).")
         return Graph(self.inputs, self.outputs)
 
+    def _project_name(self) -> str:
+        return self.project_name or getattr(self, "_default_project_name", "auto_model")
+
     def _check_settings(self) -> None:
         _check_positive_int(self.max_trials, "max_trials")
         _check_positive_int(self.max_generations, "max_generations")
@@ -220,7 +230,7 @@ class AutoModel(BaseEstimator):
     def _open_project(self) -> Project | None:
         if self.directory is None:
             return None
-        return Project(Path(self.directory) / self.project_name, overwrite=self.overwrite)
+        return Project(Path(self.directory) / self._project_name(), overwrite=self.overwrite)
 
     def fit(self, x, y=None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
@@ -245,12 +255,14 @@ class AutoModel(BaseEstimator):
         head: Head = chain[-1]
         if isinstance(input_node, ImageInput):
             data = load_image_data(x, y, head.task)
+        elif isinstance(input_node, TextInput):
+            data = load_text_data(x, y, head.task)
         elif isinstance(input_node, StructuredDataInput):
             data = load_training_data(x, y, head.task, column_names=input_node.column_names,
                                       column_types=input_node.column_types)
         else:
-            raise ValueError(f"{input_node.label} is not supported yet: use StructuredDataInput "
-                             "or ImageInput.")
+            raise ValueError(f"{input_node.label} is not supported: use StructuredDataInput, "
+                             "ImageInput or TextInput.")
         if len(data.y) < 2 * self.cv:
             raise ValueError(f"x has {len(data.y)} rows, too few for cv={self.cv}: pass at least "
                              f"{2 * self.cv} rows or a smaller cv.")
@@ -281,8 +293,11 @@ class AutoModel(BaseEstimator):
             run = project.store.start_run(self._run_settings())
         elif seed is None:
             seed = _draw_seed()
+        # Under a time budget a network is scored on 2 folds, not cv: one network fit often
+        # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
         evaluate = CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
-                                   secondary)
+                                   secondary, network_folds=(
+                                       NETWORK_FOLDS if self.time_budget is not None else None))
         # A resumed run draws new candidates: its generator differs from the first run's.
         rng = np.random.default_rng([seed, len(previous)] if previous else seed)
         strategy = Evolution(space, rng, population_size=self.population_size)
@@ -294,7 +309,7 @@ class AutoModel(BaseEstimator):
         mlflow = None
         if self.mlflow:
             mlflow = MlflowLogger(None if self.mlflow is True else self.mlflow,
-                                  self.project_name, {**self._run_settings(), "seed": seed})
+                                  self._project_name(), {**self._run_settings(), "seed": seed})
 
         def on_trial(trial: Trial) -> None:
             nonlocal mlflow
@@ -414,7 +429,7 @@ class AutoModel(BaseEstimator):
     def _features(self, x):
         """``x`` as the fitted pipeline takes it: a CSV path is read, and its target column
         (when fit named one) dropped."""
-        if isinstance(x, str | os.PathLike):
+        if isinstance(x, str | os.PathLike) and self._takes_tables():
             x = read_csv(x)
         if isinstance(x, pd.DataFrame) and self.target_column_ in x.columns:
             x = x.drop(columns=[self.target_column_])
@@ -422,8 +437,11 @@ class AutoModel(BaseEstimator):
             raise ValueError("x has no rows: pass at least one row.")
         return x
 
+    def _takes_tables(self) -> bool:
+        return not self.data_spec_.is_text and self.data_spec_.image_shape is None
+
     def _targets(self, x, y):
-        if isinstance(x, str | os.PathLike):
+        if isinstance(x, str | os.PathLike) and self._takes_tables():
             x = read_csv(x)
         if isinstance(y, str):
             if not isinstance(x, pd.DataFrame) or y not in x.columns:
@@ -461,11 +479,29 @@ class AutoModel(BaseEstimator):
         scores = self.evaluate(x, y)
         return scores["accuracy" if self.data_spec_.task is Task.CLASSIFICATION else "r2"]
 
-    def export_model(self):
-        """The refit best pipeline: a fitted scikit-learn ``Pipeline`` that takes the same
-        DataFrames or arrays as ``fit`` and can be saved with ``joblib.dump``."""
+    def export_model(self, format: str = "auto"):
+        """The refit best model, to ship.
+
+        Args:
+            format: ``"sklearn"``: the fitted scikit-learn ``Pipeline`` (takes the same
+                DataFrames, arrays, images or documents as ``fit``; save it with
+                ``joblib.dump``). ``"keras"``: when the best model is a Keras network, one
+                ``keras.Model`` with the preprocessing inside (see ``automl.export``; save it
+                with ``model.save("model.keras")``). ``"auto"`` (default): ``"keras"`` for a
+                Keras winner whose steps all translate, else ``"sklearn"``.
+        """
         self._check_fitted()
-        return self.pipeline_
+        if format not in ("auto", "keras", "sklearn"):
+            raise ValueError(f"format must be 'auto', 'keras' or 'sklearn'; received {format!r}.")
+        if format == "sklearn" or (format == "auto" and not has_keras_model(self.pipeline_)):
+            return self.pipeline_
+        try:
+            return to_keras(self.pipeline_, self.data_spec_)
+        except NotTranslatableError as error:
+            if format == "keras":
+                raise
+            warnings.warn(f"exporting the scikit-learn pipeline: {error}", stacklevel=2)
+            return self.pipeline_
 
     def evaluate(self, x, y=None) -> dict[str, float]:
         """Scores on ``x``/``y``: the objective first, then the usual metrics of the task."""

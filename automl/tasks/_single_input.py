@@ -1,16 +1,21 @@
-"""Task classes for images: a default graph around ImageBlock."""
+"""Task classes for images and text: a default graph input -> choice block -> head."""
 
 from __future__ import annotations
 
 import os
 
-from automl.blocks import ImageBlock
-from automl.graph import ClassificationHead, Graph, ImageInput, RegressionHead
+from automl.blocks import ImageBlock, TextBlock
+from automl.graph import ClassificationHead, Graph, ImageInput, RegressionHead, TextInput
 from automl.tasks._auto_model import AutoModel
 
 
-class _ImageTask(AutoModel):
+class _SingleInputTask(AutoModel):
+    """A task with one input of a given kind, searched by that kind's choice block."""
+
+    _input = None
+    _block = None
     _head = None
+    _default_project_name = "auto_model"
 
     def __init__(
         self,
@@ -29,7 +34,7 @@ class _ImageTask(AutoModel):
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
         directory: str | os.PathLike | None = None,
-        project_name: str = "image",
+        project_name: str | None = None,
         overwrite: bool = False,
         mlflow: bool | str = False,
         verbose: int = 1,
@@ -48,8 +53,20 @@ class _ImageTask(AutoModel):
         return type(self)(**self.get_params(deep=False))
 
     def _graph(self) -> Graph:
-        inputs = ImageInput()
-        return Graph(inputs, self._head()(ImageBlock()(inputs)))
+        inputs = self._input()
+        return Graph(inputs, self._head()(self._block()(inputs)))
+
+
+class _ImageTask(_SingleInputTask):
+    _input = ImageInput
+    _block = ImageBlock
+    _default_project_name = "image"
+
+
+class _TextTask(_SingleInputTask):
+    _input = TextInput
+    _block = TextBlock
+    _default_project_name = "text"
 
 
 class ImageClassifier(_ImageTask):
@@ -69,5 +86,27 @@ class ImageClassifier(_ImageTask):
 
 class ImageRegressor(_ImageTask):
     """Finds a regressor for images. Same arguments as ``ImageClassifier``."""
+
+    _head = RegressionHead
+
+
+class TextClassifier(_TextTask):
+    """Finds a classifier for text: a list, array or Series of strings, one document each.
+
+    TF-IDF features (word or character n-grams) with linear models and naive Bayes compete
+    with Keras text networks (AutoKeras's text block, vectorizing inside the model) in one
+    search. Takes the arguments of ``AutoModel``; ``export_model()`` returns a fitted
+    scikit-learn ``Pipeline`` that takes the documents themselves.
+
+    Example:
+        >>> clf = TextClassifier(time_budget=120, seed=0)
+        >>> clf.fit(messages, labels).predict(["free entry in a weekly competition"])
+    """
+
+    _head = ClassificationHead
+
+
+class TextRegressor(_TextTask):
+    """Finds a regressor for text. Same arguments as ``TextClassifier``."""
 
     _head = RegressionHead

@@ -1,0 +1,156 @@
+"""A fitted pipeline ending in a Keras network, as one ``keras.Model``.
+
+Every scikit-learn step before the network becomes Keras layers, so the saved model needs
+neither scikit-learn nor automl's pipeline code:
+
+- the table's columns: one named ``keras.Input`` per column (float32 for numeric columns,
+  string for categorical ones);
+- ``SimpleImputer`` (any strategy): ``automl.keras_layers.FillMissing`` with its statistics;
+- categorical encoders (``OneHotEncoder``, ``OrdinalEncoder``, ``TargetEncoder``): a
+  ``StringLookup`` per column over the categories seen in fit, then one ``Dense`` layer whose
+  fixed weights reproduce the encoder's output for each category (and for unseen ones);
+- affine feature steps (``StandardScaler``, ``RobustScaler``, ``PCA``, ``SelectPercentile``,
+  ``VarianceThreshold``, …): one ``Dense`` layer with fixed weights, read off the fitted step
+  and checked on random probes;
+- images: an input of the image shape, flattened; text: the network's own
+  ``TextVectorization`` input;
+- regression outputs: a ``Rescaling`` layer back to the target's units.
+
+Steps that are not affine (``QuantileTransformer``, ``PolynomialFeatures``, ``Nystroem``)
+have no translation: ``to_keras`` raises ``NotTranslatableError`` naming the step.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import Pipeline
+
+from automl.data import ColumnKind, DataSpec
+
+#: An affine step must reproduce ``A x + c`` to this relative tolerance on random probes.
+AFFINE_TOLERANCE = 1e-6
+#: A category no encoder has seen, to read off what unseen categories map to.
+_UNSEEN = "\x00automl-unseen-category"
+
+
+class NotTranslatableError(ValueError):
+    """A step of the pipeline has no Keras translation."""
+
+
+def _network(pipeline: Pipeline):
+    from automl.blocks._keras import KerasNetwork
+
+    model = pipeline.steps[-1][1]
+    if isinstance(model, Pipeline):  # images: ImageFlattener, then the pipeline
+        return _network(model)
+    return model if isinstance(model, KerasNetwork) else None
+
+
+def has_keras_model(pipeline: Pipeline) -> bool:
+    """Whether the fitted pipeline's model is a Keras network."""
+    return _network(pipeline) is not None
+
+
+def _dense(keras, weights: np.ndarray, bias: np.ndarray, name: str):
+    layer = keras.layers.Dense(weights.shape[1], name=name)
+    layer.build((None, weights.shape[0]))
+    layer.set_weights([weights.astype("float32"), bias.astype("float32")])
+    return layer
+
+
+def _affine(step, n_inputs: int, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """``(A, c)`` with ``step.transform(x) == x @ A + c``, or NotTranslatableError."""
+    bias = np.asarray(step.transform(np.zeros((1, n_inputs))), dtype="float64")[0]
+    weights = np.asarray(step.transform(np.eye(n_inputs)), dtype="float64") - bias
+    probes = np.random.default_rng(0).normal(size=(16, n_inputs)) * 3
+    expected = np.asarray(step.transform(probes), dtype="float64")
+    scale = max(1.0, float(np.abs(expected).max()))
+    if not np.allclose(probes @ weights + bias, expected, atol=AFFINE_TOLERANCE * scale):
+        raise NotTranslatableError(
+            f"the step {name!r} ({type(step).__name__}) is not affine, so it has no Keras "
+            "translation: export_model(format='sklearn') gives the scikit-learn pipeline, or "
+            "search without it (e.g. StructuredDataBlock(preprocessors=[...])).")
+    return weights, bias
+
+
+def _categorical_layers(keras, encoder, columns: list[str], inputs: dict):
+    """One-hot per column over the encoder's categories, then a Dense layer equal to the
+    encoder: every encoder output depends on one column, so
+    ``out = base + sum_i (out(category of i) - base)``."""
+    base_row = {column: str(encoder.categories_[i][0]) for i, column in enumerate(columns)}
+    frame = pd.DataFrame([base_row])
+    base = np.asarray(encoder.transform(frame), dtype="float64")[0]
+    one_hots, blocks = [], []
+    for i, column in enumerate(columns):
+        vocabulary = [str(category) for category in encoder.categories_[i]]
+        probe = pd.DataFrame([base_row] * (len(vocabulary) + 1))
+        probe[column] = [_UNSEEN, *vocabulary]  # StringLookup puts unseen values at index 0
+        outputs = np.asarray(encoder.transform(probe), dtype="float64")
+        blocks.append(outputs - base)
+        lookup = keras.layers.StringLookup(vocabulary=vocabulary, num_oov_indices=1,
+                                           output_mode="one_hot", name=f"lookup_{i}")
+        one_hots.append(lookup(inputs[column]))
+    hidden = one_hots[0] if len(one_hots) == 1 else keras.layers.Concatenate()(one_hots)
+    return _dense(keras, np.vstack(blocks), base, "categorical_encoding")(hidden)
+
+
+def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
+    inputs = {}
+    for column, kind in zip(spec.column_names, spec.column_kinds):
+        dtype = "float32" if kind is ColumnKind.NUMERICAL else "string"
+        inputs[column] = keras.Input(shape=(1,), dtype=dtype, name=column)
+    parts = []
+    columns = pipeline.named_steps["columns"]
+    for name, transformer, selected in columns.transformers_:
+        if name == "remainder" or not len(selected):
+            continue
+        if name == "numeric":
+            hidden = ([inputs[c] for c in selected] if len(selected) > 1
+                      else inputs[selected[0]])
+            hidden = keras.layers.Concatenate()(hidden) if len(selected) > 1 else hidden
+            if isinstance(transformer, SimpleImputer):
+                from automl.keras_layers import FillMissing
+
+                hidden = FillMissing(transformer.statistics_.tolist(), name="fill_missing")(
+                    hidden)
+            parts.append(hidden)
+        else:
+            parts.append(_categorical_layers(keras, transformer, list(selected), inputs))
+    features = parts[0] if len(parts) == 1 else keras.layers.Concatenate()(parts)
+    return inputs, features
+
+
+def to_keras(pipeline: Pipeline, spec: DataSpec):
+    """The fitted ``pipeline`` (its model a Keras network) as one ``keras.Model`` that takes
+    what the pipeline takes (see the module docstring) and outputs class probabilities (in
+    the order of ``spec.classes``) or predictions in the target's units."""
+    from automl.blocks._keras import _keras
+
+    keras = _keras()
+    network = _network(pipeline)
+    if network is None:
+        raise NotTranslatableError("the best pipeline's model is not a Keras network: "
+                                   "export_model(format='sklearn') gives the pipeline.")
+    if spec.is_text:
+        inputs = network.model_.inputs[0]
+        outputs = network.model_.outputs[0]
+        steps = []
+    elif spec.image_shape is not None:
+        pipeline = pipeline.named_steps["pipeline"]
+        inputs = keras.Input(shape=tuple(spec.image_shape), name="images")
+        features = keras.layers.Flatten()(inputs)
+        steps = pipeline.steps[2:-1]
+    else:
+        inputs, features = _table_features(keras, pipeline, spec)
+        steps = pipeline.steps[2:-1]
+    if not spec.is_text:
+        for name, step in steps:
+            weights, bias = _affine(step, int(features.shape[-1]), name)
+            features = _dense(keras, weights, bias, name)(features)
+        outputs = network.model_(features)
+    if not network.classification:
+        outputs = keras.layers.Rescaling(network.target_scale_, network.target_mean_,
+                                         name="target_units")(outputs)
+    return keras.Model(inputs, outputs, name="automl_model")

@@ -1,0 +1,117 @@
+"""Export of Keras winners: one keras.Model with the preprocessing inside, saved and loaded in
+safe mode, predicts what the fitted task object predicts."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl.keras_layers  # noqa: F401 - registers FillMissing for load_model
+from automl import (
+    AutoModel,
+    ClassificationHead,
+    ImageBlock,
+    ImageInput,
+    RegressionHead,
+    StructuredDataInput,
+    TextBlock,
+    TextInput,
+)
+from automl.blocks import PCA, DenseNetwork, QuantileTransformer, StandardScaler
+from automl.export import NotTranslatableError
+
+SMALL = dict(max_trials=1, population_size=2, cv=2, scheduler="in-process", seed=0, verbose=0)
+
+
+def _save_and_load(model, tmp_path):
+    import keras
+
+    path = tmp_path / "model.keras"
+    model.save(path)
+    return keras.saving.load_model(path, safe_mode=True)
+
+
+def _table(rows=60):
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"a": rng.normal(size=rows), "b": rng.normal(size=rows) * 10 + 3,
+                          "colour": rng.choice(["red", "green", "blue"], size=rows)})
+    frame.loc[[3, 7], "a"] = np.nan
+    frame.loc[5, "colour"] = None
+    target = (frame["b"] > 3) ^ (frame["colour"] == "red")
+    return frame, target.to_numpy()
+
+
+def _table_inputs(frame: pd.DataFrame) -> dict:
+    values = {}
+    for column in frame.columns:
+        if not pd.api.types.is_numeric_dtype(frame[column]):
+            values[column] = frame[column].fillna("<missing>").astype(str).to_numpy(object)
+        else:
+            values[column] = frame[column].to_numpy("float32")
+    import tensorflow as tf
+
+    return {k: tf.constant(v.reshape(-1, 1)) for k, v in values.items()}
+
+
+@pytest.mark.parametrize("regression", [False, True])
+def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regression):
+    frame, labels = _table()
+    y = frame["b"].to_numpy() * 2 + 1 if regression else np.where(labels, "yes", "no")
+    inp = StructuredDataInput()
+    network = DenseNetwork(max_epochs=2, num_layers=1)
+    head = RegressionHead() if regression else ClassificationHead()
+    model = AutoModel(inputs=inp, outputs=head(network(PCA(variance_kept=0.9)(
+        StandardScaler()(inp)))), **SMALL).fit(frame, y)
+    exported = model.export_model()
+    loaded = _save_and_load(exported, tmp_path)
+    inputs = _table_inputs(frame)
+    outputs = np.asarray(loaded.predict(inputs, verbose=0))
+    if regression:
+        assert np.allclose(outputs[:, 0], model.predict(frame), rtol=1e-4, atol=1e-4)
+    else:
+        assert np.allclose(outputs, model.predict_proba(frame), atol=1e-5)
+        assert np.array_equal(model.classes_[outputs.argmax(axis=1)], model.predict(frame))
+    # an unseen category and a missing number go through both the same way
+    new = frame.head(3).copy()
+    new.loc[0, "colour"], new.loc[1, "a"] = "purple", np.nan
+    expected = model.predict(new) if regression else model.predict_proba(new)
+    got = np.asarray(loaded.predict(_table_inputs(new), verbose=0))
+    assert np.allclose(got[:, 0] if regression else got, expected, rtol=1e-4, atol=1e-4)
+    assert model.export_model(format="sklearn") is model.pipeline_
+
+
+def test_a_step_without_translation_is_named(tmp_path):
+    frame, labels = _table()
+    inp = StructuredDataInput()
+    out = ClassificationHead()(DenseNetwork(max_epochs=1, num_layers=1)(
+        QuantileTransformer()(inp)))
+    model = AutoModel(inputs=inp, outputs=out, **SMALL).fit(frame, labels)
+    with pytest.raises(NotTranslatableError, match="QuantileTransformer.*not affine"):
+        model.export_model(format="keras")
+    with pytest.warns(UserWarning, match="scikit-learn pipeline"):
+        assert model.export_model() is model.pipeline_
+
+
+def test_an_image_keras_winner_exports(tmp_path):
+    rng = np.random.default_rng(0)
+    images = rng.uniform(0, 255, size=(40, 8, 8, 1)).astype("float32")
+    labels = np.where(images[:, :4].mean(axis=(1, 2, 3)) > 127, "top", "bottom")
+    inp = ImageInput()  # ImageBlock restricted to ConvNetwork: a Keras winner
+    model = AutoModel(inputs=inp, outputs=ClassificationHead()(ImageBlock(
+        models=["ConvNetwork"], max_preprocessors=0)(inp)), **SMALL)
+    model.fit(images, labels)
+    loaded = _save_and_load(model.export_model(), tmp_path)
+    assert np.allclose(loaded.predict(images, verbose=0), model.predict_proba(images), atol=1e-5)
+
+
+def test_a_text_keras_winner_exports(tmp_path):
+    import tensorflow as tf
+
+    documents = ["free prize call now", "see you at lunch", "win cash now", "home later"] * 10
+    labels = ["spam", "ham", "spam", "ham"] * 10
+    inp = TextInput()
+    model = AutoModel(inputs=inp, outputs=ClassificationHead()(TextBlock(
+        models=["TextNetwork"])(inp)), **SMALL)
+    model.fit(documents, labels)
+    loaded = _save_and_load(model.export_model(), tmp_path)
+    outputs = loaded.predict(tf.constant([[d] for d in documents]), verbose=0)
+    assert np.allclose(outputs, model.predict_proba(documents), atol=1e-5)
