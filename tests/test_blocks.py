@@ -9,7 +9,7 @@ import automl.blocks
 from automl.data import Task, load_image_data, load_text_data, load_training_data
 from automl.genome import Genome, default_gene, random_gene
 from automl.graph import Role, registered_blocks
-from automl.hyperparameters import Int
+from automl.hyperparameters import Choice, Int
 from automl.pipeline import build_pipeline
 from automl.space import BlockOption, SearchSpace, Slot
 
@@ -43,6 +43,8 @@ def one_block_space(name: str, task: Task, choose) -> tuple[SearchSpace, Genome]
     hyperparameters = cls.hyperparameters_for(task)
     if "max_epochs" in hyperparameters:  # networks: one or two epochs keep the suite fast
         hyperparameters = {**hyperparameters, "max_epochs": Int(1, 2, default=1)}
+    if "sequence_length" in hyperparameters:  # text networks: short documents anyway
+        hyperparameters = {**hyperparameters, "sequence_length": Choice((8,))}
     option = BlockOption.of(name, hyperparameters)
     fillers = {
         Role.IMPUTER: "SimpleImputer", Role.ENCODER: "OrdinalEncoder",
@@ -103,10 +105,13 @@ def test_builds_fit_and_predict(name, cls, task, values):
     space, genome = one_block_space(name, task, choose)
     data = tiny_data(task, images=cls.needs_images, text=cls.needs_text)
     pipeline = build_pipeline(genome, space, data.spec, seed=0)
-    clone(pipeline).fit(data.x, data.y)
+    network = cls.uses_gpu  # Keras networks: one fit (each costs seconds even on tiny data)
+    if not network:
+        clone(pipeline).fit(data.x, data.y)
     predictions = pipeline.fit(data.x, data.y).predict(data.x)
     assert predictions.shape == (len(data.y),)
     if task is Task.CLASSIFICATION:
-        final = build_pipeline(genome, space, data.spec, seed=0, final=True).fit(data.x, data.y)
+        final = pipeline if network else build_pipeline(
+            genome, space, data.spec, seed=0, final=True).fit(data.x, data.y)
         probabilities = final.predict_proba(data.x)
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)

@@ -15,6 +15,7 @@ from automl import (
 from automl.blocks import LogisticRegression, TfidfVectorizer
 from automl.blocks._keras import capture_space
 from automl.blocks.text_network import EMBEDDING_SPACE, SPATIAL_REDUCTION_SPACE
+from automl.blocks.text_rnn_network import RNN_BLOCK_SPACE, TEMPORAL_REDUCTION_SPACE
 
 WORDS = np.array(["cheap", "prize", "win", "now", "lunch", "see", "you", "later", "home"])
 
@@ -30,6 +31,9 @@ def test_text_stage_spaces_are_autokeras_spaces_frozen():
     assert capture_space("Embedding", (8,), options={"max_features": 101},
                          input_dtype="int64") == EMBEDDING_SPACE
     assert capture_space("SpatialReduction", (8, 4)) == SPATIAL_REDUCTION_SPACE
+    assert capture_space("TemporalReduction", (8, 4)) == TEMPORAL_REDUCTION_SPACE
+    assert capture_space("RNNBlock", (8, 4), options={"return_sequences": True}) == (
+        RNN_BLOCK_SPACE)
 
 
 def test_text_classifier_searches_predicts_and_exports_a_pipeline_on_documents(tmp_path):

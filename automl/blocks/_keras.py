@@ -136,7 +136,36 @@ def _optimizer(name: str, learning_rate: float):
     return classes[name](learning_rate=learning_rate)
 
 
-class KerasNetwork(BaseEstimator):
+class PicklesKerasModel:
+    """Pickles the fitted Keras model in ``model_`` as the bytes of its .keras file (joblib,
+    results coming back from worker processes)."""
+
+    def __getstate__(self):
+        state = self.__dict__.copy()
+        model = state.pop("model_", None)
+        if model is not None:
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "model.keras")
+                model.save(path)
+                with open(path, "rb") as file:
+                    state["model_bytes_"] = file.read()
+        return state
+
+    def __setstate__(self, state):
+        payload = state.pop("model_bytes_", None)
+        self.__dict__.update(state)
+        if payload is not None:
+            keras = _keras()
+            import automl.keras_layers  # noqa: F401 - registers FillMissing
+
+            with tempfile.TemporaryDirectory() as folder:
+                path = os.path.join(folder, "model.keras")
+                with open(path, "wb") as file:
+                    file.write(payload)
+                self.model_ = keras.saving.load_model(path)
+
+
+class KerasNetwork(PicklesKerasModel, BaseEstimator):
     """A scikit-learn estimator whose model is an AutoKeras block plus our head.
 
     Args:
@@ -289,26 +318,3 @@ class KerasNetwork(BaseEstimator):
         if self.classification:
             return self.classes_[outputs.argmax(axis=1)]
         return outputs[:, 0] * self.target_scale_ + self.target_mean_
-
-    def __getstate__(self):
-        # A Keras model travels as the bytes of its .keras file (joblib, worker results).
-        state = self.__dict__.copy()
-        model = state.pop("model_", None)
-        if model is not None:
-            with tempfile.TemporaryDirectory() as folder:
-                path = os.path.join(folder, "model.keras")
-                model.save(path)
-                with open(path, "rb") as file:
-                    state["model_bytes_"] = file.read()
-        return state
-
-    def __setstate__(self, state):
-        payload = state.pop("model_bytes_", None)
-        self.__dict__.update(state)
-        if payload is not None:
-            keras = _keras()
-            with tempfile.TemporaryDirectory() as folder:
-                path = os.path.join(folder, "model.keras")
-                with open(path, "wb") as file:
-                    file.write(payload)
-                self.model_ = keras.saving.load_model(path)

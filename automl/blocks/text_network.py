@@ -1,6 +1,8 @@
 """TextNetwork: a Keras network on raw text, vectorized inside the model (AutoKeras's text
 block: embedding, convolutions, a spatial reduction, dense layers)."""
 
+from typing import ClassVar
+
 from automl.blocks._keras import TRAINING_KEYS, TRAINING_SPACE, KerasNetwork, frozen_space
 from automl.blocks.conv_network import CONV_BLOCK_SPACE
 from automl.blocks.dense_network import DENSE_BLOCK_SPACE
@@ -24,6 +26,18 @@ STAGES = {"embedding": ("Embedding", EMBEDDING_SPACE), "conv": ("ConvBlock", CON
           "dense": ("DenseBlock", DENSE_BLOCK_SPACE)}
 
 
+def text_network_space(stages: dict) -> dict:
+    """A text network's hyperparameters: vocabulary and sequence length, each stage's frozen
+    AutoKeras space under its prefix, and the training settings."""
+    return {
+        "max_tokens": Choice((500, 5000, 20000), default=5000),  # AutoKeras's TextBlock choice
+        "sequence_length": Choice((32, 64, 128, 256), default=64),
+        **{f"{prefix}_{name}": hp for prefix, (_, space) in stages.items()
+           for name, hp in frozen_space(space).items()},
+        **TRAINING_SPACE,
+    }
+
+
 class TextNetwork(Block):
     """A Keras network on the documents themselves: a ``TextVectorization`` layer (inside the
     model, so the exported model takes strings) keeps the ``max_tokens`` most frequent words
@@ -36,21 +50,20 @@ class TextNetwork(Block):
     takes_raw_text = True
     uses_gpu = True
     refit_cost_factor = 1.2
-    hyperparameters = {
-        "max_tokens": Choice((500, 5000, 20000), default=5000),  # AutoKeras's TextBlock choice
-        "sequence_length": Choice((32, 64, 128, 256), default=64),
-        **{f"{prefix}_{name}": hp for prefix, (_, space) in STAGES.items()
-           for name, hp in frozen_space(space).items()},
-        **TRAINING_SPACE,
-    }
+    #: prefix of our hyperparameter names -> (AutoKeras block, its frozen space), in order.
+    stages: ClassVar[dict] = STAGES
+    #: constructor arguments of the AutoKeras blocks, besides the embedding's vocabulary size.
+    stage_options: ClassVar[dict] = {}
+    hyperparameters = text_network_space(STAGES)
 
     @classmethod
     def build(cls, params, context):
         values = {block: {name: params[f"{prefix}_{name}"] for name in space}
-                  for prefix, (block, space) in STAGES.items()}
+                  for prefix, (block, space) in cls.stages.items()}
         return KerasNetwork(
-            tuple(block for block, _ in STAGES.values()), values,
-            block_options={"Embedding": {"max_features": params["max_tokens"] + 1}},
+            tuple(block for block, _ in cls.stages.values()), values,
+            block_options={**cls.stage_options,
+                           "Embedding": {"max_features": params["max_tokens"] + 1}},
             text_vectorization={"max_tokens": params["max_tokens"],
                                 "sequence_length": params["sequence_length"]},
             classification=context.task is Task.CLASSIFICATION, seed=context.seed,

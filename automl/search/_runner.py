@@ -32,6 +32,17 @@ class SearchResult:
     def best(self) -> Trial | None:
         return best_trial(self.trials)
 
+    def no_best_error(self, what: str = "candidates") -> Exception:
+        """What to raise when no trial succeeded: Ctrl-C's KeyboardInterrupt, or an error
+        naming the first few failure reasons."""
+        if self.interrupted:
+            return KeyboardInterrupt()
+        reasons = sorted({trial.reason for trial in self.trials})[:3]
+        return RuntimeError(
+            f"none of the {len(self.trials)} {what} could be evaluated"
+            + (f"; reasons: {reasons}" if reasons else " within the budget")
+            + ". Give a larger time_budget/max_trials, or check the data.")
+
 
 def best_trial(trials: list[Trial]) -> Trial | None:
     """The successful trial with the highest score; ties go to the faster fit."""

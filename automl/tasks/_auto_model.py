@@ -40,6 +40,7 @@ from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import build_pipeline
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
+from automl.tasks._multi_io import MultiIOModel, fit_multi_io, is_multi_io
 from automl.tasks._progress import Progress
 from automl.trials import (
     MlflowLogger,
@@ -90,8 +91,12 @@ class AutoModel(BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
     Args:
-        inputs: the input node (e.g. ``StructuredDataInput()``), or a list with one.
-        outputs: the output of a head (e.g. ``ClassificationHead()(...)``), or a list with one.
+        inputs: the input node (e.g. ``StructuredDataInput()``), or a list of them.
+        outputs: the output of a head (e.g. ``ClassificationHead()(...)``), or a list with one;
+            or, as in AutoKeras, heads themselves (``[ClassificationHead(), RegressionHead()]``):
+            then one Keras network with a branch per input and a head per output is searched
+            (the IO API: ``fit``, ``predict`` and ``evaluate`` take lists, one entry per input
+            and per output; see ``automl.tasks._multi_io``).
         objective: metric to maximise, a scikit-learn scorer name (``"balanced_accuracy"`` for
             classification and ``"r2"`` for regression by default; ``"val_"`` prefixes are
             accepted).
@@ -232,7 +237,7 @@ class AutoModel(BaseEstimator):
             return None
         return Project(Path(self.directory) / self._project_name(), overwrite=self.overwrite)
 
-    def fit(self, x, y=None):
+    def fit(self, x, y=None, *, epochs: int | None = None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
 
         With a ``directory``, every trial is stored as it finishes, and a later ``fit`` on the
@@ -242,12 +247,23 @@ class AutoModel(BaseEstimator):
         still refit and returned.
 
         Args:
-            x: a DataFrame, a 2-D array, or the path of a CSV file.
-            y: the targets (array, list, Series), or the name of the target column of ``x``.
+            x: a DataFrame, a 2-D array, or the path of a CSV file; with several inputs, a
+                list with one entry per input, in order.
+            y: the targets (array, list, Series), or the name of the target column of ``x``;
+                with several outputs, a list with one target per output, in order.
+            epochs: with heads as outputs (the IO API), fixes each network's maximum number
+                of epochs (early stopping still applies); ``None`` searches it.
 
         Returns:
             self, fitted.
         """
+        # (task classes build their graph themselves: they have no inputs/outputs params)
+        if is_multi_io(getattr(self, "inputs", None), getattr(self, "outputs", None)):
+            return fit_multi_io(self, x, y, epochs=epochs)
+        if epochs is not None:
+            raise ValueError("epochs applies when the outputs are heads (the IO API); in a "
+                             "graph, fix a network block's max_epochs instead, e.g. "
+                             "DenseNetwork(max_epochs=20).")
         started = time.monotonic()
         self._check_settings()
         graph = self._graph()
@@ -362,13 +378,7 @@ class AutoModel(BaseEstimator):
         if best is None:
             if project is not None:
                 project.store.update_run(run, search_seconds, "failed")
-            if result.interrupted:
-                raise KeyboardInterrupt
-            reasons = sorted({trial.reason for trial in result.trials})[:3]
-            raise RuntimeError(
-                f"none of the {len(result.trials)} candidates could be evaluated"
-                + (f"; reasons: {reasons}" if reasons else " within the budget")
-                + ". Give a larger time_budget/max_trials, or check the data.")
+            raise result.no_best_error()
         if result.interrupted:
             progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
         self.data_spec_ = data.spec
@@ -454,13 +464,19 @@ class AutoModel(BaseEstimator):
         return self._features(x), y
 
     def predict(self, x) -> np.ndarray:
-        """Predictions of the refit best pipeline for ``x`` (same columns as in fit)."""
+        """Predictions of the refit best pipeline for ``x`` (same columns as in fit); with
+        several inputs or outputs, a list with one array per output."""
         self._check_fitted()
+        if isinstance(self.pipeline_, MultiIOModel):
+            return self.pipeline_.predict(x)
         return self.pipeline_.predict(self._features(x))
 
     def predict_proba(self, x) -> np.ndarray:
-        """Class probabilities for ``x``, one column per class in the order of ``classes_``."""
+        """Class probabilities for ``x``, one column per class in the order of ``classes_``;
+        with several outputs, a list with one array per classification output."""
         self._check_fitted()
+        if isinstance(self.pipeline_, MultiIOModel):
+            return self.pipeline_.predict_proba(x)
         if self.data_spec_.task is not Task.CLASSIFICATION:
             raise AttributeError(f"predict_proba is for classification, but this "
                                  f"{type(self).__name__} solves regression: use predict.")
@@ -468,14 +484,20 @@ class AutoModel(BaseEstimator):
 
     @property
     def classes_(self) -> np.ndarray:
-        """The class labels seen in fit (classification only)."""
+        """The class labels seen in fit (classification only); with several outputs, a list
+        with each output's labels (``None`` for a regression output)."""
         self._check_fitted()
+        if isinstance(self.pipeline_, MultiIOModel):
+            return self.pipeline_.classes_
         if self.data_spec_.task is not Task.CLASSIFICATION:
             raise AttributeError("classes_ exists for classification only.")
         return np.asarray(self.data_spec_.classes)
 
     def score(self, x, y=None) -> float:
-        """scikit-learn's convention: accuracy for classification, R² for regression."""
+        """scikit-learn's convention: accuracy for classification, R² for regression; with
+        several outputs, the search's objective (the mean of the outputs' metrics)."""
+        if isinstance(getattr(self, "pipeline_", None), MultiIOModel):
+            return self.pipeline_.score(x, y)
         scores = self.evaluate(x, y)
         return scores["accuracy" if self.data_spec_.task is Task.CLASSIFICATION else "r2"]
 
@@ -488,11 +510,18 @@ class AutoModel(BaseEstimator):
                 ``joblib.dump``). ``"keras"``: when the best model is a Keras network, one
                 ``keras.Model`` with the preprocessing inside (see ``automl.export``; save it
                 with ``model.save("model.keras")``). ``"auto"`` (default): ``"keras"`` for a
-                Keras winner whose steps all translate, else ``"sklearn"``.
+                Keras winner whose steps all translate, else ``"sklearn"``. With several
+                inputs or outputs it is always the ``keras.Model`` (feed it
+                ``self.pipeline_.keras_inputs(x)``; see ``automl.tasks._multi_io``).
         """
         self._check_fitted()
         if format not in ("auto", "keras", "sklearn"):
             raise ValueError(f"format must be 'auto', 'keras' or 'sklearn'; received {format!r}.")
+        if isinstance(self.pipeline_, MultiIOModel):
+            if format == "sklearn":
+                raise ValueError("format='sklearn' does not exist for several inputs or "
+                                 "outputs: the model is one Keras network; use 'keras'.")
+            return self.pipeline_.export_model()
         if format == "sklearn" or (format == "auto" and not has_keras_model(self.pipeline_)):
             return self.pipeline_
         try:
@@ -504,8 +533,11 @@ class AutoModel(BaseEstimator):
             return self.pipeline_
 
     def evaluate(self, x, y=None) -> dict[str, float]:
-        """Scores on ``x``/``y``: the objective first, then the usual metrics of the task."""
+        """Scores on ``x``/``y``: the objective first, then the usual metrics of the task;
+        with several outputs, ``{output name: {metric: value}}``."""
         self._check_fitted()
+        if isinstance(self.pipeline_, MultiIOModel):
+            return self.pipeline_.evaluate(x, y)
         features, y = self._targets(x, y)
         y = validate_target(y, self.data_spec_.task, len(features))
         scores = {self.objective_: float(metrics.get_scorer(self.objective_)(

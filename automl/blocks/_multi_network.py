@@ -1,0 +1,511 @@
+"""One Keras network over several inputs and outputs (the IO API of ``AutoModel``).
+
+Each input gets a branch of its kind, the branches are concatenated, and each output gets a
+head of its task::
+
+    table  -> FillMissing + Normalization | StringLookup one-hot -> AutoKeras DenseBlock  \\
+    images -> Normalization -> AutoKeras ConvBlock -> SpatialReduction                    -> Concatenate
+    text   -> TextVectorization -> Embedding -> ConvBlock -> SpatialReduction -> DenseBlock /   -> Dropout
+                                                                      -> one head per output
+
+Preprocessing lives inside the model (statistics from the training rows), so the network
+``MultiIONetwork.model_`` that ``AutoModel.export_model`` returns takes raw values: a dict with
+one entry per table column (key: the column name; float32 for numerical columns, strings for
+categorical ones; shape (N, 1)), one per image input (key: the input's name; (N, H, W, C)) and
+one per text input (key: the input's name; strings of shape (N, 1)). It returns a list with one
+array per output: class probabilities (columns in the order of the head's classes) or
+predictions of a regression head in the target's own units (an in-model ``Rescaling`` undoes
+the target standardisation the network trains on).
+
+The branch and trunk classes are not pipeline blocks: they declare the hyperparameters of their
+part of the network once (reusing the frozen AutoKeras spaces) and build that part. They
+inherit ``role`` from a private base, so they do not register and no table space or contract
+test picks them up. TensorFlow is imported only when a network is built, fitted or unpickled.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import ClassVar
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+
+from automl.blocks._keras import (
+    PATIENCE,
+    TRAINING_KEYS,
+    TRAINING_SPACE,
+    VALIDATION_FRACTION,
+    PicklesKerasModel,
+    _autokeras_block,
+    _keras,
+    _optimizer,
+    _stop_at,
+    frozen_space,
+)
+from automl.blocks.conv_network import CONV_BLOCK_SPACE
+from automl.blocks.dense_network import DENSE_BLOCK_SPACE
+from automl.blocks.text_network import SPATIAL_REDUCTION_SPACE, STAGES, TextNetwork
+from automl.data import (
+    ColumnKind,
+    Task,
+    coerce_table,
+    image_array,
+    infer_column_kinds,
+    read_csv,
+    text_array,
+)
+from automl.data._messages import preview
+from automl.data._table import as_frame
+from automl.graph import Block, Role, training_deadline
+from automl.hyperparameters import Choice
+
+#: Rows per batch when predicting.
+PREDICT_BATCH = 4096
+#: Up to this many training steps a network trains eagerly: tracing its training and
+#: validation functions costs seconds, more than a few dozen eager steps.
+EAGER_STEPS = 64
+
+
+def layer_name(key: str) -> str:
+    """A Keras layer name for an input key or output name (Keras rejects ``/`` and friends)."""
+    return re.sub(r"[^0-9A-Za-z_.-]", "_", key) or "input"
+
+
+def take_rows(rows, index: np.ndarray):
+    """The rows ``index`` of one prepared input entry (a DataFrame or an array)."""
+    if isinstance(rows, pd.DataFrame):
+        return rows.iloc[index].reset_index(drop=True)
+    return rows[index]
+
+
+@dataclass(frozen=True)
+class InputSpec:
+    """One input of a multi-input network, as fit saw it.
+
+    Attributes:
+        name: the input node's name: its slot in the search space, its key in the exported
+            model (images, text), and how errors refer to it.
+        branch: the branch class that builds its part of the network.
+        column_names, column_kinds: a table's columns (their names are the exported model's
+            keys), empty for other inputs.
+        image_shape: (H, W, C) of an image input.
+    """
+
+    name: str
+    branch: type[Branch]
+    column_names: tuple[str, ...] = ()
+    column_kinds: tuple[ColumnKind, ...] = ()
+    image_shape: tuple[int, ...] | None = None
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        """The exported model's input keys for this input."""
+        return self.column_names or (self.name,)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """One output: its name (the exported model's output layer), task and sorted classes."""
+
+    name: str
+    task: Task
+    classes: tuple | None = None
+
+
+class _NetworkPart(Block):
+    """Base of the parts of a ``MultiIONetwork``; subclasses inherit ``role`` and so stay out
+    of the block registry (they are no pipeline step and build no scikit-learn object)."""
+
+    role = Role.MODEL
+    uses_gpu = True
+    refit_cost_factor = 1.2
+
+    @classmethod
+    def build(cls, params, context):
+        raise TypeError(f"{cls.__name__} is a part of a multi-input network "
+                        "(MultiIONetwork), not a pipeline step.")
+
+
+class Branch(_NetworkPart):
+    """The part of the network for one input: validation of its data, its Keras inputs and
+    layers, and how its rows feed the model."""
+
+    #: What the input holds, for error messages.
+    holds: ClassVar[str] = ""
+
+    @classmethod
+    def prepare(cls, entry, argument: str, node) -> tuple[object, InputSpec]:
+        """Validates a fit entry: the prepared rows and the input's spec."""
+        raise NotImplementedError
+
+    @classmethod
+    def prepare_new(cls, entry, argument: str, spec: InputSpec):
+        """Validates a predict entry against what fit saw: the prepared rows."""
+        raise NotImplementedError
+
+    @classmethod
+    def layers(cls, keras, hp, spec: InputSpec, rows) -> tuple[dict, object]:
+        """``({key: keras.Input}, branch output)``; statistics come from ``rows``."""
+        raise NotImplementedError
+
+    @classmethod
+    def feed(cls, spec: InputSpec, rows) -> dict:
+        """``{key: array}`` for the model's inputs of this branch (strings as object arrays)."""
+        raise NotImplementedError
+
+
+def _numbers_and_categories(frame: pd.DataFrame, spec: InputSpec):
+    numeric = [c for c, k in zip(spec.column_names, spec.column_kinds)
+               if k is ColumnKind.NUMERICAL]
+    categorical = [c for c, k in zip(spec.column_names, spec.column_kinds)
+                   if k is ColumnKind.CATEGORICAL]
+    return numeric, categorical
+
+
+class TableBranch(Branch):
+    """A table: numerical columns have missing values filled with training means and are
+    standardised; categorical columns are one-hot encoded over the training categories (others
+    fall in an out-of-vocabulary column); then AutoKeras's DenseBlock."""
+
+    holds = "a table (DataFrame, 2-D array or CSV path)"
+    hyperparameters = frozen_space(DENSE_BLOCK_SPACE)
+
+    @classmethod
+    def prepare(cls, entry, argument, node):
+        if isinstance(entry, str | os.PathLike):
+            entry = read_csv(entry, argument=argument)
+        frame = as_frame(entry, node.column_names, argument=argument)
+        if frame.shape[1] == 0:
+            raise ValueError(f"{argument} has no columns: pass at least one feature column.")
+        empty = [name for name in frame.columns if frame[name].isna().all()]
+        if empty and len(frame):
+            raise ValueError(f"column {empty[0]!r} of {argument} is entirely missing (all values "
+                             f"NaN): drop it; there is nothing to learn from it.")
+        kinds = infer_column_kinds(frame, node.column_types)
+        rows = coerce_table(frame, tuple(frame.columns), kinds, argument=argument)
+        spec = InputSpec(node.name, cls, tuple(rows.columns), tuple(kinds))
+        return rows.reset_index(drop=True), spec
+
+    @classmethod
+    def prepare_new(cls, entry, argument, spec):
+        if isinstance(entry, str | os.PathLike):
+            entry = read_csv(entry, argument=argument)
+        if not isinstance(entry, pd.DataFrame):
+            shape = np.shape(entry)
+            if len(shape) == 2 and shape[1] != len(spec.column_names):
+                raise ValueError(f"{argument} has {shape[1]} columns, but the model was fitted "
+                                 f"with {len(spec.column_names)}: pass the same columns as in "
+                                 f"fit ({preview(spec.column_names)}).")
+        frame = as_frame(entry, None if isinstance(entry, pd.DataFrame) else spec.column_names,
+                         argument=argument)
+        rows = coerce_table(frame, spec.column_names, spec.column_kinds, argument=argument)
+        return rows.reset_index(drop=True)
+
+    @classmethod
+    def layers(cls, keras, hp, spec, rows):
+        import automl.keras_layers as our_layers
+
+        numeric, categorical = _numbers_and_categories(rows, spec)
+        inputs = {name: keras.Input(shape=(1,), name=layer_name(name),
+                                    dtype="float32" if name in numeric else "string")
+                  for name in spec.column_names}
+        parts = []
+        if numeric:
+            values = rows[numeric].to_numpy(dtype="float64")
+            means = np.nan_to_num(np.nanmean(values, axis=0)) if len(values) else np.zeros(
+                len(numeric))
+            filled = np.where(np.isnan(values), means, values)
+            hidden = _concatenate(keras, [inputs[name] for name in numeric])
+            # Always there: a column complete in fit may have gaps at predict time.
+            hidden = our_layers.FillMissing(means.tolist(), name=f"{layer_name(spec.name)}_fill")(
+                hidden)
+            hidden = keras.layers.Normalization(
+                mean=filled.mean(axis=0), variance=filled.var(axis=0),
+                name=f"{layer_name(spec.name)}_normalize")(hidden)
+            parts.append(hidden)
+        for name in categorical:
+            vocabulary = sorted(set(rows[name]))
+            parts.append(keras.layers.StringLookup(
+                vocabulary=vocabulary, output_mode="one_hot",
+                name=f"{layer_name(name)}_one_hot")(inputs[name]))
+        hidden = _concatenate(keras, parts)
+        hidden = _autokeras_block("DenseBlock", layer_name(spec.name)).build(hp, hidden)
+        return inputs, hidden
+
+    @classmethod
+    def feed(cls, spec, rows):
+        return {name: (rows[name].to_numpy(dtype="float32") if kind is ColumnKind.NUMERICAL
+                       else rows[name].to_numpy(dtype=object)).reshape(-1, 1)
+                for name, kind in zip(spec.column_names, spec.column_kinds)}
+
+
+class ImageBranch(Branch):
+    """Images: pixels standardised per channel (training statistics), AutoKeras's ConvBlock,
+    then AutoKeras's SpatialReduction (flatten or global pooling)."""
+
+    holds = "images (an array of shape (N, H, W) or (N, H, W, C))"
+    hyperparameters = {**frozen_space(CONV_BLOCK_SPACE), **frozen_space(SPATIAL_REDUCTION_SPACE)}
+
+    @classmethod
+    def prepare(cls, entry, argument, node):
+        images = image_array(entry, argument=argument)
+        return images, InputSpec(node.name, cls, image_shape=tuple(int(d) for d in
+                                                                     images.shape[1:]))
+
+    @classmethod
+    def prepare_new(cls, entry, argument, spec):
+        return image_array(entry, argument=argument, shape=spec.image_shape)
+
+    @classmethod
+    def layers(cls, keras, hp, spec, rows):
+        inputs = keras.Input(shape=spec.image_shape, name=layer_name(spec.name))
+        pixels = rows.reshape(-1, rows.shape[-1]).astype("float64")
+        hidden = keras.layers.Normalization(
+            axis=-1, mean=pixels.mean(axis=0), variance=pixels.var(axis=0),
+            name=f"{layer_name(spec.name)}_normalize")(inputs)
+        hidden = _autokeras_block("ConvBlock", layer_name(spec.name)).build(hp, hidden)
+        hidden = _autokeras_block("SpatialReduction", layer_name(spec.name)).build(hp, hidden)
+        return {spec.name: inputs}, hidden
+
+    @classmethod
+    def feed(cls, spec, rows):
+        return {spec.name: rows}
+
+
+class TextBranch(Branch):
+    """Documents: a ``TextVectorization`` layer adapted on the training documents, then
+    AutoKeras's text stages (embedding, 1-D convolutions, reduction, dense layers), with the
+    hyperparameters of ``TextNetwork``."""
+
+    holds = "documents (a list, array or Series of strings)"
+    hyperparameters = {key: hp for key, hp in TextNetwork.hyperparameters.items()
+                       if key not in TRAINING_KEYS}
+
+    @classmethod
+    def prepare(cls, entry, argument, node):
+        documents = text_array(entry, argument=argument)
+        if not any(document.strip() for document in documents):
+            raise ValueError(f"{argument} holds only empty documents: there is no text to learn "
+                             "from.")
+        return documents, InputSpec(node.name, cls)
+
+    @classmethod
+    def prepare_new(cls, entry, argument, spec):
+        return text_array(entry, argument=argument)
+
+    @classmethod
+    def layers(cls, keras, hp, spec, rows):
+        name = layer_name(spec.name)
+        inputs = keras.Input(shape=(1,), dtype="string", name=name)
+        max_tokens = hp.values[f"{name}_text/max_tokens"]
+        vectorize = keras.layers.TextVectorization(
+            max_tokens=max_tokens, name=f"{name}_vectorize",
+            output_sequence_length=hp.values[f"{name}_text/sequence_length"])
+        vectorize.adapt(np.asarray(rows, dtype=object))
+        hidden = vectorize(inputs)
+        for prefix, (block, _) in STAGES.items():
+            options = {"max_features": max_tokens + 1} if block == "Embedding" else None
+            hidden = _autokeras_block(block, f"{name}_{prefix}", options).build(hp, hidden)
+        return {spec.name: inputs}, hidden
+
+    @classmethod
+    def feed(cls, spec, rows):
+        return {spec.name: np.asarray(rows, dtype=object).reshape(-1, 1)}
+
+    @classmethod
+    def scoped_values(cls, name: str, values: Mapping) -> dict:
+        """keras_tuner values for the text stages: ``conv_kernel_size`` of input ``text`` is
+        ``text_conv/kernel_size``."""
+        scoped = {}
+        for key, value in values.items():
+            prefix, _, rest = key.partition("_")
+            if prefix in STAGES:
+                scoped[f"{name}_{prefix}/{rest}"] = value
+            else:  # max_tokens, sequence_length: read by the vectorizer above
+                scoped[f"{name}_text/{key}"] = value
+        return scoped
+
+
+class MergeAndHeads(_NetworkPart):
+    """What follows the branches: their outputs concatenated, dropout (as in AutoKeras's
+    heads), one head per output; and how the whole network trains."""
+
+    hyperparameters = {"dropout": Choice((0.0, 0.25, 0.5), default=0.0), **TRAINING_SPACE}
+
+
+def _concatenate(keras, tensors: list):
+    tensors = [keras.layers.Flatten()(t) if len(t.shape) > 2 else t for t in tensors]
+    return tensors[0] if len(tensors) == 1 else keras.layers.Concatenate()(tensors)
+
+
+def _as_tensors(feed: dict) -> dict:
+    """Keras takes strings only as tensors (it rejects NumPy object and '<U' arrays)."""
+    import tensorflow as tf
+
+    return {key: tf.constant(value, dtype=tf.string) if value.dtype == object
+            else tf.constant(value) for key, value in feed.items()}
+
+
+class MultiIONetwork(PicklesKerasModel, BaseEstimator):
+    """A Keras network with one branch per input and one head per output, trained with early
+    stopping on a validation split (best weights kept). Takes and returns lists: one prepared
+    entry per input (see ``Branch.prepare``), one target array per output.
+
+    Args:
+        inputs: the inputs, in order.
+        outputs: the outputs, in order.
+        branch_values: per input, the hyperparameter values of its branch.
+        dropout: dropout after the concatenated branches.
+        optimizer, learning_rate, batch_size, max_epochs: training settings.
+        seed: seeds Keras (weights, shuffling, dropout) and the validation split.
+    """
+
+    def __init__(self, inputs: Sequence[InputSpec] = (), outputs: Sequence[OutputSpec] = (),
+                 branch_values: Sequence[Mapping] = (), dropout: float = 0.0,
+                 optimizer: str = "adam", learning_rate: float = 1e-3, batch_size: int = 32,
+                 max_epochs: int = 100, seed: int = 0):
+        self.inputs = inputs
+        self.outputs = outputs
+        self.branch_values = branch_values
+        self.dropout = dropout
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.batch_size = batch_size
+        self.max_epochs = max_epochs
+        self.seed = seed
+
+    def feed(self, xs: Sequence) -> dict:
+        """The exported model's input dict for prepared entries, strings as tensors."""
+        feed = {}
+        for spec, rows in zip(self.inputs, xs):
+            feed.update(spec.branch.feed(spec, rows))
+        return _as_tensors(feed)
+
+    def _hyperparameters(self):
+        import keras_tuner
+
+        hp = keras_tuner.HyperParameters()
+        for spec, values in zip(self.inputs, self.branch_values):
+            if spec.branch is TextBranch:
+                hp.values.update(TextBranch.scoped_values(layer_name(spec.name), values))
+            else:
+                hp.values.update({f"{layer_name(spec.name)}/{k}": v for k, v in values.items()})
+        return hp
+
+    def _network(self, xs: Sequence, target_stats: list):
+        """``(exported model, training model)``: the same layers; the training model's
+        regression outputs stay standardised."""
+        keras = _keras()
+        hp = self._hyperparameters()
+        inputs, branches = {}, []
+        for spec, rows in zip(self.inputs, xs):
+            branch_inputs, hidden = spec.branch.layers(keras, hp, spec, rows)
+            inputs.update(branch_inputs)
+            branches.append(hidden)
+        hidden = _concatenate(keras, branches)
+        if self.dropout > 0:
+            hidden = keras.layers.Dropout(self.dropout)(hidden)
+        exported, trained = [], []
+        for spec, stats in zip(self.outputs, target_stats):
+            name = layer_name(spec.name)
+            if spec.task is Task.CLASSIFICATION:
+                output = keras.layers.Dense(len(spec.classes), activation="softmax",
+                                            name=name)(hidden)
+                exported.append(output)
+                trained.append(output)
+            else:
+                standardised = keras.layers.Dense(1, name=f"{name}_standardised")(hidden)
+                trained.append(standardised)
+                mean, scale = stats
+                exported.append(keras.layers.Rescaling(scale=scale, offset=mean,
+                                                       name=name)(standardised))
+        return keras.Model(inputs, exported), keras.Model(inputs, trained)
+
+    def _encode(self, ys: Sequence, rows: np.ndarray) -> tuple[list, list]:
+        """Targets as the network trains on them (class indices, standardised values), and
+        each regression target's (mean, scale) on ``rows``."""
+        targets, stats = [], []
+        for spec, y in zip(self.outputs, ys):
+            if spec.task is Task.CLASSIFICATION:
+                index = {label: i for i, label in enumerate(spec.classes)}
+                targets.append(np.asarray([index[label] for label in y], dtype="int32"))
+                stats.append(None)
+            else:
+                values = np.asarray(y, dtype="float64")
+                mean, scale = float(values[rows].mean()), float(values[rows].std() or 1.0)
+                targets.append(((values - mean) / scale).astype("float32"))
+                stats.append((mean, scale))
+        return targets, stats
+
+    def _steps(self, n_rows: int) -> int:
+        """Training steps at most (early stopping may stop sooner)."""
+        return -(-n_rows // min(self.batch_size, n_rows)) * self.max_epochs
+
+    def fit(self, xs: Sequence, ys: Sequence) -> MultiIONetwork:
+        keras = _keras()
+        keras.utils.set_random_seed(self.seed)
+        n_rows = len(ys[0])
+        order = np.random.default_rng(self.seed).permutation(n_rows)  # the tail validates
+        validate = n_rows >= 20
+        fitted = n_rows - int(n_rows * VALIDATION_FRACTION) if validate else n_rows
+        train, held_out = order[:fitted], order[fitted:]
+        targets, stats = self._encode(ys, train)
+        train_xs = [take_rows(rows, train) for rows in xs]
+        # Statistics and vocabularies come from the rows the network trains on.
+        model, training_model = self._network(train_xs, stats)
+        training_model.compile(
+            optimizer=_optimizer(self.optimizer, self.learning_rate),
+            loss=["sparse_categorical_crossentropy" if spec.task is Task.CLASSIFICATION
+                  else "mse" for spec in self.outputs],
+            jit_compile=False, run_eagerly=self._steps(fitted) <= EAGER_STEPS)
+        callbacks = [keras.callbacks.EarlyStopping(
+            monitor="val_loss" if validate else "loss", patience=PATIENCE,
+            restore_best_weights=True)]
+        deadline = training_deadline()
+        if deadline is not None:  # max_eval_time / the search deadline: stop cooperatively
+            callbacks.append(_stop_at(deadline))
+        validation = None
+        if validate:
+            validation = (self.feed([take_rows(rows, held_out) for rows in xs]),
+                          [target[held_out] for target in targets])
+        history = training_model.fit(
+            self.feed(train_xs), [target[train] for target in targets],
+            epochs=self.max_epochs, batch_size=min(self.batch_size, fitted), verbose=0,
+            validation_data=validation, callbacks=callbacks)
+        self.epochs_ = len(history.history["loss"])
+        self.model_ = model
+        return self
+
+    def _raw_outputs(self, xs: Sequence) -> list[np.ndarray]:
+        # Called eagerly in batches: ``predict`` would first trace a function, which costs
+        # seconds, more than the forward pass itself on most data sets the search sees.
+        feed, n_rows = self.feed(xs), len(xs[0])
+        batches = []
+        for start in range(0, n_rows, PREDICT_BATCH):
+            outputs = self.model_({key: value[start:start + PREDICT_BATCH]
+                                   for key, value in feed.items()}, training=False)
+            batches.append([np.asarray(output) for output in (
+                outputs if isinstance(outputs, list | tuple) else [outputs])])
+        return [np.concatenate(parts) for parts in zip(*batches)]
+
+    def predict(self, xs: Sequence) -> list[np.ndarray]:
+        """One array per output: class labels, or values in the target's units."""
+        predictions = []
+        for spec, output in zip(self.outputs, self._raw_outputs(xs)):
+            if spec.task is Task.CLASSIFICATION:
+                predictions.append(np.asarray(spec.classes)[output.argmax(axis=1)])
+            else:
+                predictions.append(output[:, 0].astype("float64"))
+        return predictions
+
+    def predict_proba(self, xs: Sequence) -> list[np.ndarray | None]:
+        """One array per output: class probabilities, ``None`` for a regression output."""
+        return [output if spec.task is Task.CLASSIFICATION else None
+                for spec, output in zip(self.outputs, self._raw_outputs(xs))]
+
+

@@ -1,0 +1,157 @@
+"""The IO API: several inputs and outputs in one Keras network (automl/tasks/_multi_io.py)."""
+
+import os
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+from automl.tasks._multi_io import MultiOutputTrial, is_multi_io
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+N = 40
+
+
+def tiny_inputs(n: int = N, seed: int = 0):
+    """8x8 grey images, a table (two numbers, one with gaps, and a category) and documents."""
+    rng = np.random.default_rng(seed)
+    images = rng.uniform(size=(n, 8, 8, 1)).astype("float32")
+    table = pd.DataFrame({"size": rng.normal(size=n), "age": rng.normal(size=n),
+                          "city": rng.choice(["north", "south", "east"], n)})
+    table.loc[::7, "size"] = np.nan
+    words = np.array(["cheap", "prize", "win", "now", "lunch", "see", "you"])
+    documents = [" ".join(rng.choice(words, 4)) for _ in range(n)]
+    labels = np.where(images[:, 0, 0, 0] > 0.5, "bright", "dark")
+    values = table["age"].to_numpy() * 3 + 1
+    return [images, table, documents], [labels, values]
+
+
+def make_model(**options):
+    settings = {"max_trials": 2, "cv": 2, "seed": 0, "scheduler": "in-process", "verbose": 0,
+                **options}
+    return automl.AutoModel(
+        inputs=[automl.ImageInput(), automl.StructuredDataInput(), automl.TextInput()],
+        outputs=[automl.ClassificationHead(), automl.RegressionHead()], **settings)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    x, y = tiny_inputs()
+    return make_model().fit(x, y, epochs=1), x, y
+
+
+def test_is_multi_io():
+    inp = automl.StructuredDataInput()
+    assert not is_multi_io(inp, automl.ClassificationHead()(automl.StructuredDataBlock()(inp)))
+    assert is_multi_io(inp, automl.ClassificationHead())
+    assert is_multi_io([inp, automl.ImageInput()], [automl.RegressionHead()])
+
+
+def test_fit_predict_evaluate(fitted):
+    model, x, y = fitted
+    assert len(model.trials_) == 2 and isinstance(model.best_trial_, MultiOutputTrial)
+    assert [name for name, _ in model.best_trial_.output_scores] == [
+        "classification_head", "regression_head"]
+    labels, values = model.predict(x)
+    assert labels.shape == values.shape == (N,)
+    assert set(labels) <= {"bright", "dark"} and values.dtype == np.float64
+    (probabilities,) = model.predict_proba(x)
+    assert probabilities.shape == (N, 2) and np.allclose(probabilities.sum(axis=1), 1, atol=1e-5)
+    assert list(model.classes_[0]) == ["bright", "dark"] and model.classes_[1] is None
+    scores = model.evaluate(x, y)
+    assert set(scores) == {"classification_head", "regression_head"}
+    assert set(scores["classification_head"]) == {"balanced_accuracy", "accuracy"}
+    assert set(scores["regression_head"]) == {"r2", "rmse", "mae"}
+    assert len(model.leaderboard_) == 2
+
+
+def test_export_save_and_load(fitted, tmp_path):
+    import keras
+
+    import automl.keras_layers  # noqa: F401 - registers FillMissing for loading
+
+    model, x, _ = fitted
+    exported = model.export_model()
+    assert isinstance(exported, keras.Model)
+    exported.save(tmp_path / "model.keras")
+    loaded = keras.saving.load_model(tmp_path / "model.keras")
+    inputs = model.pipeline_.keras_inputs(x)
+    assert set(inputs) == {"image_input", "size", "age", "city", "text_input"}
+    before, after = exported.predict(inputs, verbose=0), loaded.predict(inputs, verbose=0)
+    assert all(np.allclose(a, b, atol=1e-6) for a, b in zip(before, after))
+    # The exported regression output is in the target's units, as predict's.
+    assert np.allclose(after[1][:, 0], model.predict(x)[1], atol=1e-4)
+
+
+def test_unseen_category_and_missing_values_predict(fitted):
+    model, x, _ = fitted
+    table = x[1].copy()
+    table.loc[:4, "city"] = "atlantis"
+    table.loc[:4, "age"] = np.nan
+    labels, values = model.predict([x[0], table, x[2]])
+    assert np.isfinite(values).all() and len(labels) == N
+
+
+def test_wrong_number_of_x_entries():
+    x, y = tiny_inputs()
+    with pytest.raises(ValueError, match=r"x has 2 entries, but the model has 3 inputs: "
+                       r"image_input \(ImageInput\), structured_data_input"):
+        make_model().fit(x[:2], y)
+
+
+def test_wrong_number_of_y_entries():
+    x, y = tiny_inputs()
+    with pytest.raises(ValueError, match=r"y has 1 entries, but the model has 2 outputs"):
+        make_model().fit(x, y[:1])
+
+
+def test_x_entries_with_different_rows():
+    x, y = tiny_inputs()
+    x[1] = x[1].iloc[:-1]
+    with pytest.raises(ValueError, match=r"x\[1\] \(structured_data_input\) has 39 rows, but "
+                       r"x\[0\] \(image_input\) has 40"):
+        make_model().fit(x, y)
+
+
+def test_x_and_y_with_different_rows():
+    x, y = tiny_inputs()
+    y[1] = y[1][:-2]
+    with pytest.raises(ValueError, match=r"y\[1\] \(regression_head\) has 38 rows, but x has 40"):
+        make_model().fit(x, y)
+
+
+def test_target_with_nan():
+    x, y = tiny_inputs()
+    y[1][3] = np.nan
+    with pytest.raises(ValueError, match=r"y\[1\] \(regression_head\) has 1 missing values"):
+        make_model().fit(x, y)
+
+
+def test_outputs_must_be_heads_or_nodes_of_one_graph():
+    x, y = tiny_inputs()
+    inp = automl.StructuredDataInput()
+    node = automl.RegressionHead()(automl.StructuredDataBlock()(inp))
+    model = automl.AutoModel(inputs=[automl.ImageInput(), inp], outputs=[node], max_trials=1)
+    with pytest.raises(ValueError, match="pass the heads themselves"):
+        model.fit(x[:2], y[1])
+
+
+def test_predict_with_wrong_entry_count(fitted):
+    model, x, _ = fitted
+    with pytest.raises(ValueError, match="x has 2 entries, but the model has 3 inputs"):
+        model.predict(x[:2])
+
+
+def test_predict_with_wrong_image_shape(fitted):
+    model, x, _ = fitted
+    images = np.zeros((N, 9, 9, 1), dtype="float32")
+    with pytest.raises(ValueError, match=r"x\[0\] \(image_input\) has images of shape "
+                       r"\(9, 9, 1\), but the model was fitted on \(8, 8, 1\)"):
+        model.predict([images, x[1], x[2]])
+
+
+def test_predict_with_other_columns(fitted):
+    model, x, _ = fitted
+    with pytest.raises(ValueError, match=r"x\[1\] \(structured_data_input\) .* lacks 'city'"):
+        model.predict([x[0], x[1].drop(columns=["city"]), x[2]])
