@@ -8,7 +8,7 @@ from sklearn.base import clone
 import automl.blocks
 from automl.data import Task, load_image_data, load_text_data, load_training_data
 from automl.genome import Genome, default_gene, random_gene
-from automl.graph import Role, registered_blocks
+from automl.graph import BuildContext, Role, registered_blocks
 from automl.hyperparameters import Choice, Int
 from automl.pipeline import build_pipeline
 from automl.space import BlockOption, SearchSpace, Slot
@@ -93,9 +93,16 @@ def test_fixed_values_are_validated(name, cls):
         cls(no_such_parameter=1)
 
 
+#: ImageNet-size backbones trained from scratch: a fit takes minutes on a CPU even on tiny
+#: images, so their fit contract runs with the slow tests; the default run builds each one
+#: from random values (test_backbones_build_from_random_values).
+BACKBONES = {"ResNetNetwork", "XceptionNetwork", "EfficientNetNetwork"}
+
+
 @pytest.mark.parametrize(
     ("name", "cls", "task"),
-    [(name, cls, task) for name, cls in BLOCKS for task in Task if task in cls.tasks],
+    [pytest.param(name, cls, task, marks=[pytest.mark.slow] if name in BACKBONES else [])
+     for name, cls in BLOCKS for task in Task if task in cls.tasks],
     ids=lambda value: value.value if isinstance(value, Task) else str(value),
 )
 @pytest.mark.parametrize("values", ["default", "random"])
@@ -115,3 +122,23 @@ def test_builds_fit_and_predict(name, cls, task, values):
             genome, space, data.spec, seed=0, final=True).fit(data.x, data.y)
         probabilities = final.predict_proba(data.x)
         np.testing.assert_allclose(probabilities.sum(axis=1), 1.0, rtol=1e-6)
+
+
+@pytest.mark.parametrize("name", sorted(BACKBONES & set(registered_blocks())))
+def test_backbones_build_from_random_values(name):
+    """The Keras model of a backbone block, from random values of its frozen space (the
+    smallest version: the larger ones only add layers)."""
+    cls = registered_blocks()[name]
+    rng = np.random.default_rng(0)
+    hyperparameters = dict(cls.hyperparameters)
+    if "version" in hyperparameters:
+        hyperparameters["version"] = hyperparameters["version"].fixed(
+            hyperparameters["version"].default)
+    option = BlockOption.of(name, hyperparameters)
+    gene = random_gene(option, rng)
+    data = tiny_data(Task.CLASSIFICATION, images=True)
+    network = cls.build(gene.values, BuildContext(Task.CLASSIFICATION, 0,
+                                                   input_shape=data.spec.image_shape))
+    model = network._network(data.x.to_numpy("float32"), 2)
+    assert model.output_shape == (None, 2)
+    assert model.count_params() > 1_000_000

@@ -36,6 +36,9 @@ PATIENCE = 8
 VALIDATION_FRACTION = 0.15
 
 
+_GPUS_CONFIGURED = False
+
+
 def _keras():
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
     import keras
@@ -43,6 +46,16 @@ def _keras():
 
     # Candidates are fitted and scored many times: retracing notices are expected, not news.
     tf.get_logger().setLevel("ERROR")
+    global _GPUS_CONFIGURED
+    if not _GPUS_CONFIGURED:
+        # Take GPU memory as needed, not all of it at once: a worker's GPU then fits several
+        # small networks in turn, and a user's own TensorFlow work in this process still runs.
+        for gpu in tf.config.list_physical_devices("GPU"):
+            try:
+                tf.config.experimental.set_memory_growth(gpu, True)
+            except RuntimeError:  # the GPU was initialised before us: leave it as it is
+                pass
+        _GPUS_CONFIGURED = True
     return keras
 
 
