@@ -99,13 +99,22 @@ def test_fixed_values_are_validated(name, cls):
 BACKBONES = {"ResNetNetwork", "XceptionNetwork", "EfficientNetNetwork"}
 
 
-@pytest.mark.parametrize(
-    ("name", "cls", "task"),
-    [pytest.param(name, cls, task, marks=[pytest.mark.slow] if name in BACKBONES else [])
-     for name, cls in BLOCKS for task in Task if task in cls.tasks],
-    ids=lambda value: value.value if isinstance(value, Task) else str(value),
-)
-@pytest.mark.parametrize("values", ["default", "random"])
+def _contract_cases():
+    """Every block x task x (default, random) values. For Keras networks the default values
+    run with the slow tests (the random ones cover the frozen space; the defaults are fitted
+    by the search tests), for backbones both do."""
+    for name, cls in BLOCKS:
+        for task in Task:
+            if task not in cls.tasks:
+                continue
+            for values in ("default", "random"):
+                slow = name in BACKBONES or (cls.uses_gpu and values == "default")
+                yield pytest.param(name, cls, task, values,
+                                   marks=[pytest.mark.slow] if slow else [])
+
+
+@pytest.mark.parametrize(("name", "cls", "task", "values"), list(_contract_cases()),
+                         ids=lambda value: value.value if isinstance(value, Task) else str(value))
 def test_builds_fit_and_predict(name, cls, task, values):
     rng = np.random.default_rng(1)
     choose = default_gene if values == "default" else (lambda option: random_gene(option, rng))

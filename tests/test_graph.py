@@ -139,6 +139,14 @@ def test_structured_data_block_restrictions():
     bad = StructuredDataBlock(models=["Boosting"])
     with pytest.raises(ValueError, match="models names 'Boosting', which is not an option"):
         build_space(Graph(inp, ClassificationHead()(bad(inp))), spec())
+    with pytest.raises(ValueError, match="nor a registered model block"):
+        build_space(Graph(inp, ClassificationHead()(
+            StructuredDataBlock(models=["StandardScaler"])(inp))), spec())
+    # registered blocks beyond the preset: gradient boosting against a Keras network
+    mixed = StructuredDataBlock(models=["HistGradientBoosting", "DenseNetwork"])
+    space = build_space(Graph(inp, ClassificationHead()(mixed(inp))), spec())
+    assert [o.block for o in space.slot("model").options] == ["HistGradientBoosting",
+                                                              "DenseNetwork"]
 
 
 def test_auto_model_with_a_graph_fits_and_clones():

@@ -140,8 +140,8 @@ def test_preprocessing_cache_gives_identical_scores(mixed_table):
     cached = CrossValidation(data, space, folds, "balanced_accuracy", 0)
     plain = CrossValidation(data, space, folds, "balanced_accuracy", 0, cache_preprocessing=False)
     rng = np.random.default_rng(0)
-    genomes = [sample_genome(space, rng) for _ in range(12)]
-    genomes += [g.replace("model", genomes[0]["model"]) for g in genomes[:4]]  # shared prefixes
+    genomes = [sample_genome(space, rng) for _ in range(6)]
+    genomes += [g.replace("model", genomes[0]["model"]) for g in genomes[:3]]  # shared prefixes
     for genome in genomes:
         assert cached(genome).fold_scores == plain(genome).fold_scores
     assert 0 < len(cached._prefix_cache) < 3 * len(genomes)

@@ -40,14 +40,22 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
     return tuple(options)
 
 
-def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block) -> tuple[str, ...]:
+def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block,
+              role: Role) -> tuple[str, ...]:
+    """The user's choice of options (their order, each once): the preset's, or any other
+    registered block of the slot's role (e.g. ``models=[..., "DenseNetwork"]``)."""
     if wanted is None:
         return names
-    unknown = [name for name in wanted if name not in names]
+    blocks = registered_blocks()
+    unknown = [name for name in wanted
+               if name not in names and (name not in blocks or blocks[name].role is not role)]
     if unknown:
+        others = sorted(name for name, cls in blocks.items()
+                        if cls.role is role and name not in names)
         raise ValueError(f"{block.label}: {argument} names {unknown[0]!r}, which is not an "
-                         f"option of its preset; the options are {list(names)}.")
-    return tuple(dict.fromkeys(wanted))  # the user's order, each name once
+                         f"option of its preset nor a registered {role.value} block; the "
+                         f"preset's options are {list(names)}, the others {others}.")
+    return tuple(dict.fromkeys(wanted))
 
 
 def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
@@ -60,7 +68,8 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
                                _task_options(name, preset.slots[name].blocks, preset, spec))
     if "preprocessing" in preset.slots:
         entry = preset.slots["preprocessing"]
-        names = _restrict(entry.blocks, block.preprocessors, "preprocessors", block)
+        names = _restrict(entry.blocks, block.preprocessors, "preprocessors", block,
+                          Role.TRANSFORMER)
         max_length = entry.max_length if block.max_preprocessors is None else block.max_preprocessors
         if names and max_length > 0:
             options = _task_options("preprocessing", names, preset, spec)
@@ -68,7 +77,7 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
                                           min(max_length, len(options)))
     if "model" not in preset.slots:
         raise ValueError(f"preset {preset.name!r} has no [model] section: add one.")
-    names = _restrict(preset.slots["model"].blocks, block.models, "models", block)
+    names = _restrict(preset.slots["model"].blocks, block.models, "models", block, Role.MODEL)
     slots["model"] = Slot("model", Role.MODEL, _task_options("model", names, preset, spec))
     return slots
 
