@@ -16,8 +16,10 @@ class StructuredDataBlock(Block):
     Args:
         preset: name of a preset file in ``search_spaces/`` (without ``.toml``); ``None`` picks
             the task's default (``structured_classification`` or ``structured_regression``).
-        models: restrict the model options to these block names.
-        preprocessors: restrict the feature-step options to these block names.
+        models: the model options, by block name: a subset of the preset's, in your order,
+            or also other registered model blocks (``["HistGradientBoosting",
+            "DenseNetwork"]``: gradient boosting against a Keras network).
+        preprocessors: the feature-step options, by block name (likewise).
         max_preprocessors: at most this many feature steps (0 disables them).
         name: a name for error messages and reports.
     """
