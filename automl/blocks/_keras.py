@@ -142,6 +142,20 @@ def _stop_at(deadline: float):
     return StopAtDeadline()
 
 
+def training_callbacks(validate: bool) -> list:
+    """Early stopping on the validation loss (the training loss without validation rows), best
+    weights kept; and a stop at the candidate's deadline when one is set (max_eval_time, the
+    search deadline), checked after every batch."""
+    keras = _keras()
+    callbacks = [keras.callbacks.EarlyStopping(
+        monitor="val_loss" if validate else "loss", patience=PATIENCE,
+        restore_best_weights=True)]
+    deadline = training_deadline()
+    if deadline is not None:
+        callbacks.append(_stop_at(deadline))
+    return callbacks
+
+
 def _optimizer(name: str, learning_rate: float):
     keras = _keras()
     classes = {"adam": keras.optimizers.Adam, "adamw": keras.optimizers.AdamW,
@@ -301,12 +315,7 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         # The vocabulary comes from the rows the network trains on, not its validation rows.
         model = self._network(X[:fitted_rows], outputs)
         model.compile(optimizer=_optimizer(self.optimizer, self.learning_rate), loss=loss)
-        callbacks = [keras.callbacks.EarlyStopping(
-            monitor="val_loss" if validate else "loss", patience=PATIENCE,
-            restore_best_weights=True)]
-        deadline = training_deadline()
-        if deadline is not None:  # max_eval_time / the search deadline: stop cooperatively
-            callbacks.append(_stop_at(deadline))
+        callbacks = training_callbacks(validate)
         validation = ((self._tensor(X[fitted_rows:]), target[fitted_rows:]) if validate
                       else None)
         history = model.fit(self._tensor(X[:fitted_rows]), target[:fitted_rows],

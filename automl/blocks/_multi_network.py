@@ -36,7 +36,6 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from automl.blocks._keras import (
-    PATIENCE,
     TRAINING_KEYS,
     TRAINING_SPACE,
     VALIDATION_FRACTION,
@@ -44,8 +43,8 @@ from automl.blocks._keras import (
     _autokeras_block,
     _keras,
     _optimizer,
-    _stop_at,
     frozen_space,
+    training_callbacks,
 )
 from automl.blocks.conv_network import CONV_BLOCK_SPACE
 from automl.blocks.dense_network import DENSE_BLOCK_SPACE
@@ -61,7 +60,7 @@ from automl.data import (
 )
 from automl.data._messages import preview
 from automl.data._table import as_frame
-from automl.graph import Block, Role, training_deadline
+from automl.graph import Block, Role
 from automl.hyperparameters import Choice
 
 #: Rows per batch when predicting.
@@ -463,12 +462,7 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
             loss=["sparse_categorical_crossentropy" if spec.task is Task.CLASSIFICATION
                   else "mse" for spec in self.outputs],
             jit_compile=False, run_eagerly=self._steps(fitted) <= EAGER_STEPS)
-        callbacks = [keras.callbacks.EarlyStopping(
-            monitor="val_loss" if validate else "loss", patience=PATIENCE,
-            restore_best_weights=True)]
-        deadline = training_deadline()
-        if deadline is not None:  # max_eval_time / the search deadline: stop cooperatively
-            callbacks.append(_stop_at(deadline))
+        callbacks = training_callbacks(validate)
         validation = None
         if validate:
             validation = (self.feed([take_rows(rows, held_out) for rows in xs]),
