@@ -76,11 +76,11 @@ class CrossValidation:
     # every candidate that shares them reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
-    def _prefix(self, fold: int, template, train, validation):
+    def _prefix(self, fold: int, template, prefix_key: str, train, validation):
         """``(train features, validation features, seconds spent now)`` after the table and
         column steps: ``fit_transform`` on the training rows and ``transform`` on the
         validation rows, as ``Pipeline.fit`` and ``predict`` would do."""
-        key = (fold, joblib.hash(template[:PREFIX_STEPS]))  # equal unfitted steps, equal output
+        key = (fold, prefix_key)
         if self.cache_preprocessing and key in self._prefix_cache:
             self._prefix_cache.move_to_end(key)
             return (*self._prefix_cache[key], 0.0)
@@ -127,6 +127,7 @@ class CrossValidation:
         except Exception as error:
             return finish(Status.FAILED, describe_error(error))
         y = self.data.y
+        prefix_key = joblib.hash(template[:PREFIX_STEPS])  # equal unfitted steps, equal output
         folds = self.folds
         if self.network_folds is not None and self._has_network(genome):
             folds = folds[:self.network_folds]
@@ -142,7 +143,7 @@ class CrossValidation:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")  # convergence chatter; the score tells
                     train_features, validation_features, spent = self._prefix(
-                        index, template, train, validation)
+                        index, template, prefix_key, train, validation)
                     tic = time.perf_counter()
                     with deadline_scope(deadline):  # networks stop themselves at it
                         rest.fit(train_features, y[train])

@@ -53,6 +53,10 @@ def has_keras_model(pipeline: Pipeline) -> bool:
     return _network(pipeline) is not None
 
 
+def _concatenate(keras, tensors: list):
+    return tensors[0] if len(tensors) == 1 else keras.layers.Concatenate()(tensors)
+
+
 def _dense(keras, weights: np.ndarray, bias: np.ndarray, name: str):
     layer = keras.layers.Dense(weights.shape[1], name=name)
     layer.build((None, weights.shape[0]))
@@ -92,8 +96,8 @@ def _categorical_layers(keras, encoder, columns: list[str], inputs: dict):
         lookup = keras.layers.StringLookup(vocabulary=vocabulary, num_oov_indices=1,
                                            output_mode="one_hot", name=f"lookup_{i}")
         one_hots.append(lookup(inputs[column]))
-    hidden = one_hots[0] if len(one_hots) == 1 else keras.layers.Concatenate()(one_hots)
-    return _dense(keras, np.vstack(blocks), base, "categorical_encoding")(hidden)
+    return _dense(keras, np.vstack(blocks), base, "categorical_encoding")(
+        _concatenate(keras, one_hots))
 
 
 def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
@@ -107,9 +111,7 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
         if name == "remainder" or not len(selected):
             continue
         if name == "numeric":
-            hidden = ([inputs[c] for c in selected] if len(selected) > 1
-                      else inputs[selected[0]])
-            hidden = keras.layers.Concatenate()(hidden) if len(selected) > 1 else hidden
+            hidden = _concatenate(keras, [inputs[column] for column in selected])
             if isinstance(transformer, SimpleImputer):
                 from automl.keras_layers import FillMissing
 
@@ -118,8 +120,7 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
             parts.append(hidden)
         else:
             parts.append(_categorical_layers(keras, transformer, list(selected), inputs))
-    features = parts[0] if len(parts) == 1 else keras.layers.Concatenate()(parts)
-    return inputs, features
+    return inputs, _concatenate(keras, parts)
 
 
 def to_keras(pipeline: Pipeline, spec: DataSpec):

@@ -42,6 +42,7 @@ from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import build_space
 from automl.tasks._multi_io import MultiIOModel, fit_multi_io, is_multi_io
 from automl.tasks._progress import Progress
+from automl.tasks._settings import NETWORK_FOLDS, draw_seed, memory_bytes
 from automl.trials import (
     MlflowLogger,
     Project,
@@ -61,32 +62,6 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
 
 
 _EVOLUTION_MODES = ("steady_state", "generational")
-#: Folds a Keras network candidate is scored on when a time budget is set (see fit).
-NETWORK_FOLDS = 2
-
-
-def _draw_seed() -> int:
-    return int(np.random.SeedSequence().entropy % 2**31)
-
-
-def _memory_bytes(limit) -> int | None:
-    """``memory_limit`` in bytes: an integer, or text such as ``"4GB"`` / ``"512 MiB"``."""
-    if limit is None:
-        return None
-    if isinstance(limit, str):
-        from dask.utils import parse_bytes
-
-        try:
-            limit = parse_bytes(limit)
-        except ValueError:
-            raise ValueError(f"memory_limit {limit!r} is not a size: use bytes or text like "
-                             "'4GB' or '512MiB'.") from None
-    if not isinstance(limit, int | np.integer) or isinstance(limit, bool) or limit < 2**26:
-        raise ValueError(f"memory_limit must be at least 64 MiB (a worker needs that much to "
-                         f"start); received {limit!r}.")
-    return int(limit)
-
-
 class AutoModel(BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
@@ -221,7 +196,7 @@ class AutoModel(BaseEstimator):
             ):
                 raise ValueError(f"{name} must be a positive number of seconds or None; "
                                  f"received {value!r}.")
-        _memory_bytes(self.memory_limit)
+        memory_bytes(self.memory_limit)
         if self.max_trials is None and self.time_budget is None and self.max_generations is None:
             raise ValueError("max_trials, time_budget and max_generations are all None, so the "
                              "search would never end: set at least one.")
@@ -257,8 +232,7 @@ class AutoModel(BaseEstimator):
         Returns:
             self, fitted.
         """
-        # (task classes build their graph themselves: they have no inputs/outputs params)
-        if is_multi_io(getattr(self, "inputs", None), getattr(self, "outputs", None)):
+        if is_multi_io(self.inputs, self.outputs):
             return fit_multi_io(self, x, y, epochs=epochs)
         if epochs is not None:
             raise ValueError("epochs applies when the outputs are heads (the IO API); in a "
@@ -303,12 +277,12 @@ class AutoModel(BaseEstimator):
         seed = self.seed
         if project is not None:
             if seed is None and not project.store.project():
-                settings["seed"] = seed = _draw_seed()
+                settings["seed"] = seed = draw_seed()
             seed = project.check_resumable(settings)["seed"]
             previous, spent = project.store.trials(), project.store.spent_seconds()
             run = project.store.start_run(self._run_settings())
         elif seed is None:
-            seed = _draw_seed()
+            seed = draw_seed()
         # Under a time budget a network is scored on 2 folds, not cv: one network fit often
         # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
         evaluate = CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
@@ -355,7 +329,7 @@ class AutoModel(BaseEstimator):
         try:
             with make_executor(self.n_jobs, scheduler=self.scheduler,
                                max_eval_time=self.max_eval_time,
-                               memory_limit=_memory_bytes(self.memory_limit),
+                               memory_limit=memory_bytes(self.memory_limit),
                                needs_gpu=needs_gpu if gpu_blocks else None) as executor:
                 result: SearchResult = run_search(
                     strategy, evaluate, budget, executor=executor,
@@ -382,13 +356,7 @@ class AutoModel(BaseEstimator):
         if result.interrupted:
             progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
         self.data_spec_ = data.spec
-        self.search_space_ = space
-        self.objective_ = objective
-        self.seed_ = seed
-        self.trials_ = result.trials
-        self.logbook_ = result.logbook
-        self.best_trial_ = best
-        self.interrupted_ = result.interrupted
+        self._keep_search(result, space, objective, seed)
         self.target_column_ = data.target_column
         self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
         self.pipeline_.fit(data.x, data.y)
@@ -407,6 +375,16 @@ class AutoModel(BaseEstimator):
             project.store.update_run(run, self.fit_seconds_,
                                      "interrupted" if result.interrupted else "finished")
         return self
+
+    def _keep_search(self, result: SearchResult, space, objective: str, seed: int) -> None:
+        """What the search used and did, as fitted attributes."""
+        self.search_space_ = space
+        self.objective_ = objective
+        self.seed_ = seed
+        self.trials_ = result.trials
+        self.logbook_ = result.logbook
+        self.best_trial_ = result.best
+        self.interrupted_ = result.interrupted
 
     def _run_settings(self) -> dict:
         """This fit's arguments, as stored with its run (the graph is not)."""

@@ -63,6 +63,7 @@ from automl.graph import (
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import BlockOption, SearchSpace, Slot
 from automl.tasks._progress import Progress
+from automl.tasks._settings import NETWORK_FOLDS, draw_seed, memory_bytes
 
 #: The branch each kind of input gets.
 BRANCHES = {StructuredDataInput: TableBranch, ImageInput: ImageBranch, TextInput: TextBranch}
@@ -492,8 +493,6 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
         y: a list with one target per output, in order.
         epochs: fixes every network's maximum number of epochs (``None``: searched).
     """
-    from automl.tasks._auto_model import NETWORK_FOLDS, _draw_seed, _memory_bytes
-
     started = time.monotonic()
     model._check_settings()
     _check_multi_io_settings(model, epochs)
@@ -503,7 +502,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     if data.n_rows < 2 * model.cv:
         raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
-    seed = _draw_seed() if model.seed is None else int(model.seed)
+    seed = draw_seed() if model.seed is None else int(model.seed)
     space = multi_io_space(data.inputs, data.outputs[0].task, epochs)
     folds = tuple(KFold(model.cv, shuffle=True, random_state=seed).split(np.zeros(data.n_rows)))
     if model.time_budget is not None:  # as AutoModel does for networks under a time budget
@@ -526,7 +525,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     try:
         with make_executor(model.n_jobs, scheduler=model.scheduler,
                            max_eval_time=model.max_eval_time,
-                           memory_limit=_memory_bytes(model.memory_limit),
+                           memory_limit=memory_bytes(model.memory_limit),
                            needs_gpu=_always_gpu) as executor:
             result: SearchResult = run_search(
                 strategy, evaluate, budget, executor=executor,
@@ -545,13 +544,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     network = network_for(best.genome, data.inputs, data.outputs, seed)
     network.fit(list(data.x), list(data.y))
     model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)
-    model.search_space_ = space
-    model.objective_ = OBJECTIVE
-    model.seed_ = seed
-    model.trials_ = result.trials
-    model.logbook_ = result.logbook
-    model.best_trial_ = best
-    model.interrupted_ = result.interrupted
+    model._keep_search(result, space, OBJECTIVE, seed)
     model.target_column_ = None
     model.search_seconds_ = search_seconds
     model.fit_seconds_ = time.monotonic() - started

@@ -47,7 +47,7 @@ class _SingleInputTask(AutoModel):
             secondary_objectives=secondary_objectives, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow, verbose=verbose,
         )
-        del self.inputs, self.outputs  # the graph is built below
+        # inputs/outputs stay None: the graph is built by _graph (not the IO API)
 
     def __sklearn_clone__(self):
         return type(self)(**self.get_params(deep=False))

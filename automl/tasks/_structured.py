@@ -45,7 +45,7 @@ class _StructuredDataTask(AutoModel):
             directory=directory, project_name=project_name, overwrite=overwrite, mlflow=mlflow,
             verbose=verbose,
         )
-        del self.inputs, self.outputs  # the graph is built from the arguments below
+        # inputs/outputs stay None: the graph is built by _graph (not the IO API)
         self.column_names = column_names
         self.column_types = column_types
 
