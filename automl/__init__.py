@@ -8,11 +8,33 @@ Quick start::
     clf.predict(x_test)
     pipeline = clf.export_model()   # a fitted scikit-learn Pipeline
 
+Networks wire like Keras layers (AutoKeras's blocks, searched)::
+
+    inp = automl.StructuredDataInput()
+    out = automl.ClassificationHead()(automl.DenseBlock()(automl.Normalization()(inp)))
+    model = automl.AutoModel(inputs=inp, outputs=out, time_budget=60)
+
 Importing automl does not import TensorFlow.
 """
 
 from automl import blocks
 from automl.blocks import ImageBlock, StructuredDataBlock, TextBlock
+from automl.blocks.layers import (
+    ConvBlock,
+    DenseBlock,
+    EfficientNetBlock,
+    Embedding,
+    Flatten,
+    ImageAugmentation,
+    Merge,
+    Normalization,
+    ResNetBlock,
+    RNNBlock,
+    SpatialReduction,
+    TemporalReduction,
+    TextVectorization,
+    XceptionBlock,
+)
 from automl.graph import (
     ClassificationHead,
     ImageInput,
@@ -37,6 +59,20 @@ __version__ = "0.1.0"
 __all__ = [
     "AutoModel",
     "ClassificationHead",
+    "ConvBlock",
+    "DenseBlock",
+    "EfficientNetBlock",
+    "Embedding",
+    "Flatten",
+    "ImageAugmentation",
+    "Merge",
+    "Normalization",
+    "RNNBlock",
+    "ResNetBlock",
+    "SpatialReduction",
+    "TemporalReduction",
+    "TextVectorization",
+    "XceptionBlock",
     "ImageBlock",
     "ImageClassifier",
     "RegressionHead",

@@ -128,13 +128,28 @@ def test_target_with_nan():
         make_model().fit(x, y)
 
 
-def test_outputs_must_be_heads_or_nodes_of_one_graph():
+def test_a_hand_wired_graph_of_pipeline_blocks_is_refused():
     x, y = tiny_inputs()
     inp = automl.StructuredDataInput()
     node = automl.RegressionHead()(automl.StructuredDataBlock()(inp))
     model = automl.AutoModel(inputs=[automl.ImageInput(), inp], outputs=[node], max_trials=1)
-    with pytest.raises(ValueError, match="pass the heads themselves"):
+    with pytest.raises(ValueError, match="ImageInput 'image_input' is in inputs but no output "
+                       "depends on it"):
         model.fit(x[:2], y[1])
+    model = automl.AutoModel(inputs=inp, outputs=[node, automl.ClassificationHead()(
+        automl.blocks.RandomForest()(inp))])
+    with pytest.raises(ValueError, match="StructuredDataBlock .* is a scikit-learn pipeline "
+                       "block, but this graph is one Keras network"):
+        model.fit(x[1], y[::-1])
+
+
+def test_default_network_layers(fitted):
+    model, _, _ = fitted
+    assert [slot.name for slot in model.search_space_.slots] == [
+        "image_input_normalization", "image_input_conv_block", "image_input_spatial_reduction",
+        "structured_data_input_dense_block", "text_input_text_vectorization",
+        "text_input_embedding", "text_input_conv_block", "text_input_spatial_reduction",
+        "text_input_dense_block", "merge", "model"]
 
 
 def test_predict_with_wrong_entry_count(fitted):

@@ -65,6 +65,10 @@ def _autokeras_block(name: str, scope: str, options: dict | None = None):
     return getattr(autokeras, name)(name=scope, **(options or {}))
 
 
+#: Builds between two ``clear_session`` calls while a space is captured.
+CLEAR_EVERY = 16
+
+
 def capture_space(block: str, input_shape: tuple[int, ...], *, options: dict | None = None,
                   input_dtype: str = "float32", scope: str = "block") -> dict:
     """The complete search space of the AutoKeras block named ``block`` (constructed with
@@ -89,7 +93,10 @@ def capture_space(block: str, input_shape: tuple[int, ...], *, options: dict | N
         tried.add(key)
         hp = keras_tuner.HyperParameters()
         hp.values.update(values)
-        keras.backend.clear_session()  # each build allocates weights: free the last one's
+        if len(tried) % CLEAR_EVERY == 0:
+            # Each build allocates weights: free them now and then (clearing costs a garbage
+            # collection, ten times a small block's build).
+            keras.backend.clear_session()
         _autokeras_block(block, scope, options).build(
             hp, keras.Input(shape=input_shape, dtype=input_dtype))
         for item in hp.space:

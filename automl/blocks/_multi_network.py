@@ -1,12 +1,16 @@
 """One Keras network over several inputs and outputs (the IO API of ``AutoModel``).
 
-Each input gets a branch of its kind, the branches are concatenated, and each output gets a
-head of its task::
+The network is a graph of layer blocks (``automl.blocks.layers``) from the inputs to one head
+per output: wired by the user, or by ``automl.tasks._multi_io`` from each input's kind::
 
-    table  -> FillMissing + Normalization | StringLookup one-hot -> AutoKeras DenseBlock  \\
-    images -> Normalization -> AutoKeras ConvBlock -> SpatialReduction                    -> Concatenate
-    text   -> TextVectorization -> Embedding -> ConvBlock -> SpatialReduction -> DenseBlock /   -> Dropout
-                                                                      -> one head per output
+    table  -> DenseBlock                                                          \
+    images -> Normalization -> ConvBlock -> SpatialReduction                      -> Merge -> heads
+    text   -> TextVectorization -> Embedding -> ConvBlock -> SpatialReduction -> DenseBlock /
+
+Each input enters through its branch (``Branch``), which validates its data and turns it into
+the tensor the first layers see: a table's numerical columns with missing values filled and
+standardised and its categorical columns one-hot (training statistics and categories), an
+image's float pixels, a text's strings.
 
 Preprocessing lives inside the model (statistics from the training rows), so the network
 ``MultiIONetwork.model_`` that ``AutoModel.export_model`` returns takes raw values: a dict with
@@ -17,10 +21,9 @@ array per output: class probabilities (columns in the order of the head's classe
 predictions of a regression head in the target's own units (an in-model ``Rescaling`` undoes
 the target standardisation the network trains on).
 
-The branch and trunk classes are not pipeline blocks: they declare the hyperparameters of their
-part of the network once (reusing the frozen AutoKeras spaces) and build that part. They
-inherit ``role`` from a private base, so they do not register and no table space or contract
-test picks them up. TensorFlow is imported only when a network is built, fitted or unpickled.
+The branches and ``NetworkSettings`` are not pipeline blocks. They inherit ``role`` from a
+private base, so they do not register and no table space or contract test picks them up.
+TensorFlow is imported only when a network is built, fitted or unpickled.
 """
 
 from __future__ import annotations
@@ -36,19 +39,13 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 
 from automl.blocks._keras import (
-    TRAINING_KEYS,
     TRAINING_SPACE,
     VALIDATION_FRACTION,
     PicklesKerasModel,
-    _autokeras_block,
     _keras,
     _optimizer,
-    frozen_space,
     training_callbacks,
 )
-from automl.blocks.conv_network import CONV_BLOCK_SPACE
-from automl.blocks.dense_network import DENSE_BLOCK_SPACE
-from automl.blocks.text_network import SPATIAL_REDUCTION_SPACE, STAGES, TextNetwork
 from automl.data import (
     ColumnKind,
     Task,
@@ -87,9 +84,9 @@ class InputSpec:
     """One input of a multi-input network, as fit saw it.
 
     Attributes:
-        name: the input node's name: its slot in the search space, its key in the exported
-            model (images, text), and how errors refer to it.
-        branch: the branch class that builds its part of the network.
+        name: the input node's name: its key in the exported model (images, text), how layers
+            refer to it (``LayerSpec.parents``) and how errors do.
+        branch: the branch class through which it enters the network.
         column_names, column_kinds: a table's columns (their names are the exported model's
             keys), empty for other inputs.
         image_shape: (H, W, C) of an image input.
@@ -109,11 +106,31 @@ class InputSpec:
 
 @dataclass(frozen=True)
 class OutputSpec:
-    """One output: its name (the exported model's output layer), task and sorted classes."""
+    """One output: its name (the exported model's output layer), task and sorted classes, and
+    the input or layer its head is called on (``parent``)."""
 
     name: str
     task: Task
     classes: tuple | None = None
+    parent: str = ""
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer block of the network, in build order.
+
+    Attributes:
+        name: unique among inputs, layers and outputs: its slot in the search space and its
+            scope in the network.
+        block: the layer block class (``automl.blocks.layers``).
+        parents: the names of the inputs or earlier layers it is called on, in order.
+        options: the block's construction settings (``Layer.options``), as sorted items.
+    """
+
+    name: str
+    block: type
+    parents: tuple[str, ...]
+    options: tuple = ()
 
 
 class _NetworkPart(Block):
@@ -131,8 +148,8 @@ class _NetworkPart(Block):
 
 
 class Branch(_NetworkPart):
-    """The part of the network for one input: validation of its data, its Keras inputs and
-    layers, and how its rows feed the model."""
+    """How one input enters the network: validation of its data, its Keras inputs and the
+    tensor the first layers see, and how its rows feed the model."""
 
     #: What the input holds, for error messages.
     holds: ClassVar[str] = ""
@@ -148,8 +165,9 @@ class Branch(_NetworkPart):
         raise NotImplementedError
 
     @classmethod
-    def layers(cls, keras, hp, spec: InputSpec, rows) -> tuple[dict, object]:
-        """``({key: keras.Input}, branch output)``; statistics come from ``rows``."""
+    def layers(cls, keras, spec: InputSpec, rows) -> tuple[dict, object]:
+        """``({key: keras.Input}, the tensor its layers see)``; statistics come from
+        ``rows``."""
         raise NotImplementedError
 
     @classmethod
@@ -169,10 +187,9 @@ def _numbers_and_categories(frame: pd.DataFrame, spec: InputSpec):
 class TableBranch(Branch):
     """A table: numerical columns have missing values filled with training means and are
     standardised; categorical columns are one-hot encoded over the training categories (others
-    fall in an out-of-vocabulary column); then AutoKeras's DenseBlock."""
+    fall in an out-of-vocabulary column)."""
 
     holds = "a table (DataFrame, 2-D array or CSV path)"
-    hyperparameters = frozen_space(DENSE_BLOCK_SPACE)
 
     @classmethod
     def prepare(cls, entry, argument, node):
@@ -206,7 +223,7 @@ class TableBranch(Branch):
         return rows.reset_index(drop=True)
 
     @classmethod
-    def layers(cls, keras, hp, spec, rows):
+    def layers(cls, keras, spec, rows):
         import automl.keras_layers as our_layers
 
         numeric, categorical = _numbers_and_categories(rows, spec)
@@ -232,9 +249,7 @@ class TableBranch(Branch):
             parts.append(keras.layers.StringLookup(
                 vocabulary=vocabulary, output_mode="one_hot",
                 name=f"{layer_name(name)}_one_hot")(inputs[name]))
-        hidden = _concatenate(keras, parts)
-        hidden = _autokeras_block("DenseBlock", layer_name(spec.name)).build(hp, hidden)
-        return inputs, hidden
+        return inputs, _concatenate(keras, parts)
 
     @classmethod
     def feed(cls, spec, rows):
@@ -244,11 +259,9 @@ class TableBranch(Branch):
 
 
 class ImageBranch(Branch):
-    """Images: pixels standardised per channel (training statistics), AutoKeras's ConvBlock,
-    then AutoKeras's SpatialReduction (flatten or global pooling)."""
+    """Images: float pixels of shape (H, W, C) (a Normalization layer standardises them)."""
 
     holds = "images (an array of shape (N, H, W) or (N, H, W, C))"
-    hyperparameters = {**frozen_space(CONV_BLOCK_SPACE), **frozen_space(SPATIAL_REDUCTION_SPACE)}
 
     @classmethod
     def prepare(cls, entry, argument, node):
@@ -261,15 +274,9 @@ class ImageBranch(Branch):
         return image_array(entry, argument=argument, shape=spec.image_shape)
 
     @classmethod
-    def layers(cls, keras, hp, spec, rows):
+    def layers(cls, keras, spec, rows):
         inputs = keras.Input(shape=spec.image_shape, name=layer_name(spec.name))
-        pixels = rows.reshape(-1, rows.shape[-1]).astype("float64")
-        hidden = keras.layers.Normalization(
-            axis=-1, mean=pixels.mean(axis=0), variance=pixels.var(axis=0),
-            name=f"{layer_name(spec.name)}_normalize")(inputs)
-        hidden = _autokeras_block("ConvBlock", layer_name(spec.name)).build(hp, hidden)
-        hidden = _autokeras_block("SpatialReduction", layer_name(spec.name)).build(hp, hidden)
-        return {spec.name: inputs}, hidden
+        return {spec.name: inputs}, inputs
 
     @classmethod
     def feed(cls, spec, rows):
@@ -277,13 +284,10 @@ class ImageBranch(Branch):
 
 
 class TextBranch(Branch):
-    """Documents: a ``TextVectorization`` layer adapted on the training documents, then
-    AutoKeras's text stages (embedding, 1-D convolutions, reduction, dense layers), with the
-    hyperparameters of ``TextNetwork``."""
+    """Documents: strings of shape (N, 1), which a TextVectorization layer turns into token
+    ids."""
 
     holds = "documents (a list, array or Series of strings)"
-    hyperparameters = {key: hp for key, hp in TextNetwork.hyperparameters.items()
-                       if key not in TRAINING_KEYS}
 
     @classmethod
     def prepare(cls, entry, argument, node):
@@ -298,41 +302,18 @@ class TextBranch(Branch):
         return text_array(entry, argument=argument)
 
     @classmethod
-    def layers(cls, keras, hp, spec, rows):
-        name = layer_name(spec.name)
-        inputs = keras.Input(shape=(1,), dtype="string", name=name)
-        max_tokens = hp.values[f"{name}_text/max_tokens"]
-        vectorize = keras.layers.TextVectorization(
-            max_tokens=max_tokens, name=f"{name}_vectorize",
-            output_sequence_length=hp.values[f"{name}_text/sequence_length"])
-        vectorize.adapt(np.asarray(rows, dtype=object))
-        hidden = vectorize(inputs)
-        for prefix, (block, _) in STAGES.items():
-            options = {"max_features": max_tokens + 1} if block == "Embedding" else None
-            hidden = _autokeras_block(block, f"{name}_{prefix}", options).build(hp, hidden)
-        return {spec.name: inputs}, hidden
+    def layers(cls, keras, spec, rows):
+        inputs = keras.Input(shape=(1,), dtype="string", name=layer_name(spec.name))
+        return {spec.name: inputs}, inputs
 
     @classmethod
     def feed(cls, spec, rows):
         return {spec.name: np.asarray(rows, dtype=object).reshape(-1, 1)}
 
-    @classmethod
-    def scoped_values(cls, name: str, values: Mapping) -> dict:
-        """keras_tuner values for the text stages: ``conv_kernel_size`` of input ``text`` is
-        ``text_conv/kernel_size``."""
-        scoped = {}
-        for key, value in values.items():
-            prefix, _, rest = key.partition("_")
-            if prefix in STAGES:
-                scoped[f"{name}_{prefix}/{rest}"] = value
-            else:  # max_tokens, sequence_length: read by the vectorizer above
-                scoped[f"{name}_text/{key}"] = value
-        return scoped
 
-
-class MergeAndHeads(_NetworkPart):
-    """What follows the branches: their outputs concatenated, dropout (as in AutoKeras's
-    heads), one head per output; and how the whole network trains."""
+class NetworkSettings(_NetworkPart):
+    """What the whole network shares: dropout before each head's output layer (as in
+    AutoKeras's heads) and how it trains."""
 
     hyperparameters = {"dropout": Choice((0.0, 0.25, 0.5), default=0.0), **TRAINING_SPACE}
 
@@ -350,27 +331,42 @@ def _as_tensors(feed: dict) -> dict:
             else tf.constant(value) for key, value in feed.items()}
 
 
+def _run_eagerly(model, feed: dict, n_rows: int) -> list[np.ndarray]:
+    """``model``'s outputs on ``feed``, called eagerly in batches: ``predict`` would first
+    trace a function, which costs seconds, more than the forward pass itself on most data sets
+    the search sees."""
+    batches = []
+    for start in range(0, n_rows, PREDICT_BATCH):
+        outputs = model({key: value[start:start + PREDICT_BATCH]
+                         for key, value in feed.items()}, training=False)
+        batches.append([np.asarray(output) for output in (
+            outputs if isinstance(outputs, list | tuple) else [outputs])])
+    return [np.concatenate(parts) for parts in zip(*batches)]
+
+
 class MultiIONetwork(PicklesKerasModel, BaseEstimator):
-    """A Keras network with one branch per input and one head per output, trained with early
-    stopping on a validation split (best weights kept). Takes and returns lists: one prepared
-    entry per input (see ``Branch.prepare``), one target array per output.
+    """A Keras network from its inputs through its layer blocks to one head per output,
+    trained with early stopping on a validation split (best weights kept). Takes and returns
+    lists: one prepared entry per input (see ``Branch.prepare``), one target array per output.
 
     Args:
         inputs: the inputs, in order.
-        outputs: the outputs, in order.
-        branch_values: per input, the hyperparameter values of its branch.
-        dropout: dropout after the concatenated branches.
+        layers: the layer blocks, in build order (parents first).
+        outputs: the outputs, in order, each with the input or layer its head takes.
+        layer_values: per layer, its hyperparameter values.
+        dropout: dropout before each head's output layer.
         optimizer, learning_rate, batch_size, max_epochs: training settings.
         seed: seeds Keras (weights, shuffling, dropout) and the validation split.
     """
 
-    def __init__(self, inputs: Sequence[InputSpec] = (), outputs: Sequence[OutputSpec] = (),
-                 branch_values: Sequence[Mapping] = (), dropout: float = 0.0,
-                 optimizer: str = "adam", learning_rate: float = 1e-3, batch_size: int = 32,
-                 max_epochs: int = 100, seed: int = 0):
+    def __init__(self, inputs: Sequence[InputSpec] = (), layers: Sequence[LayerSpec] = (),
+                 outputs: Sequence[OutputSpec] = (), layer_values: Sequence[Mapping] = (),
+                 dropout: float = 0.0, optimizer: str = "adam", learning_rate: float = 1e-3,
+                 batch_size: int = 32, max_epochs: int = 100, seed: int = 0):
         self.inputs = inputs
+        self.layers = layers
         self.outputs = outputs
-        self.branch_values = branch_values
+        self.layer_values = layer_values
         self.dropout = dropout
         self.optimizer = optimizer
         self.learning_rate = learning_rate
@@ -385,33 +381,53 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
             feed.update(spec.branch.feed(spec, rows))
         return _as_tensors(feed)
 
-    def _hyperparameters(self):
-        import keras_tuner
-
-        hp = keras_tuner.HyperParameters()
-        for spec, values in zip(self.inputs, self.branch_values):
-            if spec.branch is TextBranch:
-                hp.values.update(TextBranch.scoped_values(layer_name(spec.name), values))
-            else:
-                hp.values.update({f"{layer_name(spec.name)}/{k}": v for k, v in values.items()})
-        return hp
-
     def _network(self, xs: Sequence, target_stats: list):
         """``(exported model, training model)``: the same layers; the training model's
-        regression outputs stay standardised."""
+        regression outputs stay standardised. Statistics and vocabularies come from ``xs``."""
+        import keras_tuner
+
+        from automl.blocks._layer import LayerContext
+
         keras = _keras()
-        hp = self._hyperparameters()
-        inputs, branches = {}, []
+        hp = keras_tuner.HyperParameters()
+        inputs: dict = {}
+        tensors: dict = {}
+        keys: dict[str, tuple[str, ...]] = {}  # the model inputs each tensor depends on
+        documents: dict = {}
+        vocabulary: dict[str, int | None] = {}
         for spec, rows in zip(self.inputs, xs):
-            branch_inputs, hidden = spec.branch.layers(keras, hp, spec, rows)
+            branch_inputs, tensors[spec.name] = spec.branch.layers(keras, spec, rows)
             inputs.update(branch_inputs)
-            branches.append(hidden)
-        hidden = _concatenate(keras, branches)
-        if self.dropout > 0:
-            hidden = keras.layers.Dropout(self.dropout)(hidden)
+            keys[spec.name] = tuple(branch_inputs)
+            if spec.branch is TextBranch:
+                documents[spec.name] = rows
+        feed = self.feed(xs)
+        n_rows = len(xs[0]) if xs else 0
+
+        def training_values(name: str) -> np.ndarray:
+            if name in documents:
+                return np.asarray(documents[name], dtype=object)
+            upstream = keras.Model({key: inputs[key] for key in keys[name]}, tensors[name])
+            return _run_eagerly(upstream, {key: feed[key] for key in keys[name]}, n_rows)[0]
+
+        for layer, values in zip(self.layers, self.layer_values):
+            scope = layer_name(layer.name)
+            hp.values.update({f"{scope}/{key}": value for key, value in values.items()})
+            context = LayerContext(
+                scope, lambda index, parents=layer.parents: training_values(parents[index]),
+                vocabulary.get(layer.parents[0]))
+            tensors[layer.name] = layer.block.build_layer(
+                keras, hp, values, [tensors[parent] for parent in layer.parents], context,
+                dict(layer.options))
+            vocabulary[layer.name] = layer.block.vocabulary_size(values)
+            keys[layer.name] = tuple(dict.fromkeys(key for parent in layer.parents
+                                                   for key in keys[parent]))
         exported, trained = [], []
         for spec, stats in zip(self.outputs, target_stats):
             name = layer_name(spec.name)
+            hidden = _concatenate(keras, [tensors[spec.parent]])
+            if self.dropout > 0:
+                hidden = keras.layers.Dropout(self.dropout)(hidden)
             if spec.task is Task.CLASSIFICATION:
                 output = keras.layers.Dense(len(spec.classes), activation="softmax",
                                             name=name)(hidden)
@@ -476,16 +492,7 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
         return self
 
     def _raw_outputs(self, xs: Sequence) -> list[np.ndarray]:
-        # Called eagerly in batches: ``predict`` would first trace a function, which costs
-        # seconds, more than the forward pass itself on most data sets the search sees.
-        feed, n_rows = self.feed(xs), len(xs[0])
-        batches = []
-        for start in range(0, n_rows, PREDICT_BATCH):
-            outputs = self.model_({key: value[start:start + PREDICT_BATCH]
-                                   for key, value in feed.items()}, training=False)
-            batches.append([np.asarray(output) for output in (
-                outputs if isinstance(outputs, list | tuple) else [outputs])])
-        return [np.concatenate(parts) for parts in zip(*batches)]
+        return _run_eagerly(self.model_, self.feed(xs), len(xs[0]))
 
     def predict(self, xs: Sequence) -> list[np.ndarray]:
         """One array per output: class labels, or values in the target's units."""

@@ -1,6 +1,6 @@
 """The functional API: input nodes, blocks called on nodes, heads, and graph validation."""
 
-from automl.graph._block import Block, BuildContext, Role, registered_blocks
+from automl.graph._block import Block, BuildContext, Role, registered_blocks, registered_layers
 from automl.graph._deadline import deadline_scope, training_deadline
 from automl.graph._graph import Graph
 from automl.graph._heads import ClassificationHead, Head, RegressionHead
@@ -30,4 +30,5 @@ __all__ = [
     "StructuredDataInput",
     "TextInput",
     "registered_blocks",
+    "registered_layers",
 ]

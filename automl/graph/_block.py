@@ -21,6 +21,7 @@ class Role(enum.Enum):
     VECTORIZER = "vectorizer"
     TRANSFORMER = "transformer"
     MODEL = "model"
+    LAYER = "layer"  # a part of a Keras network wired by hand (automl.blocks.layers)
     CHOICE = "choice"
     HEAD = "head"
 
@@ -31,8 +32,9 @@ _ACCEPTS = {
     Role.VECTORIZER: frozenset({NodeKind.TABLE}),
     Role.TRANSFORMER: frozenset({NodeKind.TABLE, NodeKind.FEATURES}),
     Role.MODEL: frozenset({NodeKind.TABLE, NodeKind.FEATURES}),
+    Role.LAYER: frozenset({NodeKind.TABLE, NodeKind.TENSOR}),
     Role.CHOICE: frozenset({NodeKind.TABLE}),
-    Role.HEAD: frozenset({NodeKind.PREDICTION}),
+    Role.HEAD: frozenset({NodeKind.PREDICTION, NodeKind.TENSOR}),
 }
 _PRODUCES = {
     Role.IMPUTER: NodeKind.TABLE,
@@ -40,6 +42,7 @@ _PRODUCES = {
     Role.VECTORIZER: NodeKind.FEATURES,
     Role.TRANSFORMER: NodeKind.FEATURES,
     Role.MODEL: NodeKind.PREDICTION,
+    Role.LAYER: NodeKind.TENSOR,
     Role.CHOICE: NodeKind.PREDICTION,
     Role.HEAD: NodeKind.OUTPUT,
 }
@@ -56,11 +59,19 @@ class BuildContext:
 
 
 _REGISTRY: dict[str, type[Block]] = {}
+_LAYERS: dict[str, type[Block]] = {}
 
 
 def registered_blocks() -> dict[str, type[Block]]:
-    """Every searchable block class by name (importing ``automl.blocks`` registers them)."""
+    """Every pipeline block class by name (importing ``automl.blocks`` registers them)."""
     return dict(_REGISTRY)
+
+
+def registered_layers() -> dict[str, type[Block]]:
+    """Every network layer block class by name (``automl.blocks.layers``): parts of a Keras
+    network wired by hand, kept apart from pipeline blocks (they build no scikit-learn
+    object)."""
+    return dict(_LAYERS)
 
 
 class Block:
@@ -98,7 +109,7 @@ class Block:
         # Concrete searchable blocks register; private bases (``_Forest``) and heads do not.
         if ("role" in cls.__dict__ and cls.role not in (Role.HEAD, Role.CHOICE)
                 and not cls.__name__.startswith("_")):
-            _REGISTRY[cls.__name__] = cls
+            (_LAYERS if cls.role is Role.LAYER else _REGISTRY)[cls.__name__] = cls
 
     def __init__(self, *, name: str | None = None, **fixed):
         self.name = name or snake_case(type(self).__name__)
@@ -160,10 +171,14 @@ class Block:
         if node.kind is NodeKind.OUTPUT:
             return (f"{self.label} was called on {node.label}, but a head ends the graph: pass "
                     "the head's output to AutoModel(outputs=...) instead.")
+        if node.kind is NodeKind.TENSOR:
+            return (f"{self.label} was called on {node.label}, a part of a Keras network: "
+                    "continue the network with layer blocks (DenseBlock, Merge, ...) and end it "
+                    "in a head; scikit-learn blocks do not take a network's tensors.")
         if self.role is Role.HEAD:
             return (f"{self.label} was called on {node.label}, but a head takes the output of a "
-                    "model block (e.g. StructuredDataBlock or RandomForest): put a model between "
-                    "them.")
+                    "model block (e.g. StructuredDataBlock or RandomForest) or of a network "
+                    "layer (e.g. DenseBlock): put a model or a layer between them.")
         if node.kind is NodeKind.PREDICTION:
             return (f"{self.label} was called on {node.label}, which is already a model's "
                     "prediction: call it on an input or on a preprocessing block's output, and "

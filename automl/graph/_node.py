@@ -16,12 +16,14 @@ class NodeKind(enum.Enum):
 
     TABLE = "raw table columns"
     FEATURES = "numeric features"
+    TENSOR = "a network's tensor"
     PREDICTION = "model predictions"
     OUTPUT = "head output"
 
 
 def snake_case(name: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+    """``"RNNBlock"`` -> ``"rnn_block"``, ``"StructuredDataInput"`` -> ``"structured_data_input"``."""
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name).lower()
 
 
 class Node:

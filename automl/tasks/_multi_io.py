@@ -8,13 +8,16 @@
     model.evaluate([images, table], [labels, prices])  # {output name: {metric: value}}
     keras_model = model.export_model()                  # preprocessing inside
 
-Outputs are heads (blocks, not graph nodes); each input gets its kind's branch (see
-``automl.blocks._multi_network``). The search is the usual evolution over a space with one slot
-per input (its branch's hyperparameters, named after the input) and one slot, ``model``, for the
-merge, heads and training settings. A candidate is scored by k-fold cross-validation
-(``KFold``: several targets leave nothing to stratify on) on the mean over outputs of each
-head's default metric (balanced accuracy for classification, R² for regression); each output's
-own mean score is kept in the trial (``MultiOutputTrial.output_scores``).
+Outputs are heads (blocks, not graph nodes), and each input gets its kind's default layers
+(``DEFAULT_LAYERS``) merged into every head; or outputs are the nodes that heads return from
+layer blocks the user wired (``automl.blocks.layers``). Either way the network is a graph of
+layer blocks (``automl.blocks._multi_network``). The search is the usual evolution over a space
+with one slot per layer (its hyperparameters, named after the layer) and one slot, ``model``,
+for the heads' dropout and the training settings. A candidate is scored by k-fold
+cross-validation (``KFold``: several targets leave nothing to stratify on) on the mean over
+outputs of each head's default metric (balanced accuracy for classification, R² for
+regression); each output's own mean score is kept in the trial
+(``MultiOutputTrial.output_scores``).
 
 ``AutoModel`` hands over to this module when ``is_multi_io(inputs, outputs)``: ``fit_multi_io``
 runs the search and sets the usual fitted attributes, with ``pipeline_`` a ``MultiIOModel`` that
@@ -24,6 +27,7 @@ predicts, evaluates and exports.
 from __future__ import annotations
 
 import copy
+import dataclasses
 import math
 import time
 import warnings
@@ -38,8 +42,9 @@ from automl.blocks._keras import TRAINING_KEYS
 from automl.blocks._multi_network import (
     ImageBranch,
     InputSpec,
-    MergeAndHeads,
+    LayerSpec,
     MultiIONetwork,
+    NetworkSettings,
     OutputSpec,
     TableBranch,
     TextBranch,
@@ -51,6 +56,7 @@ from automl.evaluation._cross_validation import current_worker
 from automl.execution import make_executor
 from automl.genome import Genome
 from automl.graph import (
+    Graph,
     Head,
     ImageInput,
     InputNode,
@@ -59,15 +65,22 @@ from automl.graph import (
     StructuredDataInput,
     TextInput,
     deadline_scope,
+    registered_layers,
 )
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import BlockOption, SearchSpace, Slot
 from automl.tasks._progress import Progress
 from automl.tasks._settings import NETWORK_FOLDS, draw_seed, memory_bytes
 
-#: The branch each kind of input gets.
+#: How each kind of input enters the network.
 BRANCHES = {StructuredDataInput: TableBranch, ImageInput: ImageBranch, TextInput: TextBranch}
-#: The slot of the merge, heads and training settings (the branches' slots are the inputs').
+#: The layers each kind of input gets when the outputs are heads (AutoKeras's task blocks).
+DEFAULT_LAYERS = {
+    StructuredDataInput: ("DenseBlock",),
+    ImageInput: ("Normalization", "ConvBlock", "SpatialReduction"),
+    TextInput: ("TextVectorization", "Embedding", "ConvBlock", "SpatialReduction", "DenseBlock"),
+}
+#: The slot of the heads' dropout and the training settings (the layers' slots are theirs).
 NETWORK_SLOT = "model"
 #: Each head's score in the search, and the name of their mean.
 OUTPUT_METRICS = {Task.CLASSIFICATION: "balanced_accuracy", Task.REGRESSION: "r2"}
@@ -80,27 +93,47 @@ def _as_list(value) -> list:
     return list(value) if isinstance(value, list | tuple) else [value]
 
 
+def _wires_layers(node: Node) -> bool:
+    """Whether a network layer block is on the way from an input to ``node``."""
+    pending, seen = [node], set()
+    while pending:
+        current = pending.pop()
+        if id(current) in seen:
+            continue
+        seen.add(id(current))
+        if current.producer is not None and current.producer.role is Role.LAYER:
+            return True
+        pending.extend(current.parents)
+    return False
+
+
 def is_multi_io(inputs, outputs) -> bool:
-    """Whether ``AutoModel(inputs, outputs)`` uses the IO API: outputs given as heads (blocks,
-    not the nodes a head returns), or several inputs or outputs."""
+    """Whether ``AutoModel(inputs, outputs)`` is one Keras network searched here: outputs given
+    as heads (blocks, not the nodes a head returns), several inputs or outputs, or a graph of
+    network layer blocks (``automl.blocks.layers``) wired by hand."""
     inputs, outputs = _as_list(inputs), _as_list(outputs)
-    return len(inputs) > 1 or len(outputs) > 1 or any(isinstance(o, Head) for o in outputs)
+    return (len(inputs) > 1 or len(outputs) > 1 or any(isinstance(o, Head) for o in outputs)
+            or any(isinstance(o, Node) and _wires_layers(o) for o in outputs))
 
 
-# --- the graph: inputs and heads ---------------------------------------------------------------
+# --- the graph: inputs, layers and heads -------------------------------------------------------
 
-def _unique_names(names: list[str]) -> list[str]:
-    """``["image_input", "image_input"]`` -> ``["image_input", "image_input_1"]``."""
-    seen: dict[str, int] = {}
+def _unique_names(names: list[str], taken: set[str] = frozenset()) -> list[str]:
+    """``["image_input", "image_input"]`` -> ``["image_input", "image_input_1"]``; names in
+    ``taken`` are avoided too."""
+    used = set(taken)
     unique = []
     for name in names:
-        count = seen.get(name, 0)
-        seen[name] = count + 1
-        unique.append(name if count == 0 else f"{name}_{count}")
+        candidate, count = name, 0
+        while candidate in used:
+            count += 1
+            candidate = f"{name}_{count}"
+        used.add(candidate)
+        unique.append(candidate)
     return unique
 
 
-def _input_nodes(inputs) -> tuple[list[InputNode], list[str]]:
+def _check_inputs(inputs) -> list[InputNode]:
     nodes = _as_list(inputs)
     if not nodes:
         raise ValueError("AutoModel needs inputs, e.g. inputs=[ImageInput(), "
@@ -108,31 +141,92 @@ def _input_nodes(inputs) -> tuple[list[InputNode], list[str]]:
     for index, node in enumerate(nodes):
         if type(node) not in BRANCHES:
             kinds = ", ".join(cls.__name__ + "()" for cls in BRANCHES)
-            raise TypeError(f"inputs[{index}] is {node!r}; with several inputs or outputs each "
-                            f"input must be one of {kinds}.")
-    names = _unique_names([node.name for node in nodes])
-    if NETWORK_SLOT in names:
-        raise ValueError(f"inputs[{names.index(NETWORK_SLOT)}] is named {NETWORK_SLOT!r}, which "
-                         "names the network's own settings: give it another name=.")
-    return nodes, names
+            raise TypeError(f"inputs[{index}] is {node!r}; a network's inputs must each be one "
+                            f"of {kinds}.")
+    return nodes
 
 
-def _heads(outputs) -> tuple[list[Head], list[str]]:
-    heads = _as_list(outputs)
-    if not heads:
+def _default_graph(nodes: list[InputNode], heads: list, input_names: list[str]) -> Graph:
+    """Each input's default layers (``DEFAULT_LAYERS``), merged, then every head."""
+    layers = registered_layers()
+    branches = []
+    for node, name in zip(nodes, input_names):
+        hidden = node
+        for block in DEFAULT_LAYERS[type(node)]:
+            hidden = layers[block](name=f"{name}_{layers[block]().name}")(hidden)
+        branches.append(hidden)
+    merged = branches[0] if len(branches) == 1 else layers["Merge"](name="merge")(branches)
+    return Graph(nodes, [head(merged) for head in heads])
+
+
+def network_graph(inputs, outputs) -> tuple[Graph, list[str]]:
+    """The network's graph and its inputs' unique names: wired by hand (outputs are the nodes
+    heads return, layer blocks between) or, when the outputs are heads, the default layers of
+    each input's kind."""
+    nodes = _check_inputs(inputs)
+    input_names = _unique_names([node.name for node in nodes], {NETWORK_SLOT})
+    outputs = _as_list(outputs)
+    if not outputs:
         raise ValueError("AutoModel needs outputs, e.g. outputs=[ClassificationHead(), "
                          "RegressionHead()].")
-    for index, head in enumerate(heads):
-        if isinstance(head, Node):
+    for index, output in enumerate(outputs):
+        if not isinstance(output, Head | Node):
+            raise TypeError(f"outputs[{index}] is {output!r}; outputs must be heads "
+                            "(ClassificationHead(), RegressionHead()) or the nodes heads return.")
+    if all(isinstance(output, Head) for output in outputs):
+        return _default_graph(nodes, outputs, input_names), input_names
+    if any(isinstance(output, Head) for output in outputs):
+        raise ValueError("outputs mixes heads and graph nodes: pass either the heads themselves "
+                         "(each input then gets its kind's default layers) or the nodes that "
+                         "heads return from layers you wired.")
+    graph = Graph(nodes, outputs)
+    for node in graph.nodes:
+        block = node.producer
+        if block is None or isinstance(block, Head):
+            continue
+        if block.role is not Role.LAYER:
             raise ValueError(
-                f"outputs[{index}] is {head.label}, a graph node; with several inputs or outputs "
-                "pass the heads themselves (outputs=[ClassificationHead(), RegressionHead()]): "
-                "each input then gets its kind's network branch. Wiring blocks by hand across "
-                "several inputs or outputs is not supported yet.")
-        if not isinstance(head, Head):
-            raise TypeError(f"outputs[{index}] is {head!r}; outputs must be heads: "
-                            "ClassificationHead() or RegressionHead().")
-    return heads, _unique_names([head.name for head in heads])
+                f"{block.label} is a scikit-learn pipeline block, but this graph is one Keras "
+                "network (several inputs or outputs, or network layers): wire network layer "
+                "blocks instead (automl.blocks.DenseBlock, ConvBlock, Merge, ...), or pass the "
+                "heads themselves as outputs.")
+        _check_layer_inputs(node)
+    return graph, input_names
+
+
+def _check_layer_inputs(node: Node) -> None:
+    block, parents = node.producer, node.parents
+    for parent in parents:
+        if isinstance(parent, TextInput) and not block.takes_documents:
+            raise ValueError(f"{block.label} is called on {parent.label}, but documents enter a "
+                             "network through TextVectorization: call "
+                             "automl.blocks.TextVectorization() on the TextInput first.")
+    if block.takes_documents and not (len(parents) == 1 and isinstance(parents[0], TextInput)):
+        raise ValueError(f"{block.label} vectorizes documents, but is called on "
+                         f"{parents[0].label}: call it on a TextInput.")
+    if block.needs_token_ids and not getattr(parents[0].producer, "takes_documents", False):
+        raise ValueError(f"{block.label} embeds token ids, but is called on {parents[0].label}: "
+                         "call it on the output of a TextVectorization.")
+
+
+def _layer_specs(graph: Graph, input_names: list[str], taken: set[str],
+                 task: Task) -> tuple[list[LayerSpec], list[Slot], dict[int, str]]:
+    """The graph's layers in build order, one slot per layer, and every node's name (inputs
+    by their unique names, layers by theirs, unique among ``taken`` too)."""
+    names = {id(node): name for node, name in zip(graph.inputs, input_names)}
+    layer_nodes = [node for node in graph.nodes
+                   if node.producer is not None and not isinstance(node.producer, Head)]
+    layer_names = _unique_names([node.producer.name for node in layer_nodes],
+                                {*taken, *input_names, NETWORK_SLOT})
+    specs, slots = [], []
+    for node, name in zip(layer_nodes, layer_names):
+        names[id(node)] = name
+        block = node.producer
+        specs.append(LayerSpec(name, type(block), tuple(names[id(p)] for p in node.parents),
+                               tuple(sorted(block.options().items()))))
+        slots.append(Slot(name, Role.LAYER, (BlockOption.of(
+            type(block).__name__, block.search_hyperparameters(task), type(block)),)))
+    return specs, slots, names
 
 
 # --- data: validated at the boundary -----------------------------------------------------------
@@ -182,6 +276,7 @@ class MultiIOData:
     y: tuple[np.ndarray, ...]
     inputs: tuple[InputSpec, ...]
     outputs: tuple[OutputSpec, ...]
+    layers: tuple[LayerSpec, ...] = ()
 
     @property
     def n_rows(self) -> int:
@@ -255,25 +350,21 @@ def _key_role(spec: InputSpec, key: str) -> str:
 
 # --- the search space and its networks --------------------------------------------------------
 
-def multi_io_space(inputs: Sequence[InputSpec], task: Task, epochs: int | None) -> SearchSpace:
-    """One slot per input (its branch's hyperparameters) and ``model`` for the merge, heads and
-    training settings; ``epochs`` fixes ``max_epochs`` (early stopping still applies)."""
-    slots = [Slot(spec.name, Role.TRANSFORMER, (BlockOption.of(
-        spec.branch.__name__, spec.branch.hyperparameters, spec.branch),)) for spec in inputs]
-    settings = dict(MergeAndHeads.hyperparameters)
+def multi_io_space(layer_slots: Sequence[Slot], task: Task, epochs: int | None) -> SearchSpace:
+    """One slot per layer block and ``model`` for the heads' dropout and the training settings;
+    ``epochs`` fixes ``max_epochs`` (early stopping still applies)."""
+    settings = dict(NetworkSettings.hyperparameters)
     if epochs is not None:
         settings["max_epochs"] = settings["max_epochs"].fixed(epochs)
-    slots.append(Slot(NETWORK_SLOT, Role.MODEL,
-                      (BlockOption.of(MergeAndHeads.__name__, settings, MergeAndHeads),)))
-    return SearchSpace(task, tuple(slots))
+    return SearchSpace(task, (*layer_slots, Slot(NETWORK_SLOT, Role.MODEL, (BlockOption.of(
+        NetworkSettings.__name__, settings, NetworkSettings),))))
 
 
-def network_for(genome: Genome, inputs: Sequence[InputSpec], outputs: Sequence[OutputSpec],
-                seed: int) -> MultiIONetwork:
+def network_for(genome: Genome, data: MultiIOData, seed: int) -> MultiIONetwork:
     """The unfitted network a genome describes."""
     settings = genome[NETWORK_SLOT][0].values
-    return MultiIONetwork(tuple(inputs), tuple(outputs),
-                          tuple(genome[spec.name][0].values for spec in inputs),
+    return MultiIONetwork(data.inputs, data.layers, data.outputs,
+                          tuple(genome[layer.name][0].values for layer in data.layers),
                           dropout=settings["dropout"], seed=seed,
                           **{key: settings[key] for key in TRAINING_KEYS})
 
@@ -328,7 +419,7 @@ class MultiIOCrossValidation:
                               f"{len(self.folds)} folds")
             fold_started = time.monotonic()
             try:
-                network = network_for(genome, self.data.inputs, self.data.outputs, self.seed)
+                network = network_for(genome, self.data, self.seed)
                 train_x, train_y = self.data.take(train)
                 validation_x, validation_y = self.data.take(validation)
                 tic = time.perf_counter()
@@ -402,23 +493,31 @@ class MultiIOModel:
         NumPy string arrays)."""
         return self.network.feed(self.prepare(x))
 
-    def predict(self, x) -> list[np.ndarray]:
-        """One array per output, in the order of ``outputs``: class labels or values."""
-        return self.network.predict(self.prepare(x))
+    def _one_or_all(self, arrays: list):
+        """As AutoKeras: the array itself for a single output, else the list."""
+        return arrays[0] if len(self.outputs) == 1 else arrays
 
-    def predict_proba(self, x) -> list[np.ndarray]:
+    def predict(self, x) -> np.ndarray | list[np.ndarray]:
+        """One array per output, in the order of ``outputs``: class labels or values (the
+        array itself when there is one output)."""
+        return self._one_or_all(self.network.predict(self.prepare(x)))
+
+    def predict_proba(self, x) -> np.ndarray | list[np.ndarray]:
         """Class probabilities of each classification output, in the order of ``outputs``
-        (columns in the order of that output's ``classes_``)."""
+        (columns in the order of that output's ``classes_``; the array itself when there is
+        one output)."""
         if not any(spec.task is Task.CLASSIFICATION for spec in self.outputs):
             raise AttributeError("predict_proba is for classification outputs, and this model "
                                  "has none: use predict.")
-        return [p for p in self.network.predict_proba(self.prepare(x)) if p is not None]
+        return self._one_or_all(
+            [p for p in self.network.predict_proba(self.prepare(x)) if p is not None])
 
     @property
     def classes_(self) -> list:
-        """Per output, its class labels (``None`` for a regression output)."""
-        return [None if spec.classes is None else np.asarray(spec.classes)
-                for spec in self.outputs]
+        """Per output, its class labels (``None`` for a regression output); for a single
+        output, its labels."""
+        return self._one_or_all([None if spec.classes is None else np.asarray(spec.classes)
+                                 for spec in self.outputs])
 
     def _targets(self, y, n_rows: int) -> list[np.ndarray]:
         y = _entries(y, len(self.outputs), "y", "output", self._described(self.outputs))
@@ -496,14 +595,21 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     started = time.monotonic()
     model._check_settings()
     _check_multi_io_settings(model, epochs)
-    nodes, input_names = _input_nodes(model.inputs)
-    heads, output_names = _heads(model.outputs)
-    data = prepare_training_data(nodes, input_names, heads, output_names, x, y)
+    graph, input_names = network_graph(model.inputs, model.outputs)
+    heads = [output.producer for output in graph.outputs]
+    output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
+    data = prepare_training_data(graph.inputs, input_names, heads, output_names, x, y)
+    columns = {key for spec in data.inputs for key in spec.keys}
+    layers, layer_slots, names = _layer_specs(graph, input_names, {*columns, *output_names},
+                                              data.outputs[0].task)
+    data = dataclasses.replace(data, layers=tuple(layers), outputs=tuple(
+        dataclasses.replace(spec, parent=names[id(output.parents[0])])
+        for spec, output in zip(data.outputs, graph.outputs)))
     if data.n_rows < 2 * model.cv:
         raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
     seed = draw_seed() if model.seed is None else int(model.seed)
-    space = multi_io_space(data.inputs, data.outputs[0].task, epochs)
+    space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
     folds = tuple(KFold(model.cv, shuffle=True, random_state=seed).split(np.zeros(data.n_rows)))
     if model.time_budget is not None:  # as AutoModel does for networks under a time budget
         folds = folds[:NETWORK_FOLDS]
@@ -520,7 +626,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
         if best is None:
             return 0.1 * model.time_budget if model.time_budget else 0.0
         per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-        return 0.5 + 1.3 * per_fold * model.cv / (model.cv - 1) * MergeAndHeads.refit_cost_factor
+        return 0.5 + 1.3 * per_fold * model.cv / (model.cv - 1) * NetworkSettings.refit_cost_factor
 
     try:
         with make_executor(model.n_jobs, scheduler=model.scheduler,
@@ -541,7 +647,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     search_seconds = time.monotonic() - started
     if result.interrupted:
         progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
-    network = network_for(best.genome, data.inputs, data.outputs, seed)
+    network = network_for(best.genome, data, seed)
     network.fit(list(data.x), list(data.y))
     model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)
     model._keep_search(result, space, OBJECTIVE, seed)
