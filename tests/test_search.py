@@ -10,7 +10,7 @@ from automl.data import Task, load_training_data
 from automl.evaluation import Status, Trial
 from automl.execution import WorkerPoolExecutor
 from automl.graph import Graph, RegressionHead, StructuredDataInput
-from automl.search import Budget, Evolution, RandomSearch, run_search
+from automl.search import Budget, Evolution, RandomSearch, affordable_best, run_search
 from automl.space import build_space
 
 
@@ -77,6 +77,24 @@ def test_deadline_stops_the_search(space):
                         reserve_seconds=lambda best: 0.3)
     assert time.monotonic() - started < 1.3
     assert 4 <= len(result.trials) <= 20
+
+
+def test_the_trial_refit_is_the_best_whose_refit_fits_the_budget(space):
+    genomes = Evolution(space, np.random.default_rng(0)).ask(3, lambda g: True)
+    cheap, costly, good = (Trial(genome, Status.OK, (score,), fold_scores=(score,),
+                                 fit_seconds=seconds)
+                           for genome, score, seconds in zip(genomes, (0.80, 0.90, 0.85),
+                                                             (1.0, 500.0, 10.0)))
+    trials = [cheap, costly, good]
+
+    def refit(trial):
+        return trial.fit_seconds
+
+    assert affordable_best(trials, Budget(None, time.monotonic() + 100), refit) is good
+    assert affordable_best(trials, Budget(None, time.monotonic() + 1000), refit) is costly
+    assert affordable_best(trials, Budget(5, None), refit) is costly  # no deadline
+    assert affordable_best(trials, Budget(None, time.monotonic() + 0.1), refit) is costly
+    assert affordable_best([], Budget(None, time.monotonic() + 10), refit) is None
 
 
 def test_failed_trials_are_recorded_and_skipped_by_selection(space):

@@ -4,7 +4,7 @@ from automl.search._budget import Budget
 from automl.search._evolution import Evolution
 from automl.search._individual import Fitness, Individual
 from automl.search._random import RandomSearch
-from automl.search._runner import SearchResult, best_trial, run_search
+from automl.search._runner import SearchResult, affordable_best, best_trial, run_search
 from automl.search._strategy import Strategy
 
 __all__ = [
@@ -15,6 +15,7 @@ __all__ = [
     "RandomSearch",
     "SearchResult",
     "Strategy",
+    "affordable_best",
     "best_trial",
     "run_search",
 ]

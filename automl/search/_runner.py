@@ -22,15 +22,24 @@ from automl.search._strategy import Strategy
 @dataclass
 class SearchResult:
     """All trials of a search in completion order (earlier runs' first), per-generation
-    statistics of this run, and whether Ctrl-C ended it."""
+    statistics of this run, whether Ctrl-C ended it, and the trial to refit.
+
+    ``best`` is the trial to refit: the best one whose refit still fits before the deadline
+    (see ``affordable_best``); ``top`` is the best score of all.
+    """
 
     trials: list[Trial]
     logbook: tools.Logbook
     interrupted: bool = False
+    chosen: Trial | None = None
+
+    @property
+    def top(self) -> Trial | None:
+        return best_trial(self.trials)
 
     @property
     def best(self) -> Trial | None:
-        return best_trial(self.trials)
+        return self.chosen if self.chosen is not None else self.top
 
     def no_best_error(self, what: str = "candidates") -> Exception:
         """What to raise when no trial succeeded: Ctrl-C's KeyboardInterrupt, or an error
@@ -50,6 +59,23 @@ def best_trial(trials: list[Trial]) -> Trial | None:
     if not finished:
         return None
     return max(finished, key=lambda trial: (trial.score, -trial.fit_seconds))
+
+
+def affordable_best(trials: list[Trial], budget: Budget,
+                    refit_seconds: Callable[[Trial | None], float]) -> Trial | None:
+    """The best trial whose refit (``refit_seconds(trial)``) still fits before the budget's
+    deadline; the best of all without a deadline, or when none fits.
+
+    The search keeps time for the refit of the best trial so far, but a candidate that becomes
+    the best late (a network after gradient boosting) may cost far more to refit than the time
+    kept: refitting it would overrun the time budget.
+    """
+    best = best_trial(trials)
+    if budget.deadline is None or best is None:
+        return best
+    left = budget.seconds_left()
+    return best_trial([trial for trial in trials
+                       if trial.ok and refit_seconds(trial) <= left]) or best
 
 
 #: After this many trials with none successful, something systematic is wrong: stop and say so.
@@ -113,7 +139,7 @@ def run_search(
         executor: where a batch is evaluated (default: in this process).
         batch_size: genomes per generation, or a callable giving it.
         reserve_seconds: time to keep for work after the search (the final refit), given the
-            best trial so far.
+            best trial so far; also how the trial to refit is chosen (``affordable_best``).
         on_generation: called with each generation's logbook record.
         on_trial: called with each trial as soon as it is recorded (e.g. to store it).
         previous: trials of earlier runs of this search (a resumed search): their genomes are
@@ -135,7 +161,8 @@ def run_search(
              reserve_seconds, on_generation, record, logbook)
     except KeyboardInterrupt:
         return SearchResult(record.trials, logbook, interrupted=True)
-    return SearchResult(record.trials, logbook)
+    return SearchResult(record.trials, logbook,
+                        chosen=affordable_best(record.trials, budget, reserve_seconds))
 
 
 def _first_generation(previous: list[Trial]) -> int:

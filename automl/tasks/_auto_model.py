@@ -77,6 +77,8 @@ class AutoModel(BaseEstimator):
             accepted).
         max_trials: evaluated candidates at most (``None``: only the time budget limits).
         time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
+            A candidate that would not be refit before it runs out (it became the best too
+            late to keep time for it) is passed over for the best one that would.
         cv: number of cross-validation folds (stratified for classification). With a
             ``time_budget``, Keras network candidates are scored on the first 2 of them only:
             one network costs as much as dozens of scikit-learn candidates.
@@ -111,8 +113,9 @@ class AutoModel(BaseEstimator):
             otherwise); 2 adds a line per trial.
 
     Attributes:
-        best_trial_: the winning trial. ``trials_``: every trial, in completion order (earlier
-            runs' first when resumed). ``interrupted_``: whether Ctrl-C ended the search.
+        best_trial_: the winning trial, the one refit (see ``time_budget``). ``trials_``:
+            every trial, in completion order (earlier runs' first when resumed).
+            ``interrupted_``: whether Ctrl-C ended the search.
         leaderboard_: the trials as a DataFrame, best first.
         pipeline_: the refit winning scikit-learn pipeline (see ``export_model``).
         data_spec_, search_space_, objective_, seed_, logbook_: what the search used and did.
@@ -355,6 +358,7 @@ class AutoModel(BaseEstimator):
             raise result.no_best_error()
         if result.interrupted:
             progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
+        progress.refit_choice(result, reserve)
         self.data_spec_ = data.spec
         self._keep_search(result, space, objective, seed)
         self.target_column_ = data.target_column

@@ -647,6 +647,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     search_seconds = time.monotonic() - started
     if result.interrupted:
         progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
+    progress.refit_choice(result, reserve)
     network = network_for(best.genome, data, seed)
     network.fit(list(data.x), list(data.y))
     model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)

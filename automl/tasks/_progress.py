@@ -102,6 +102,15 @@ class Progress:
             done = (time.monotonic() - self.started if self.time_budget else self.evaluated)
             self._live.update(self._task, completed=done)
 
+    def refit_choice(self, result, refit_seconds) -> None:
+        """Says so when the top trial is passed over because its refit would overrun the
+        time budget (``automl.search.affordable_best``)."""
+        top, chosen = result.top, result.best
+        if top is not None and chosen is not top:
+            self.line(f"the top candidate (CV {top.score:.4f}) would take about "
+                      f"{refit_seconds(top):.0f} s to refit, more than the time budget leaves: "
+                      f"refitting the best one that fits (CV {chosen.score:.4f})")
+
     def line(self, message: str) -> None:
         """A line of its own (above the live line in a terminal)."""
         if not self.verbose:
