@@ -1,6 +1,7 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
-from automl.evaluation._cross_validation import CrossValidation, make_folds
+from automl.evaluation._cross_validation import CrossValidation, current_worker, make_folds
+from automl.evaluation._folds import run_folds
 from automl.evaluation._objectives import (
     DEFAULT_OBJECTIVES,
     SECONDARY_OBJECTIVES,
@@ -16,7 +17,9 @@ __all__ = [
     "Status",
     "Trial",
     "check_secondary_objectives",
+    "current_worker",
     "describe_error",
     "make_folds",
     "resolve_objective",
+    "run_folds",
 ]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 import os
 import pickle
 import sys
@@ -18,6 +17,7 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task, TrainingData
+from automl.evaluation._folds import run_folds
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
 from automl.graph import deadline_scope
@@ -105,15 +105,17 @@ class CrossValidation:
             return None
         started_at = time.time()
         scorer = get_scorer(self.scoring)
-        scores, fit_seconds, predict_seconds, model_size = [], 0.0, 0.0, 0
-        n_validation_rows = 0
+        fit_seconds, predict_seconds, model_size = 0.0, 0.0, 0
+        scores: list[float] = []
+        folds = self.folds
 
         def finish(status: Status, reason: str = "") -> Trial:
             objectives = None
             if status is Status.OK:
+                validation_rows = sum(len(validation) for _, validation in folds)
                 costs = {
                     "fit_seconds": fit_seconds,
-                    "predict_seconds_per_row": predict_seconds / max(n_validation_rows, 1),
+                    "predict_seconds_per_row": predict_seconds / max(validation_rows, 1),
                     "model_size": float(model_size),
                 }
                 objectives = (float(np.mean(scores)),
@@ -128,41 +130,25 @@ class CrossValidation:
             return finish(Status.FAILED, describe_error(error))
         y = self.data.y
         prefix_key = joblib.hash(template[:PREFIX_STEPS])  # equal unfitted steps, equal output
-        folds = self.folds
         if self.network_folds is not None and self._has_network(genome):
             folds = folds[:self.network_folds]
-        longest_fold = 0.0
-        for index, (train, validation) in enumerate(folds):
-            # A fold that the previous ones say cannot finish in time is not started.
-            if deadline is not None and time.monotonic() + longest_fold >= deadline:
-                return finish(Status.TIMEOUT, f"stopped at the search deadline after {index} of "
-                              f"{len(folds)} folds")
-            fold_started = time.monotonic()
+
+        def fit_and_score(index: int, train, validation) -> tuple[float]:
+            nonlocal fit_seconds, predict_seconds, model_size
             rest = clone(template[PREFIX_STEPS:])
-            try:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")  # convergence chatter; the score tells
-                    train_features, validation_features, spent = self._prefix(
-                        index, template, prefix_key, train, validation)
-                    tic = time.perf_counter()
-                    with deadline_scope(deadline):  # networks stop themselves at it
-                        rest.fit(train_features, y[train])
-                    toc = time.perf_counter()
-                    score = float(scorer(rest, validation_features, y[validation]))
-                    predict_seconds += time.perf_counter() - toc
-                fit_seconds += toc - tic + spent
-            except MemoryError as error:
-                return finish(Status.OUT_OF_MEMORY, describe_error(error))
-            except Exception as error:
-                return finish(Status.FAILED, describe_error(error))
-            if deadline is not None and time.monotonic() >= deadline:
-                return finish(Status.TIMEOUT, f"stopped at its deadline during fold {index + 1} "
-                              f"of {len(folds)}")
-            if not math.isfinite(score):
-                return finish(Status.FAILED, f"the score on fold {index + 1} is {score}")
-            scores.append(score)
-            n_validation_rows += len(validation)
-            longest_fold = max(longest_fold, time.monotonic() - fold_started)
+            train_features, validation_features, spent = self._prefix(
+                index, template, prefix_key, train, validation)
+            tic = time.perf_counter()
+            with deadline_scope(deadline):  # networks stop themselves at it
+                rest.fit(train_features, y[train])
+            toc = time.perf_counter()
+            score = float(scorer(rest, validation_features, y[validation]))
+            predict_seconds += time.perf_counter() - toc
+            fit_seconds += toc - tic + spent
             if index == 0 and "model_size" in self.secondary_objectives:
                 model_size = len(pickle.dumps(rest)) + len(pickle.dumps(template[:PREFIX_STEPS]))
-        return finish(Status.OK)
+            return (score,)
+
+        status, reason, finished = run_folds(folds, deadline, fit_and_score)
+        scores = [fold[0] for fold in finished]
+        return finish(status, reason)

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-import math
 import time
 import warnings
 from collections.abc import Sequence
@@ -51,8 +50,9 @@ from automl.blocks._multi_network import (
     take_rows,
 )
 from automl.data import Task, validate_target
-from automl.evaluation import Status, Trial, describe_error
+from automl.evaluation import Status, Trial
 from automl.evaluation._cross_validation import current_worker
+from automl.evaluation._folds import run_folds
 from automl.execution import make_executor
 from automl.genome import Genome
 from automl.graph import (
@@ -399,53 +399,33 @@ class MultiIOCrossValidation:
         if deadline is not None and time.monotonic() >= deadline:
             return None
         started_at = time.time()
-        fold_scores: list[float] = []
-        per_output: list[list[float]] = []
         fit_seconds = predict_seconds = 0.0
 
-        def finish(status: Status, reason: str = "") -> MultiOutputTrial:
-            ok = status is Status.OK
-            return MultiOutputTrial(
-                genome, status, (float(np.mean(fold_scores)),) if ok else None,
-                tuple(fold_scores), fit_seconds, predict_seconds, reason,
-                started_at=started_at, finished_at=time.time(), worker=current_worker(),
-                output_scores=tuple((spec.name, float(np.mean(scores))) for spec, scores in
-                                    zip(self.data.outputs, zip(*per_output))) if ok else ())
+        def fit_and_score(index: int, train, validation) -> list[float]:
+            nonlocal fit_seconds, predict_seconds
+            network = network_for(genome, self.data, self.seed)
+            train_x, train_y = self.data.take(train)
+            validation_x, validation_y = self.data.take(validation)
+            tic = time.perf_counter()
+            with deadline_scope(deadline):  # the network stops itself at it
+                network.fit(train_x, train_y)
+            toc = time.perf_counter()
+            predictions = network.predict(validation_x)
+            scores = [output_score(spec, truth, predicted) for spec, truth, predicted
+                      in zip(self.data.outputs, validation_y, predictions)]
+            predict_seconds += time.perf_counter() - toc
+            fit_seconds += toc - tic
+            return scores
 
-        longest_fold = 0.0
-        for index, (train, validation) in enumerate(self.folds):
-            if deadline is not None and time.monotonic() + longest_fold >= deadline:
-                return finish(Status.TIMEOUT, f"stopped at the search deadline after {index} of "
-                              f"{len(self.folds)} folds")
-            fold_started = time.monotonic()
-            try:
-                network = network_for(genome, self.data, self.seed)
-                train_x, train_y = self.data.take(train)
-                validation_x, validation_y = self.data.take(validation)
-                tic = time.perf_counter()
-                with deadline_scope(deadline):  # the network stops itself at it
-                    network.fit(train_x, train_y)
-                toc = time.perf_counter()
-                predictions = network.predict(validation_x)
-                scores = [output_score(spec, truth, predicted) for spec, truth, predicted
-                          in zip(self.data.outputs, validation_y, predictions)]
-                predict_seconds += time.perf_counter() - toc
-                fit_seconds += toc - tic
-            except MemoryError as error:
-                return finish(Status.OUT_OF_MEMORY, describe_error(error))
-            except Exception as error:
-                return finish(Status.FAILED, describe_error(error))
-            if deadline is not None and time.monotonic() >= deadline:
-                return finish(Status.TIMEOUT, f"stopped at its deadline during fold {index + 1} "
-                              f"of {len(self.folds)}")
-            if not all(math.isfinite(score) for score in scores):
-                named = dict(zip((spec.name for spec in self.data.outputs), scores))
-                return finish(Status.FAILED, f"a score on fold {index + 1} is not finite: "
-                              f"{named}")
-            per_output.append(scores)
-            fold_scores.append(float(np.mean(scores)))
-            longest_fold = max(longest_fold, time.monotonic() - fold_started)
-        return finish(Status.OK)
+        status, reason, per_output = run_folds(self.folds, deadline, fit_and_score)
+        fold_scores = tuple(float(np.mean(scores)) for scores in per_output)
+        ok = status is Status.OK
+        return MultiOutputTrial(
+            genome, status, (float(np.mean(fold_scores)),) if ok else None, fold_scores,
+            fit_seconds, predict_seconds, reason, started_at=started_at,
+            finished_at=time.time(), worker=current_worker(),
+            output_scores=tuple((spec.name, float(np.mean(scores))) for spec, scores in
+                                zip(self.data.outputs, zip(*per_output))) if ok else ())
 
 
 # --- the fitted model -----------------------------------------------------------------------
