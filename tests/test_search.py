@@ -163,3 +163,20 @@ def test_preprocessing_cache_gives_identical_scores(mixed_table):
     for genome in genomes:
         assert cached(genome).fold_scores == plain(genome).fold_scores
     assert 0 < len(cached._prefix_cache) < 3 * len(genomes)
+
+
+def test_time_is_kept_for_the_refit_of_any_top_trial(space):
+    from automl.search._runner import TOP_TRIALS_RESERVED, _reserve
+
+    genomes = Evolution(space, np.random.default_rng(0)).ask(8, lambda g: True)
+    trials = [Trial(genome, Status.OK, (score,), fold_scores=(score,), fit_seconds=seconds)
+              for genome, score, seconds in zip(
+                  genomes, (0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2),
+                  (1.0, 60.0, 2.0, 3.0, 4.0, 500.0, 5.0, 6.0))]
+    assert TOP_TRIALS_RESERVED == 5
+
+    def refit(trial):
+        return 30.0 if trial is None else trial.fit_seconds
+
+    assert _reserve([], refit) == 30.0
+    assert _reserve(trials, refit) == 60.0  # the second best's; the sixth is out of reach

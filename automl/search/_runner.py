@@ -61,6 +61,21 @@ def best_trial(trials: list[Trial]) -> Trial | None:
     return max(finished, key=lambda trial: (trial.score, -trial.fit_seconds))
 
 
+#: Time is kept for the refit of any of this many top trials: one of them may well end up the
+#: best, and a costly one (a network) that became the best late would find too little kept.
+TOP_TRIALS_RESERVED = 5
+
+
+def _reserve(trials: list[Trial], reserve_seconds: Callable[[Trial | None], float]) -> float:
+    """Seconds to keep for the refit: the most any of the top trials would need (before any
+    trial finished, what ``reserve_seconds(None)`` says)."""
+    finished = sorted((trial for trial in trials if trial.ok),
+                      key=lambda trial: (trial.score, -trial.fit_seconds), reverse=True)
+    if not finished:
+        return reserve_seconds(None)
+    return max(reserve_seconds(trial) for trial in finished[:TOP_TRIALS_RESERVED])
+
+
 def affordable_best(trials: list[Trial], budget: Budget,
                     refit_seconds: Callable[[Trial | None], float]) -> Trial | None:
     """The best trial whose refit (``refit_seconds(trial)``) still fits before the budget's
@@ -138,8 +153,10 @@ def run_search(
         budget: trials, deadline and generations allowed.
         executor: where a batch is evaluated (default: in this process).
         batch_size: genomes per generation, or a callable giving it.
-        reserve_seconds: time to keep for work after the search (the final refit), given the
-            best trial so far; also how the trial to refit is chosen (``affordable_best``).
+        reserve_seconds: time to keep for work after the search (the final refit) if a given
+            trial wins (``None``: none finished yet). The search keeps the most any of its
+            top trials would need, and refits the best whose refit still fits
+            (``affordable_best``).
         on_generation: called with each generation's logbook record.
         on_trial: called with each trial as soon as it is recorded (e.g. to store it).
         previous: trials of earlier runs of this search (a resumed search): their genomes are
@@ -175,7 +192,7 @@ def _run_generations(strategy, evaluate, budget, executor, batch_size, reserve_s
     started = time.monotonic()
     generation = _first_generation(trials)
     while True:
-        reserve = reserve_seconds(best_trial(trials))
+        reserve = _reserve(trials, reserve_seconds)
         trials_left = budget.trials_left(len(trials))
         if trials_left <= 0 or budget.seconds_left(reserve) <= 0:
             break
@@ -221,7 +238,7 @@ def _run_steady_state(strategy, evaluate, budget, executor, batch_size, reserve_
     block: list[Trial] = []
     executor.start(evaluate, failure=Trial.failed)
     while True:
-        reserve = reserve_seconds(best_trial(trials))
+        reserve = _reserve(trials, reserve_seconds)
         room = min(executor.capacity - len(in_flight),
                    budget.trials_left(len(trials)) - len(in_flight))
         generation = first + len(logbook)
