@@ -152,6 +152,20 @@ def test_default_network_layers(fitted):
         "text_input_dense_block", "merge", "model"]
 
 
+def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
+    from automl.trials import ProjectMismatchError
+
+    x, y = tiny_inputs()
+    first = make_model(directory=tmp_path, max_trials=2).fit(x, y, epochs=1)
+    assert (tmp_path / "auto_model" / "best_pipeline.joblib").exists()
+    resumed = make_model(directory=tmp_path, max_trials=3).fit(x, y, epochs=1)
+    assert len(resumed.trials_) == 3  # the two stored, one new
+    assert [t.genome for t in resumed.trials_[:2]] == [t.genome for t in first.trials_]
+    x[1].loc[0, "age"] = 99.0
+    with pytest.raises(ProjectMismatchError, match="data"):
+        make_model(directory=tmp_path, max_trials=4).fit(x, y, epochs=1)
+
+
 def test_predict_with_wrong_entry_count(fitted):
     model, x, _ = fitted
     with pytest.raises(ValueError, match="x has 2 entries, but the model has 3 inputs"):

@@ -7,6 +7,8 @@ import math
 import os
 import time
 import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 import joblib
@@ -62,6 +64,18 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
 
 
 _EVOLUTION_MODES = ("steady_state", "generational")
+
+@dataclass(frozen=True)
+class _Search:
+    """What ``AutoModel._search`` hands to the refit that follows it."""
+
+    result: SearchResult
+    seed: int
+    progress: Progress
+    run: int | None
+    n_previous: int
+    search_seconds: float
+
 class AutoModel(BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
@@ -275,9 +289,41 @@ class AutoModel(BaseEstimator):
                 project.close()
 
     def _fit(self, data, graph, space, objective, secondary, settings, project, started):
+        def cross_validation(seed: int) -> CrossValidation:
+            # Under a time budget a network is scored on 2 folds, not cv: one network fit often
+            # costs as much as dozens of scikit-learn candidates, and 2 folds keep it
+            # comparable.
+            return CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
+                                   secondary, network_folds=(
+                                       NETWORK_FOLDS if self.time_budget is not None else None))
+
+        search = self._search(space, objective, settings, project, started, cross_validation)
+        result, best = search.result, search.result.best
+        self.data_spec_ = data.spec
+        self._keep_search(result, space, objective, search.seed)
+        self.target_column_ = data.target_column
+        self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=search.seed,
+                                        final=True)
+        self.pipeline_.fit(data.x, data.y)
+        if data.spec.image_shape is not None:  # the exported pipeline takes the images
+            self.pipeline_ = Pipeline([("images", ImageFlattener(data.spec.image_shape)),
+                                       ("pipeline", self.pipeline_)])
+        self._finish_search(search, project, started,
+                            f"best: {best.genome.describe()['model']} with CV {objective} "
+                            f"{best.score:.4f}")
+        return self
+
+    def _search(self, space, objective: str, settings: dict, project: Project | None,
+                started: float, evaluator: Callable[[int], Callable],
+                what: str = "candidates") -> _Search:
+        """The search every fit runs, whatever it evaluates: the seed (kept with a project),
+        the resume from stored trials, the budget, progress, MLflow, the executor, and every
+        trial stored as it finishes. ``evaluator(seed)`` makes the picklable evaluation of a
+        genome. Raises the search's error when no candidate succeeded."""
         previous: list[Trial] = []
         spent = 0.0
         seed = self.seed
+        run = None
         if project is not None:
             if seed is None and not project.store.project():
                 settings["seed"] = seed = draw_seed()
@@ -286,11 +332,7 @@ class AutoModel(BaseEstimator):
             run = project.store.start_run(self._run_settings())
         elif seed is None:
             seed = draw_seed()
-        # Under a time budget a network is scored on 2 folds, not cv: one network fit often
-        # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
-        evaluate = CrossValidation(data, space, make_folds(data, self.cv, seed), objective, seed,
-                                   secondary, network_folds=(
-                                       NETWORK_FOLDS if self.time_budget is not None else None))
+        evaluate = evaluator(seed)
         # A resumed run draws new candidates: its generator differs from the first run's.
         rng = np.random.default_rng([seed, len(previous)] if previous else seed)
         strategy = Evolution(space, rng, population_size=self.population_size)
@@ -348,37 +390,33 @@ class AutoModel(BaseEstimator):
                                      data_fingerprint=settings["data_fingerprint"],
                                      space_fingerprint=settings["space_fingerprint"])
         search_seconds = time.monotonic() - started
-        best = result.best
         if mlflow is not None:
-            mlflow.finish(best, "KILLED" if result.interrupted else
-                          "FINISHED" if best is not None else "FAILED")
-        if best is None:
+            mlflow.finish(result.best, "KILLED" if result.interrupted else
+                          "FINISHED" if result.best is not None else "FAILED")
+        if result.best is None:
             if project is not None:
                 project.store.update_run(run, search_seconds, "failed")
-            raise result.no_best_error()
+            raise result.no_best_error(what)
         if result.interrupted:
             progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
         progress.refit_choice(result, reserve)
-        self.data_spec_ = data.spec
-        self._keep_search(result, space, objective, seed)
-        self.target_column_ = data.target_column
-        self.pipeline_ = build_pipeline(best.genome, space, data.spec, seed=seed, final=True)
-        self.pipeline_.fit(data.x, data.y)
-        if data.spec.image_shape is not None:  # the exported pipeline takes the images
-            self.pipeline_ = Pipeline([("images", ImageFlattener(data.spec.image_shape)),
-                                       ("pipeline", self.pipeline_)])
-        self.search_seconds_ = search_seconds
+        return _Search(result, seed, progress, run, len(previous), search_seconds)
+
+    def _finish_search(self, search: _Search, project: Project | None, started: float,
+                       summary: str) -> None:
+        """After the refit: timings, the closing progress line, and with a project the saved
+        model and leaderboard and the run's status."""
+        result = search.result
+        self.search_seconds_ = search.search_seconds
         self.fit_seconds_ = time.monotonic() - started
-        new = len(result.trials) - len(previous)
-        progress.line(f"best: {best.genome.describe()['model']} with CV {objective} "
-                      f"{best.score:.4f} after {new} new candidates"
-                      + (f" ({len(result.trials)} in all)" if previous else "")
-                      + f" in {self.fit_seconds_:.1f} s")
+        new = len(result.trials) - search.n_previous
+        search.progress.line(f"{summary} after {new} new candidates"
+                             + (f" ({len(result.trials)} in all)" if search.n_previous else "")
+                             + f" in {self.fit_seconds_:.1f} s")
         if project is not None:
             self._save(project.folder)
-            project.store.update_run(run, self.fit_seconds_,
+            project.store.update_run(search.run, self.fit_seconds_,
                                      "interrupted" if result.interrupted else "finished")
-        return self
 
     def _keep_search(self, result: SearchResult, space, objective: str, seed: int) -> None:
         """What the search used and did, as fitted attributes."""

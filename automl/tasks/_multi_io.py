@@ -33,6 +33,7 @@ import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+import joblib
 import numpy as np
 from sklearn import metrics
 from sklearn.model_selection import KFold
@@ -53,7 +54,6 @@ from automl.data import Task, validate_target
 from automl.evaluation import Status, Trial
 from automl.evaluation._cross_validation import current_worker
 from automl.evaluation._folds import run_folds
-from automl.execution import make_executor
 from automl.genome import Genome
 from automl.graph import (
     Graph,
@@ -67,10 +67,8 @@ from automl.graph import (
     deadline_scope,
     registered_layers,
 )
-from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import BlockOption, SearchSpace, Slot
-from automl.tasks._progress import Progress
-from automl.tasks._settings import NETWORK_FOLDS, draw_seed, memory_bytes
+from automl.tasks._settings import NETWORK_FOLDS
 
 #: How each kind of input enters the network.
 BRANCHES = {StructuredDataInput: TableBranch, ImageInput: ImageBranch, TextInput: TextBranch}
@@ -281,6 +279,13 @@ class MultiIOData:
     @property
     def n_rows(self) -> int:
         return len(self.y[0])
+
+    def fingerprint(self) -> str:
+        """A short hash of every entry, target and input spec: equal data, equal hash (in any
+        process), so a stored search resumes only on the data it was run on."""
+        specs = [(spec.name, spec.column_names, [kind.value for kind in spec.column_kinds],
+                  spec.image_shape) for spec in self.inputs]
+        return joblib.hash((specs, self.x, self.y))[:16]
 
     def take(self, index: np.ndarray) -> tuple[list, list]:
         """The rows ``index`` of every input and output."""
@@ -544,20 +549,13 @@ def _check_multi_io_settings(model, epochs) -> None:
             f"objective={model.objective!r} is not supported with several inputs or outputs: "
             "the search maximises the mean over outputs of each head's metric (balanced_accuracy "
             "for classification, r2 for regression); leave objective=None.")
-    unsupported = {"directory": model.directory is not None, "mlflow": bool(model.mlflow),
-                   "secondary_objectives": bool(model.secondary_objectives)}
-    for name, used in unsupported.items():
-        if used:
-            raise ValueError(f"{name}={getattr(model, name)!r} is not supported with several "
-                             f"inputs or outputs yet; leave {name} at its default.")
+    if model.secondary_objectives:
+        raise ValueError(f"secondary_objectives={model.secondary_objectives!r} is not supported "
+                         "for a searched network yet; leave secondary_objectives at its default.")
     if epochs is not None and (not isinstance(epochs, int | np.integer)
                                or isinstance(epochs, bool) or epochs < 1):
         raise ValueError(f"epochs must be a positive integer or None (searched); received "
                          f"{epochs!r}.")
-
-
-def _always_gpu(genome: Genome) -> bool:
-    return True  # every candidate is a network
 
 
 def fit_multi_io(model, x, y, *, epochs: int | None = None):
@@ -565,8 +563,10 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     refits the best network on all rows and sets ``model``'s fitted attributes.
 
     Args:
-        model: the ``AutoModel`` (its settings: budgets, ``cv``, ``n_jobs``, ``scheduler``,
-            ``seed``, ``population_size``, ``evolution``, ``verbose``).
+        model: the ``AutoModel``, whose search (``AutoModel._search``) runs the networks: its
+            budgets, ``cv``, ``n_jobs``, ``scheduler``, ``seed``, ``population_size``,
+            ``evolution``, ``verbose``, and ``directory`` (every trial stored, resumed by a
+            later fit on the same data) and ``mlflow`` work as for pipelines.
         x: a list with one entry per input, in order: a table (DataFrame, 2-D array, CSV path),
             images ((N, H, W) or (N, H, W, C)) or documents (strings).
         y: a list with one target per output, in order.
@@ -588,57 +588,37 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     if data.n_rows < 2 * model.cv:
         raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
-    seed = draw_seed() if model.seed is None else int(model.seed)
     space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
-    folds = tuple(KFold(model.cv, shuffle=True, random_state=seed).split(np.zeros(data.n_rows)))
-    if model.time_budget is not None:  # as AutoModel does for networks under a time budget
-        folds = folds[:NETWORK_FOLDS]
-    evaluate = MultiIOCrossValidation(data, folds, seed)
-    strategy = Evolution(space, np.random.default_rng(seed),
-                         population_size=model.population_size)
-    deadline = None if model.time_budget is None else started + model.time_budget
-    budget = Budget(model.max_trials, deadline, model.max_generations)
-    progress = Progress(model.verbose, OBJECTIVE, model.time_budget, model.max_trials)
-    progress.start([], 0.0)
+    settings = {"task": "+".join(spec.task.value for spec in data.outputs),
+                "objective": OBJECTIVE, "cv": model.cv, "secondary_objectives": [],
+                "seed": model.seed, "data_fingerprint": data.fingerprint(),
+                "space_fingerprint": space.fingerprint(), "target_column": None}
 
-    def reserve(best: Trial | None) -> float:
-        """Seconds to keep for the final refit (as ``AutoModel._refit_estimate``)."""
-        if best is None:
-            return 0.1 * model.time_budget if model.time_budget else 0.0
-        per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-        return 0.5 + 1.3 * per_fold * model.cv / (model.cv - 1) * NetworkSettings.refit_cost_factor
+    def cross_validation(seed: int) -> MultiIOCrossValidation:
+        folds = tuple(KFold(model.cv, shuffle=True, random_state=seed).split(
+            np.zeros(data.n_rows)))
+        if model.time_budget is not None:  # as AutoModel does for networks under a budget
+            folds = folds[:NETWORK_FOLDS]
+        return MultiIOCrossValidation(data, folds, seed)
 
+    project = model._open_project()
     try:
-        with make_executor(model.n_jobs, scheduler=model.scheduler,
-                           max_eval_time=model.max_eval_time,
-                           memory_limit=memory_bytes(model.memory_limit),
-                           needs_gpu=_always_gpu) as executor:
-            result: SearchResult = run_search(
-                strategy, evaluate, budget, executor=executor,
-                batch_size=(model.population_size if model.evolution == "steady_state"
-                            else lambda: strategy.batch_size),
-                reserve_seconds=reserve, on_generation=progress.on_generation,
-                on_trial=progress.on_trial, steady_state=model.evolution == "steady_state")
+        search = model._search(space, OBJECTIVE, settings, project, started, cross_validation,
+                               what="candidate networks")
+        best = search.result.best
+        network = network_for(best.genome, data, search.seed)
+        network.fit(list(data.x), list(data.y))
+        model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)
+        model._keep_search(search.result, space, OBJECTIVE, search.seed)
+        model.target_column_ = None
+        per_output = ", ".join(f"{name} {score:.4f}" for name, score in
+                               getattr(best, "output_scores", ()))
+        model._finish_search(search, project, started,
+                             f"best network: CV {OBJECTIVE} {best.score:.4f}"
+                             + (f" ({per_output})" if per_output else ""))
     finally:
-        progress.stop()
-    best = result.best
-    if best is None:
-        raise result.no_best_error("candidate networks")
-    search_seconds = time.monotonic() - started
-    if result.interrupted:
-        progress.line(f"interrupted: refitting the best of {len(result.trials)} trials")
-    progress.refit_choice(result, reserve)
-    network = network_for(best.genome, data, seed)
-    network.fit(list(data.x), list(data.y))
-    model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)
-    model._keep_search(result, space, OBJECTIVE, seed)
-    model.target_column_ = None
-    model.search_seconds_ = search_seconds
-    model.fit_seconds_ = time.monotonic() - started
-    per_output = ", ".join(f"{name} {score:.4f}" for name, score in
-                           getattr(best, "output_scores", ()))
-    progress.line(f"best network: CV {OBJECTIVE} {best.score:.4f} ({per_output}) after "
-                  f"{len(result.trials)} candidates in {model.fit_seconds_:.1f} s")
+        if project is not None:
+            project.close()
     return model
 
 
