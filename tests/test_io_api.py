@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 import automl
-from automl.tasks._multi_io import MultiOutputTrial, is_multi_io
+from automl.tasks._multi_io import is_multi_io
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 N = 40
@@ -50,9 +50,10 @@ def test_is_multi_io():
 
 def test_fit_predict_evaluate(fitted):
     model, x, y = fitted
-    assert len(model.trials_) == 2 and isinstance(model.best_trial_, MultiOutputTrial)
-    assert [name for name, _ in model.best_trial_.output_scores] == [
-        "classification_head", "regression_head"]
+    assert len(model.trials_) == 2
+    names, scores = zip(*model.best_trial_.output_scores)
+    assert names == ("classification_head", "regression_head")
+    assert model.best_trial_.score == pytest.approx(np.mean(scores))
     labels, values = model.predict(x)
     assert labels.shape == values.shape == (N,)
     assert set(labels) <= {"bright", "dark"} and values.dtype == np.float64
@@ -63,7 +64,12 @@ def test_fit_predict_evaluate(fitted):
     assert set(scores) == {"classification_head", "regression_head"}
     assert set(scores["classification_head"]) == {"balanced_accuracy", "accuracy"}
     assert set(scores["regression_head"]) == {"r2", "rmse", "mae"}
-    assert len(model.leaderboard_) == 2
+    assert model.score(x, y) == pytest.approx(np.mean(
+        [scores["classification_head"]["balanced_accuracy"], scores["regression_head"]["r2"]]))
+    board = model.leaderboard_
+    assert len(board) == 2
+    assert board.loc[0, "regression_head_score"] == dict(model.best_trial_.output_scores)[
+        "regression_head"]
 
 
 def test_export_save_and_load(fitted, tmp_path):
@@ -161,6 +167,12 @@ def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
     resumed = make_model(directory=tmp_path, max_trials=3).fit(x, y, epochs=1)
     assert len(resumed.trials_) == 3  # the two stored, one new
     assert [t.genome for t in resumed.trials_[:2]] == [t.genome for t in first.trials_]
+    # Each output's score comes back from the store too.
+    assert [t.output_scores for t in resumed.trials_[:2]] == [
+        t.output_scores for t in first.trials_]
+    with pytest.raises(ProjectMismatchError, match="metric of each output"):
+        make_model(directory=tmp_path, max_trials=4,
+                   objective={"regression_head": "neg_mean_absolute_error"}).fit(x, y, epochs=1)
     x[1].loc[0, "age"] = 99.0
     with pytest.raises(ProjectMismatchError, match="data"):
         make_model(directory=tmp_path, max_trials=4).fit(x, y, epochs=1)
@@ -184,3 +196,46 @@ def test_predict_with_other_columns(fitted):
     model, x, _ = fitted
     with pytest.raises(ValueError, match=r"x\[1\] \(structured_data_input\) .* lacks 'city'"):
         model.predict([x[0], x[1].drop(columns=["city"]), x[2]])
+
+
+def test_an_objective_per_output_and_costs_alongside(tmp_path):
+    """objective names a scorer per output (others keep their default); secondary objectives
+    join the score in the objective vector; the report covers such a search."""
+    x, y = tiny_inputs()
+    model = make_model(objective={"regression_head": "neg_mean_absolute_error"},
+                       secondary_objectives=("fit_seconds", "model_size")).fit(x, y, epochs=1)
+    trial = model.best_trial_
+    assert len(trial.objectives) == 3 and trial.objectives[1] > 0 and trial.objectives[2] > 1000
+    scores = dict(trial.output_scores)
+    assert scores["regression_head"] <= 0  # a negated error
+    assert trial.score == pytest.approx(np.mean(list(scores.values())))
+    evaluated = model.evaluate(x, y)
+    assert list(evaluated["regression_head"]) == ["neg_mean_absolute_error", "r2", "rmse", "mae"]
+    assert evaluated["regression_head"]["neg_mean_absolute_error"] == pytest.approx(
+        -evaluated["regression_head"]["mae"])
+    assert list(evaluated["classification_head"])[0] == "balanced_accuracy"
+    assert "regression_head_score" in model.report(tmp_path / "report.html").read_text()
+
+
+def test_one_objective_for_every_output_must_suit_each():
+    x, y = tiny_inputs()
+    with pytest.raises(ValueError, match="output 'regression_head': objective 'roc_auc' is a "
+                       "classification metric, but the task is regression"):
+        make_model(objective="roc_auc").fit(x, y, epochs=1)
+
+
+def test_an_objective_for_an_output_that_does_not_exist():
+    x, y = tiny_inputs()
+    with pytest.raises(ValueError, match=r"objective names the output 'price', but the outputs "
+                       r"are \['classification_head', 'regression_head'\]"):
+        make_model(objective={"price": "r2"}).fit(x, y, epochs=1)
+
+
+def test_a_probability_metric_scores_the_network():
+    x, y = tiny_inputs()
+    single = automl.AutoModel(inputs=automl.ImageInput(), outputs=automl.ClassificationHead(),
+                              objective="roc_auc", max_trials=1, cv=2, seed=0,
+                              scheduler="in-process", verbose=0).fit(x[0], y[0], epochs=1)
+    [(name, score)] = single.best_trial_.output_scores
+    assert name == "classification_head" and 0.0 <= score <= 1.0
+    assert list(single.evaluate(x[0], y[0])["classification_head"])[0] == "roc_auc"

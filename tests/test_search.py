@@ -1,6 +1,11 @@
 """The search loop with a cheap synthetic objective: budgets, de-duplication, selection."""
 
+import signal
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -142,6 +147,25 @@ def test_steady_state_with_worker_processes(space):
     assert len(result.trials) == 30
     assert len({t.genome for t in result.trials}) == 30
     assert {t.worker for t in result.trials} == {"main"}  # synthetic trials name no worker
+
+
+def double(item, deadline=None):
+    return 2 * item
+
+
+def test_a_pool_removes_the_payload_a_killed_search_left():
+    """A search killed with SIGKILL cannot remove its payload file; the next pool does."""
+    script = ("import os, signal\n"
+              "from automl.execution import WorkerPoolExecutor\n"
+              "WorkerPoolExecutor(1).start(abs)\n"
+              "os.kill(os.getpid(), signal.SIGKILL)\n")
+    killed = subprocess.Popen([sys.executable, "-c", script])
+    assert killed.wait(timeout=120) == -signal.SIGKILL
+    left = list(Path(tempfile.gettempdir()).glob(f"automl-payload-{killed.pid}-*.pkl"))
+    assert left, "the killed search should have left its payload"
+    with WorkerPoolExecutor(1) as pool:
+        assert pool.map(double, [2]) == [4]
+        assert not any(path.exists() for path in left)
 
 
 def test_preprocessing_cache_gives_identical_scores(mixed_table):

@@ -1,5 +1,6 @@
 """The trial store and resuming: real SQLite files, real processes, real signals."""
 
+import dataclasses
 import multiprocessing
 import signal
 import sqlite3
@@ -51,6 +52,27 @@ def test_trials_round_trip_through_the_store(tmp_path):
         assert store.trial_rows()[2]["reason"] == "stopped at max_eval_time"
         (run_row,) = store.runs()
         assert run_row["status"] == "finished" and "scikit-learn" in run_row["versions"]
+
+
+def test_each_output_score_round_trips(tmp_path):
+    trial = dataclasses.replace(_trial(0), output_scores=(("price", -1.5), ("expensive", 0.75)))
+    with TrialStore(tmp_path) as store:
+        store.add_trial(trial, run=store.start_run())
+    with TrialStore(tmp_path) as store:
+        assert store.trials() == [trial]
+        assert store.trial_rows()[0]["output_scores"] == {"price": -1.5, "expensive": 0.75}
+
+
+def test_a_store_written_before_output_scores_existed_opens_and_takes_them(tmp_path):
+    """Stores from before the output_scores column get it on open; their trials read back."""
+    with TrialStore(tmp_path) as store:
+        store.add_trial(_trial(0), run=store.start_run())
+    with sqlite3.connect(tmp_path / "trials.sqlite") as connection:
+        connection.execute("ALTER TABLE trials DROP COLUMN output_scores")
+    with TrialStore(tmp_path) as store:
+        assert store.trials() == [_trial(0)]
+        store.add_trial(dataclasses.replace(_trial(1), output_scores=(("y", 0.5),)), run=1)
+        assert store.trials()[1].output_scores == (("y", 0.5),)
 
 
 def test_a_genome_is_stored_once(tmp_path):

@@ -494,19 +494,23 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
     def _raw_outputs(self, xs: Sequence) -> list[np.ndarray]:
         return _run_eagerly(self.model_, self.feed(xs), len(xs[0]))
 
-    def predict(self, xs: Sequence) -> list[np.ndarray]:
-        """One array per output: class labels, or values in the target's units."""
-        predictions = []
+    def predict_both(self, xs: Sequence) -> list[tuple[np.ndarray, np.ndarray | None]]:
+        """Per output, from one pass: its predictions (class labels, or values in the target's
+        units) and its class probabilities (``None`` for a regression output)."""
+        answers = []
         for spec, output in zip(self.outputs, self._raw_outputs(xs)):
             if spec.task is Task.CLASSIFICATION:
-                predictions.append(np.asarray(spec.classes)[output.argmax(axis=1)])
+                answers.append((np.asarray(spec.classes)[output.argmax(axis=1)], output))
             else:
-                predictions.append(output[:, 0].astype("float64"))
-        return predictions
+                answers.append((output[:, 0].astype("float64"), None))
+        return answers
+
+    def predict(self, xs: Sequence) -> list[np.ndarray]:
+        """One array per output: class labels, or values in the target's units."""
+        return [predicted for predicted, _ in self.predict_both(xs)]
 
     def predict_proba(self, xs: Sequence) -> list[np.ndarray | None]:
         """One array per output: class probabilities, ``None`` for a regression output."""
-        return [output if spec.task is Task.CLASSIFICATION else None
-                for spec, output in zip(self.outputs, self._raw_outputs(xs))]
+        return [probabilities for _, probabilities in self.predict_both(xs)]
 
 

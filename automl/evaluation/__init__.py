@@ -6,7 +6,9 @@ from automl.evaluation._objectives import (
     DEFAULT_OBJECTIVES,
     SECONDARY_OBJECTIVES,
     check_secondary_objectives,
+    objective_vector,
     resolve_objective,
+    score_predictions,
 )
 from automl.evaluation._trial import Status, Trial, describe_error
 
@@ -20,6 +22,8 @@ __all__ = [
     "current_worker",
     "describe_error",
     "make_folds",
+    "objective_vector",
     "resolve_objective",
     "run_folds",
+    "score_predictions",
 ]

@@ -18,6 +18,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task, TrainingData
 from automl.evaluation._folds import run_folds
+from automl.evaluation._objectives import objective_vector
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
 from automl.graph import deadline_scope
@@ -112,14 +113,10 @@ class CrossValidation:
         def finish(status: Status, reason: str = "") -> Trial:
             objectives = None
             if status is Status.OK:
-                validation_rows = sum(len(validation) for _, validation in folds)
-                costs = {
-                    "fit_seconds": fit_seconds,
-                    "predict_seconds_per_row": predict_seconds / max(validation_rows, 1),
-                    "model_size": float(model_size),
-                }
-                objectives = (float(np.mean(scores)),
-                              *(costs[name] for name in self.secondary_objectives))
+                objectives = objective_vector(
+                    np.mean(scores), self.secondary_objectives, fit_seconds=fit_seconds,
+                    predict_seconds=predict_seconds, model_size=model_size,
+                    validation_rows=sum(len(validation) for _, validation in folds))
             return Trial(genome, status, objectives, tuple(scores), fit_seconds,
                          predict_seconds, reason, started_at=started_at,
                          finished_at=time.time(), worker=current_worker())

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import get_scorer, get_scorer_names
 
@@ -65,3 +66,48 @@ def check_secondary_objectives(names) -> tuple[str, ...]:
         raise ValueError(f"secondary_objectives has unknown entry {unknown[0]!r}; choose from "
                          f"{sorted(SECONDARY_OBJECTIVES)}.")
     return names
+
+
+def objective_vector(score: float, secondary: tuple[str, ...], *, fit_seconds: float,
+                     predict_seconds: float, validation_rows: int,
+                     model_size: float) -> tuple[float, ...]:
+    """The score, then the ``secondary`` costs (``SECONDARY_OBJECTIVES``) in their order."""
+    costs = {"fit_seconds": fit_seconds,
+             "predict_seconds_per_row": predict_seconds / max(validation_rows, 1),
+             "model_size": float(model_size)}
+    return (float(score), *(costs[name] for name in secondary))
+
+
+class _MadeClassPredictions(ClassifierMixin, BaseEstimator):
+    """Answers with class predictions made elsewhere (a network's output), so that any
+    scikit-learn scorer can score them."""
+
+    def __init__(self, labels, probabilities, classes):
+        self.labels, self.probabilities, self.classes_ = labels, probabilities, classes
+
+    def predict(self, x):
+        return self.labels
+
+    def predict_proba(self, x):
+        return self.probabilities
+
+
+class _MadeValuePredictions(RegressorMixin, BaseEstimator):
+    """Answers with values predicted elsewhere, for scikit-learn's regression scorers."""
+
+    def __init__(self, values):
+        self.values = values
+
+    def predict(self, x):
+        return self.values
+
+
+def score_predictions(metric: str, task: Task, truth: np.ndarray, predicted: np.ndarray,
+                      probabilities: np.ndarray | None = None, classes=None) -> float:
+    """``metric`` (a scorer name ``resolve_objective`` accepted) on predictions already made:
+    labels and, for classification, probabilities with columns in the order of ``classes``."""
+    answers = (_MadeClassPredictions(predicted, probabilities, np.asarray(classes))
+               if task is Task.CLASSIFICATION else _MadeValuePredictions(predicted))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # e.g. a class missing from a small fold
+        return float(get_scorer(metric)(answers, np.zeros((len(truth), 1)), truth))

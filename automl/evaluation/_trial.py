@@ -40,6 +40,8 @@ class Trial:
         generation: the generation that proposed it (set by the search).
         started_at, finished_at: wall-clock timestamps (seconds since the epoch).
         worker: the process that evaluated it (``"main"``, a local worker, a Dask worker).
+        output_scores: for a network searched through the IO API, each output's mean validation
+            score by its own metric, as ``(output name, score)`` pairs (empty otherwise).
     """
 
     genome: Genome
@@ -54,6 +56,7 @@ class Trial:
     started_at: float = 0.0
     finished_at: float = 0.0
     worker: str = "main"
+    output_scores: tuple[tuple[str, float], ...] = ()
 
     @classmethod
     def failed(cls, genome: Genome, status: Status, reason: str) -> Trial:

@@ -29,6 +29,25 @@ from automl.execution._base import Executor, candidate_deadline
 GRACE_SECONDS = 0.25
 
 
+#: Payload files are named ``automl-payload-<pid of the search>-<random>.pkl``.
+PAYLOAD_PREFIX = "automl-payload-"
+
+
+def remove_orphaned_payloads() -> None:
+    """Deletes the payload files of searches whose process is gone: ``close`` removes a pool's
+    own file, but a search killed with SIGKILL never runs it."""
+    for path in Path(tempfile.gettempdir()).glob(f"{PAYLOAD_PREFIX}*-*.pkl"):
+        pid = path.name.removeprefix(PAYLOAD_PREFIX).split("-", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid():
+            continue
+        try:
+            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
+        except ProcessLookupError:
+            path.unlink(missing_ok=True)
+        except PermissionError:
+            pass  # alive, another user's
+
+
 class _Worker:
     """One worker process and the connection to it; ``gpu`` is the GPU it owns, if any."""
 
@@ -127,7 +146,8 @@ class WorkerPoolExecutor(Executor):
         if fn is self._fn:
             return
         self.close()
-        handle, path = tempfile.mkstemp(prefix="automl-payload-", suffix=".pkl")
+        remove_orphaned_payloads()
+        handle, path = tempfile.mkstemp(prefix=f"{PAYLOAD_PREFIX}{os.getpid()}-", suffix=".pkl")
         with os.fdopen(handle, "wb") as file:
             cloudpickle.dump(fn, file)  # by value for anything defined in __main__
         self._fn, self._payload = fn, Path(path)

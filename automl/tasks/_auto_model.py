@@ -88,7 +88,9 @@ class AutoModel(BaseEstimator):
             and per output; see ``automl.tasks._multi_io``).
         objective: metric to maximise, a scikit-learn scorer name (``"balanced_accuracy"`` for
             classification and ``"r2"`` for regression by default; ``"val_"`` prefixes are
-            accepted).
+            accepted). With several outputs the search maximises the mean of the outputs'
+            metrics: one name for every output, or ``{output name: scorer name}`` (outputs
+            left out keep their default).
         max_trials: evaluated candidates at most (``None``: only the time budget limits).
         time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
             A candidate that would not be refit before it runs out (it became the best too

@@ -15,9 +15,11 @@ layer blocks (``automl.blocks._multi_network``). The search is the usual evoluti
 with one slot per layer (its hyperparameters, named after the layer) and one slot, ``model``,
 for the heads' dropout and the training settings. A candidate is scored by k-fold
 cross-validation (``KFold``: several targets leave nothing to stratify on) on the mean over
-outputs of each head's default metric (balanced accuracy for classification, R² for
-regression); each output's own mean score is kept in the trial
-(``MultiOutputTrial.output_scores``).
+outputs of each output's metric: by default balanced accuracy for classification and R² for
+regression, or any scikit-learn scorer given as ``objective`` (one name for every output, or
+``{output name: scorer name}``). Each output's own mean score is kept in the trial
+(``Trial.output_scores``) and in the trial store. ``secondary_objectives`` (fit time,
+prediction time, model size) join the score for NSGA-II selection as for pipelines.
 
 ``AutoModel`` hands over to this module when ``is_multi_io(inputs, outputs)``: ``fit_multi_io``
 runs the search and sets the usual fitted attributes, with ``pipeline_`` a ``MultiIOModel`` that
@@ -28,8 +30,8 @@ from __future__ import annotations
 
 import copy
 import dataclasses
+import pickle
 import time
-import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -51,7 +53,15 @@ from automl.blocks._multi_network import (
     take_rows,
 )
 from automl.data import Task, validate_target
-from automl.evaluation import Status, Trial
+from automl.evaluation import (
+    DEFAULT_OBJECTIVES,
+    Status,
+    Trial,
+    check_secondary_objectives,
+    objective_vector,
+    resolve_objective,
+    score_predictions,
+)
 from automl.evaluation._cross_validation import current_worker
 from automl.evaluation._folds import run_folds
 from automl.genome import Genome
@@ -80,8 +90,7 @@ DEFAULT_LAYERS = {
 }
 #: The slot of the heads' dropout and the training settings (the layers' slots are theirs).
 NETWORK_SLOT = "model"
-#: Each head's score in the search, and the name of their mean.
-OUTPUT_METRICS = {Task.CLASSIFICATION: "balanced_accuracy", Task.REGRESSION: "r2"}
+#: The name of the search's objective: the mean of the outputs' metrics.
 OBJECTIVE = "mean_output_score"
 
 
@@ -374,20 +383,39 @@ def network_for(genome: Genome, data: MultiIOData, seed: int) -> MultiIONetwork:
                           **{key: settings[key] for key in TRAINING_KEYS})
 
 
-def output_score(spec: OutputSpec, truth: np.ndarray, predicted: np.ndarray) -> float:
-    """The head's default metric (``OUTPUT_METRICS``)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # e.g. a class missing from a small fold
-        if spec.task is Task.CLASSIFICATION:
-            return float(metrics.balanced_accuracy_score(truth, predicted))
-        return float(metrics.r2_score(truth, predicted))
+def output_metrics(objective, outputs: Sequence[OutputSpec],
+                   targets: Sequence[np.ndarray]) -> tuple[str, ...]:
+    """Each output's metric from ``AutoModel``'s ``objective``: ``None`` (each task's default),
+    one scikit-learn scorer name for every output, or ``{output name: scorer name}`` (outputs
+    left out get their default). Each name is checked against its output's task and target."""
+    names = [spec.name for spec in outputs]
+    if objective is None or isinstance(objective, str):
+        chosen = dict.fromkeys(names, objective)
+    elif isinstance(objective, dict):
+        unknown = [key for key in objective if key not in names]
+        if unknown:
+            raise ValueError(f"objective names the output {unknown[0]!r}, but the outputs are "
+                             f"{names}: key the dict by output name.")
+        chosen = {name: objective.get(name) for name in names}
+    else:
+        raise TypeError("objective must be None, a scikit-learn scorer name, or a dict "
+                        "{output name: scorer name}; received "
+                        f"{type(objective).__name__}.")
+    resolved = []
+    for spec, target in zip(outputs, targets):
+        try:
+            resolved.append(resolve_objective(chosen[spec.name], spec.task, target))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"output {spec.name!r}: {error}") from None
+    return tuple(resolved)
 
 
-@dataclass(frozen=True)
-class MultiOutputTrial(Trial):
-    """A trial of a multi-output network; also each output's mean validation score."""
-
-    output_scores: tuple[tuple[str, float], ...] = ()
+def _output_scores(outputs: Sequence[OutputSpec], scorer_names: Sequence[str], targets,
+                   answers) -> list[float]:
+    """Each output's metric, from the network's ``predict_both`` answers."""
+    return [score_predictions(metric, spec.task, truth, predicted, probabilities, spec.classes)
+            for spec, metric, truth, (predicted, probabilities)
+            in zip(outputs, scorer_names, targets, answers)]
 
 
 @dataclass(frozen=True)
@@ -399,15 +427,18 @@ class MultiIOCrossValidation:
     data: MultiIOData
     folds: tuple
     seed: int
+    metrics: tuple[str, ...]  # one scikit-learn scorer name per output
+    secondary_objectives: tuple[str, ...] = ()
 
     def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:
         if deadline is not None and time.monotonic() >= deadline:
             return None
         started_at = time.time()
         fit_seconds = predict_seconds = 0.0
+        model_size = 0
 
         def fit_and_score(index: int, train, validation) -> list[float]:
-            nonlocal fit_seconds, predict_seconds
+            nonlocal fit_seconds, predict_seconds, model_size
             network = network_for(genome, self.data, self.seed)
             train_x, train_y = self.data.take(train)
             validation_x, validation_y = self.data.take(validation)
@@ -415,20 +446,25 @@ class MultiIOCrossValidation:
             with deadline_scope(deadline):  # the network stops itself at it
                 network.fit(train_x, train_y)
             toc = time.perf_counter()
-            predictions = network.predict(validation_x)
-            scores = [output_score(spec, truth, predicted) for spec, truth, predicted
-                      in zip(self.data.outputs, validation_y, predictions)]
+            scores = _output_scores(self.data.outputs, self.metrics, validation_y,
+                                    network.predict_both(validation_x))
             predict_seconds += time.perf_counter() - toc
             fit_seconds += toc - tic
+            if index == 0 and "model_size" in self.secondary_objectives:
+                model_size = len(pickle.dumps(network))  # the .keras bytes
             return scores
 
         status, reason, per_output = run_folds(self.folds, deadline, fit_and_score)
         fold_scores = tuple(float(np.mean(scores)) for scores in per_output)
         ok = status is Status.OK
-        return MultiOutputTrial(
-            genome, status, (float(np.mean(fold_scores)),) if ok else None, fold_scores,
-            fit_seconds, predict_seconds, reason, started_at=started_at,
-            finished_at=time.time(), worker=current_worker(),
+        objectives = objective_vector(
+            np.mean(fold_scores), self.secondary_objectives, fit_seconds=fit_seconds,
+            predict_seconds=predict_seconds, model_size=model_size,
+            validation_rows=sum(len(self.folds[k][1]) for k in range(len(fold_scores)))
+        ) if ok else None
+        return Trial(
+            genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
+            started_at=started_at, finished_at=time.time(), worker=current_worker(),
             output_scores=tuple((spec.name, float(np.mean(scores))) for spec, scores in
                                 zip(self.data.outputs, zip(*per_output))) if ok else ())
 
@@ -442,13 +478,16 @@ class MultiIOModel:
     Args:
         inputs, outputs: the inputs and outputs as fit saw them.
         network: the fitted network.
+        metrics: each output's metric in the search (a scikit-learn scorer name); by default
+            each task's (``balanced_accuracy``, ``r2``).
     """
 
     def __init__(self, inputs: Sequence[InputSpec], outputs: Sequence[OutputSpec],
-                 network: MultiIONetwork):
+                 network: MultiIONetwork, metrics: Sequence[str] | None = None):
         self.inputs = tuple(inputs)
         self.outputs = tuple(outputs)
         self.network = network
+        self.metrics = tuple(metrics or (DEFAULT_OBJECTIVES[spec.task] for spec in outputs))
 
     @property
     def input_names(self) -> list[str]:
@@ -512,26 +551,32 @@ class MultiIOModel:
                 for index, (spec, target) in enumerate(zip(self.outputs, y))]
 
     def evaluate(self, x, y) -> dict[str, dict[str, float]]:
-        """Per output, its metrics on ``x``/``y``: the search's metric first (balanced
-        accuracy, R²), then accuracy, or RMSE and MAE."""
+        """Per output, its metrics on ``x``/``y``: the output's metric in the search first,
+        then the usual ones of its task (balanced accuracy and accuracy, or R², RMSE and
+        MAE)."""
         entries = self.prepare(x)
         targets = self._targets(y, len(entries[0]))
+        answers = self.network.predict_both(entries)
         results = {}
-        for spec, truth, predicted in zip(self.outputs, targets,
-                                          self.network.predict(entries)):
-            scores = {OUTPUT_METRICS[spec.task]: output_score(spec, truth, predicted)}
+        for spec, metric, truth, score, (predicted, _) in zip(
+                self.outputs, self.metrics, targets,
+                _output_scores(self.outputs, self.metrics, targets, answers), answers):
+            scores = {metric: score}
             if spec.task is Task.CLASSIFICATION:
-                scores["accuracy"] = float(metrics.accuracy_score(truth, predicted))
+                scores.setdefault("balanced_accuracy",
+                                  float(metrics.balanced_accuracy_score(truth, predicted)))
+                scores.setdefault("accuracy", float(metrics.accuracy_score(truth, predicted)))
             else:
-                scores["rmse"] = float(metrics.root_mean_squared_error(truth, predicted))
-                scores["mae"] = float(metrics.mean_absolute_error(truth, predicted))
+                scores.setdefault("r2", float(metrics.r2_score(truth, predicted)))
+                scores.setdefault("rmse", float(metrics.root_mean_squared_error(truth, predicted)))
+                scores.setdefault("mae", float(metrics.mean_absolute_error(truth, predicted)))
             results[spec.name] = scores
         return results
 
     def score(self, x, y) -> float:
         """The search's objective on ``x``/``y``: the mean of the outputs' metrics."""
-        return float(np.mean([scores[OUTPUT_METRICS[spec.task]] for spec, scores in
-                              zip(self.outputs, self.evaluate(x, y).values())]))
+        return float(np.mean([scores[metric] for metric, scores in
+                              zip(self.metrics, self.evaluate(x, y).values())]))
 
     def export_model(self):
         """The fitted ``keras.Model``, preprocessing inside; it takes
@@ -543,15 +588,7 @@ class MultiIOModel:
 
 # --- fit ----------------------------------------------------------------------------------
 
-def _check_multi_io_settings(model, epochs) -> None:
-    if model.objective is not None:
-        raise ValueError(
-            f"objective={model.objective!r} is not supported with several inputs or outputs: "
-            "the search maximises the mean over outputs of each head's metric (balanced_accuracy "
-            "for classification, r2 for regression); leave objective=None.")
-    if model.secondary_objectives:
-        raise ValueError(f"secondary_objectives={model.secondary_objectives!r} is not supported "
-                         "for a searched network yet; leave secondary_objectives at its default.")
+def _check_epochs(epochs) -> None:
     if epochs is not None and (not isinstance(epochs, int | np.integer)
                                or isinstance(epochs, bool) or epochs < 1):
         raise ValueError(f"epochs must be a positive integer or None (searched); received "
@@ -574,7 +611,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     """
     started = time.monotonic()
     model._check_settings()
-    _check_multi_io_settings(model, epochs)
+    _check_epochs(epochs)
     graph, input_names = network_graph(model.inputs, model.outputs)
     heads = [output.producer for output in graph.outputs]
     output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
@@ -588,9 +625,12 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     if data.n_rows < 2 * model.cv:
         raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
+    scorer_names = output_metrics(model.objective, data.outputs, data.y)
+    secondary = check_secondary_objectives(model.secondary_objectives)
     space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
     settings = {"task": "+".join(spec.task.value for spec in data.outputs),
-                "objective": OBJECTIVE, "cv": model.cv, "secondary_objectives": [],
+                "objective": OBJECTIVE, "cv": model.cv, "secondary_objectives": list(secondary),
+                "output_metrics": dict(zip(output_names, scorer_names)),
                 "seed": model.seed, "data_fingerprint": data.fingerprint(),
                 "space_fingerprint": space.fingerprint(), "target_column": None}
 
@@ -599,7 +639,7 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
             np.zeros(data.n_rows)))
         if model.time_budget is not None:  # as AutoModel does for networks under a budget
             folds = folds[:NETWORK_FOLDS]
-        return MultiIOCrossValidation(data, folds, seed)
+        return MultiIOCrossValidation(data, folds, seed, scorer_names, secondary)
 
     project = model._open_project()
     try:
@@ -608,11 +648,11 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
         best = search.result.best
         network = network_for(best.genome, data, search.seed)
         network.fit(list(data.x), list(data.y))
-        model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network)
+        model.pipeline_ = MultiIOModel(data.inputs, data.outputs, network, scorer_names)
         model._keep_search(search.result, space, OBJECTIVE, search.seed)
         model.target_column_ = None
-        per_output = ", ".join(f"{name} {score:.4f}" for name, score in
-                               getattr(best, "output_scores", ()))
+        per_output = ", ".join(f"{name} {metric} {score:.4f}" for (name, score), metric
+                               in zip(best.output_scores, scorer_names))
         model._finish_search(search, project, started,
                              f"best network: CV {OBJECTIVE} {best.score:.4f}"
                              + (f" ({per_output})" if per_output else ""))
@@ -622,4 +662,4 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
     return model
 
 
-__all__ = ["MultiIOModel", "MultiOutputTrial", "fit_multi_io", "is_multi_io"]
+__all__ = ["MultiIOModel", "fit_multi_io", "is_multi_io"]

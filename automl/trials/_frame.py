@@ -13,7 +13,8 @@ from automl.evaluation import Trial
 
 def leaderboard(trials: Sequence[Trial]) -> pd.DataFrame:
     """One row per trial, best first (failed trials last): rank, score, spread over folds,
-    the pipeline's choices and hyperparameters (``genome.describe()``), timings, status."""
+    each output's score (``<output>_score``, networks with several outputs), the pipeline's
+    choices and hyperparameters (``genome.describe()``), timings, status."""
     rows = []
     for trial in trials:
         rows.append({
@@ -22,6 +23,7 @@ def leaderboard(trials: Sequence[Trial]) -> pd.DataFrame:
             "status": trial.status.value,
             "score": trial.score,
             "score_std": float(np.std(trial.fold_scores)) if trial.fold_scores else math.nan,
+            **{f"{output}_score": score for output, score in trial.output_scores},
             **trial.genome.describe(),
             "fit_seconds": trial.fit_seconds,
             "predict_seconds": trial.predict_seconds,

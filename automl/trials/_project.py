@@ -23,6 +23,7 @@ PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", "best_pipeli
 COMPARABLE = {
     "task": "task",
     "objective": "objective",
+    "output_metrics": "metric of each output",
     "cv": "number of folds (cv)",
     "secondary_objectives": "secondary objectives",
     "data_fingerprint": "training data (fingerprint)",

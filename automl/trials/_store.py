@@ -6,7 +6,8 @@ One project folder (``directory/project_name``) holds ``trials.sqlite`` with thr
   data and of the search space), written by the first run;
 * ``runs``: one row per ``fit`` (start, elapsed seconds, status, process, library versions);
 * ``trials``: one row per evaluated genome (genome, decoded hyperparameters, per-fold scores,
-  objective vector, timings, status and reason, seed, worker, timestamps, fingerprints).
+  objective vector, timings, status and reason, seed, worker, timestamps, fingerprints, and
+  for networks with several outputs each output's score).
 
 The file is in write-ahead-log mode and every write is one short transaction, so a process
 killed at any moment leaves every committed trial readable, and several processes can write
@@ -66,9 +67,17 @@ CREATE TABLE IF NOT EXISTS trials (
     started_at REAL,
     finished_at REAL,
     data_fingerprint TEXT,
-    space_fingerprint TEXT
+    space_fingerprint TEXT,
+    output_scores TEXT
 );
 """
+#: Columns added to ``trials`` after its first release, with their types: a store written
+#: before gets them on open.
+_ADDED_COLUMNS = {"output_scores": "TEXT"}
+_TRIAL_COLUMNS = ("number", "run", "genome_key", "genome", "params", "model", "status", "reason",
+                  "score", "objectives", "fold_scores", "fit_seconds", "predict_seconds",
+                  "generation", "seed", "worker", "started_at", "finished_at", "data_fingerprint",
+                  "space_fingerprint", "output_scores")
 
 
 def library_versions() -> dict[str, str]:
@@ -103,6 +112,10 @@ class TrialStore:
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.executescript(_SCHEMA)  # idempotent: IF NOT EXISTS
+        present = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
+        for column, kind in _ADDED_COLUMNS.items():
+            if column not in present:
+                self._connection.execute(f"ALTER TABLE trials ADD COLUMN {column} {kind}")
 
     @classmethod
     def exists_in(cls, folder: str | os.PathLike) -> bool:
@@ -198,24 +211,27 @@ class TrialStore:
             json.dumps(list(trial.fold_scores)), trial.fit_seconds, trial.predict_seconds,
             trial.generation, seed, trial.worker, trial.started_at, trial.finished_at,
             data_fingerprint, space_fingerprint,
+            json.dumps(dict(trial.output_scores)) if trial.output_scores else None,
         ) for trial, params in zip(trials, described)]
         with self._transaction() as cursor:
             before = self._connection.total_changes
-            cursor.executemany(f"{verb} INTO trials VALUES ({', '.join('?' * 20)})", rows)
+            cursor.executemany(f"{verb} INTO trials ({', '.join(_TRIAL_COLUMNS)}) "
+                               f"VALUES ({', '.join('?' * len(_TRIAL_COLUMNS))})", rows)
             return self._connection.total_changes - before
 
     def trials(self) -> list[Trial]:
         """Every stored trial, in order of its number."""
         cursor = self._connection.execute(
             "SELECT genome, status, objectives, fold_scores, fit_seconds, predict_seconds, "
-            "reason, number, generation, started_at, finished_at, worker FROM trials "
-            "ORDER BY number")
+            "reason, number, generation, started_at, finished_at, worker, output_scores "
+            "FROM trials ORDER BY number")
         return [Trial(Genome.from_json(genome), Status(status),
                       None if objectives is None else tuple(json.loads(objectives)),
                       tuple(json.loads(folds)), fit, predict, reason, number, generation,
-                      started or 0.0, finished or 0.0, worker or "main")
+                      started or 0.0, finished or 0.0, worker or "main",
+                      tuple(json.loads(outputs).items()) if outputs else ())
                 for (genome, status, objectives, folds, fit, predict, reason, number,
-                     generation, started, finished, worker) in cursor.fetchall()]
+                     generation, started, finished, worker, outputs) in cursor.fetchall()]
 
     def trial_rows(self) -> list[dict]:
         """Every stored trial as a plain dict (JSON columns decoded), in order of number."""
@@ -223,7 +239,7 @@ class TrialStore:
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         for row in rows:
-            for column in ("params", "objectives", "fold_scores"):
+            for column in ("params", "objectives", "fold_scores", "output_scores"):
                 row[column] = None if row[column] is None else json.loads(row[column])
         return rows
 
