@@ -239,3 +239,46 @@ def test_a_probability_metric_scores_the_network():
     [(name, score)] = single.best_trial_.output_scores
     assert name == "classification_head" and 0.0 <= score <= 1.0
     assert list(single.evaluate(x[0], y[0])["classification_head"])[0] == "roc_auc"
+
+
+@pytest.mark.parametrize("labels", [["no", "yes"], [3, 7], ["a", "b", "c"]])
+def test_network_predictions_score_as_scikit_learn_scores_them(labels):
+    """Any scorer on a network's answers equals the metric called directly (probability
+    columns in the order of the sorted classes, the positive class last)."""
+    from sklearn import metrics
+
+    from automl.data import Task
+    from automl.evaluation import score_predictions
+
+    rng = np.random.default_rng(0)
+    classes = np.array(labels)
+    probabilities = rng.dirichlet(np.ones(len(classes)), size=60)
+    truth = classes[rng.integers(0, len(classes), 60)]
+    predicted = classes[probabilities.argmax(axis=1)]
+    binary = len(classes) == 2
+    expected = {
+        "neg_log_loss": -metrics.log_loss(truth, probabilities, labels=classes),
+        "roc_auc" if binary else "roc_auc_ovr": metrics.roc_auc_score(
+            truth, probabilities[:, 1]) if binary else metrics.roc_auc_score(
+            truth, probabilities, multi_class="ovr", labels=classes),
+        "balanced_accuracy": metrics.balanced_accuracy_score(truth, predicted),
+        "f1_macro": metrics.f1_score(truth, predicted, average="macro"),
+    }
+    for metric, value in expected.items():
+        assert score_predictions(metric, Task.CLASSIFICATION, truth, predicted, probabilities,
+                                 classes) == pytest.approx(value), metric
+    values, target = rng.normal(size=60), rng.normal(size=60)
+    assert score_predictions("neg_mean_absolute_error", Task.REGRESSION, target,
+                             values) == pytest.approx(-metrics.mean_absolute_error(target, values))
+
+
+def test_a_model_pickled_before_metrics_existed_still_evaluates(fitted):
+    import pickle
+
+    model, x, y = fitted
+    state = pickle.loads(pickle.dumps(model.pipeline_)).__dict__
+    del state["metrics"]
+    old = object.__new__(type(model.pipeline_))
+    old.__setstate__(state)
+    assert old.metrics == ("balanced_accuracy", "r2")
+    assert old.score(x, y) == pytest.approx(model.score(x, y))

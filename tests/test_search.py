@@ -1,5 +1,6 @@
 """The search loop with a cheap synthetic objective: budgets, de-duplication, selection."""
 
+import os
 import signal
 import subprocess
 import sys
@@ -153,19 +154,38 @@ def double(item, deadline=None):
     return 2 * item
 
 
-def test_a_pool_removes_the_payload_a_killed_search_left():
-    """A search killed with SIGKILL cannot remove its payload file; the next pool does."""
+def _payloads() -> set[Path]:
+    return set(Path(tempfile.gettempdir()).glob("automl-payload-*.pkl"))
+
+
+def _age(path: Path) -> None:
+    """Makes the payload look written two minutes ago: the sweep leaves younger ones alone."""
+    then = time.time() - 120
+    os.utime(path, (then, then))
+
+
+def test_a_pool_removes_the_payload_a_killed_search_left_but_not_a_live_one():
+    """A search killed with SIGKILL cannot remove its payload file; the next pool does, and
+    leaves the file of a pool that is still running."""
+    before = _payloads()
     script = ("import os, signal\n"
               "from automl.execution import WorkerPoolExecutor\n"
               "WorkerPoolExecutor(1).start(abs)\n"
               "os.kill(os.getpid(), signal.SIGKILL)\n")
     killed = subprocess.Popen([sys.executable, "-c", script])
     assert killed.wait(timeout=120) == -signal.SIGKILL
-    left = list(Path(tempfile.gettempdir()).glob(f"automl-payload-{killed.pid}-*.pkl"))
-    assert left, "the killed search should have left its payload"
-    with WorkerPoolExecutor(1) as pool:
-        assert pool.map(double, [2]) == [4]
-        assert not any(path.exists() for path in left)
+    (left,) = _payloads() - before
+    _age(left)
+    with WorkerPoolExecutor(1) as running:
+        running.start(double)
+        assert not left.exists()
+        (own,) = _payloads() - before
+        _age(own)
+        with WorkerPoolExecutor(1) as other:
+            assert other.map(double, [2]) == [4]
+            assert own.exists()  # its pool holds it
+        assert running.map(double, [3]) == [6]
+    assert not own.exists()  # close removed it
 
 
 def test_preprocessing_cache_gives_identical_scores(mixed_table):

@@ -1,6 +1,11 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
-from automl.evaluation._cross_validation import CrossValidation, current_worker, make_folds
+from automl.evaluation._cross_validation import (
+    CrossValidation,
+    current_worker,
+    fold_indices,
+    make_folds,
+)
 from automl.evaluation._folds import run_folds
 from automl.evaluation._objectives import (
     DEFAULT_OBJECTIVES,
@@ -21,6 +26,7 @@ __all__ = [
     "check_secondary_objectives",
     "current_worker",
     "describe_error",
+    "fold_indices",
     "make_folds",
     "objective_vector",
     "resolve_objective",

@@ -31,15 +31,20 @@ PREFIX_STEPS = 2
 CACHE_ENTRIES = 64
 
 
-def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
-    """Shuffled k-fold splits, stratified for classification, as index arrays."""
-    if data.spec.task is Task.CLASSIFICATION:
-        splitter = StratifiedKFold(n_splits=n_splits, shuffle=True, random_state=seed)
-    else:
-        splitter = KFold(n_splits=n_splits, shuffle=True, random_state=seed)
+def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool) -> tuple:
+    """Shuffled k-fold splits of ``len(y)`` rows as index arrays, stratified on ``y`` (class
+    labels) when ``stratify``."""
+    splitter = (StratifiedKFold if stratify else KFold)(n_splits=n_splits, shuffle=True,
+                                                        random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class smaller than n_splits is allowed
-        return tuple(splitter.split(data.x, data.y))
+        return tuple(splitter.split(np.zeros((len(y), 1)), y))
+
+
+def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
+    """Shuffled k-fold splits, stratified for classification, as index arrays."""
+    return fold_indices(data.y, n_splits, seed,
+                        stratify=data.spec.task is Task.CLASSIFICATION)
 
 
 def current_worker() -> str:

@@ -21,6 +21,11 @@ from pathlib import Path
 
 import cloudpickle
 
+try:
+    import fcntl
+except ImportError:  # Windows
+    fcntl = None
+
 from automl.evaluation import Status
 from automl.execution._base import Executor, candidate_deadline
 
@@ -29,23 +34,30 @@ from automl.execution._base import Executor, candidate_deadline
 GRACE_SECONDS = 0.25
 
 
-#: Payload files are named ``automl-payload-<pid of the search>-<random>.pkl``.
+#: Payload files are ``automl-payload-<random>.pkl`` in the temporary folder; the pool that
+#: wrote one holds a shared ``flock`` on it for as long as it uses it.
 PAYLOAD_PREFIX = "automl-payload-"
+#: A payload file younger than this is never swept: its pool may not hold the lock yet.
+SWEEP_AFTER_SECONDS = 60.0
 
 
 def remove_orphaned_payloads() -> None:
-    """Deletes the payload files of searches whose process is gone: ``close`` removes a pool's
-    own file, but a search killed with SIGKILL never runs it."""
-    for path in Path(tempfile.gettempdir()).glob(f"{PAYLOAD_PREFIX}*-*.pkl"):
-        pid = path.name.removeprefix(PAYLOAD_PREFIX).split("-", 1)[0]
-        if not pid.isdigit() or int(pid) == os.getpid():
-            continue
+    """Deletes the payload files no live pool holds. ``close`` removes a pool's own file, but
+    a search killed with SIGKILL never runs it; the kernel then drops its lock, so the next
+    pool's sweep can take an exclusive lock and delete the file (locks hold across processes
+    of every container sharing the folder, where process ids would not)."""
+    if fcntl is None:
+        return  # no flock (Windows): payloads are only removed by close
+    now = time.time()
+    for path in Path(tempfile.gettempdir()).glob(f"{PAYLOAD_PREFIX}*.pkl"):
         try:
-            os.kill(int(pid), 0)  # signal 0: only asks whether the process exists
-        except ProcessLookupError:
-            path.unlink(missing_ok=True)
-        except PermissionError:
-            pass  # alive, another user's
+            if now - path.stat().st_mtime < SWEEP_AFTER_SECONDS:
+                continue
+            with open(path, "rb") as file:
+                fcntl.flock(file, fcntl.LOCK_EX | fcntl.LOCK_NB)  # fails while a pool holds it
+                path.unlink()
+        except OSError:
+            continue  # held by a live pool, another user's, or already gone
 
 
 class _Worker:
@@ -119,6 +131,7 @@ class WorkerPoolExecutor(Executor):
         self._fn = None
         self._failure = None
         self._payload: Path | None = None
+        self._payload_file = None  # held open with its lock while the payload is in use
         self._spawned = 0
         self._tickets = 0
         self._queue: deque[int] = deque()
@@ -147,9 +160,12 @@ class WorkerPoolExecutor(Executor):
             return
         self.close()
         remove_orphaned_payloads()
-        handle, path = tempfile.mkstemp(prefix=f"{PAYLOAD_PREFIX}{os.getpid()}-", suffix=".pkl")
-        with os.fdopen(handle, "wb") as file:
-            cloudpickle.dump(fn, file)  # by value for anything defined in __main__
+        handle, path = tempfile.mkstemp(prefix=PAYLOAD_PREFIX, suffix=".pkl")
+        self._payload_file = os.fdopen(handle, "wb")  # open, so that its lock lasts
+        if fcntl is not None:
+            fcntl.flock(self._payload_file, fcntl.LOCK_SH)  # see remove_orphaned_payloads
+        cloudpickle.dump(fn, self._payload_file)  # by value for anything defined in __main__
+        self._payload_file.flush()
         self._fn, self._payload = fn, Path(path)
         for _ in range(self.n_workers):
             self._workers.append(self._spawn())
@@ -262,7 +278,8 @@ class WorkerPoolExecutor(Executor):
         self._workers = []
         if self._payload is not None:
             self._payload.unlink(missing_ok=True)
-            self._payload = None
+            self._payload_file.close()
+            self._payload = self._payload_file = None
         self._fn = None
         self._queue.clear()
         self._submitted.clear()

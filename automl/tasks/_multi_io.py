@@ -14,7 +14,7 @@ layer blocks the user wired (``automl.blocks.layers``). Either way the network i
 layer blocks (``automl.blocks._multi_network``). The search is the usual evolution over a space
 with one slot per layer (its hyperparameters, named after the layer) and one slot, ``model``,
 for the heads' dropout and the training settings. A candidate is scored by k-fold
-cross-validation (``KFold``: several targets leave nothing to stratify on) on the mean over
+cross-validation (stratified on the first classification output, if any) on the mean over
 outputs of each output's metric: by default balanced accuracy for classification and R² for
 regression, or any scikit-learn scorer given as ``objective`` (one name for every output, or
 ``{output name: scorer name}``). Each output's own mean score is kept in the trial
@@ -38,7 +38,6 @@ from dataclasses import dataclass
 import joblib
 import numpy as np
 from sklearn import metrics
-from sklearn.model_selection import KFold
 
 from automl.blocks._keras import TRAINING_KEYS
 from automl.blocks._multi_network import (
@@ -58,6 +57,7 @@ from automl.evaluation import (
     Status,
     Trial,
     check_secondary_objectives,
+    fold_indices,
     objective_vector,
     resolve_objective,
     score_predictions,
@@ -489,6 +489,11 @@ class MultiIOModel:
         self.network = network
         self.metrics = tuple(metrics or (DEFAULT_OBJECTIVES[spec.task] for spec in outputs))
 
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        if "metrics" not in state:  # pickled before outputs had their own metrics
+            self.metrics = tuple(DEFAULT_OBJECTIVES[spec.task] for spec in self.outputs)
+
     @property
     def input_names(self) -> list[str]:
         return [spec.name for spec in self.inputs]
@@ -634,9 +639,13 @@ def fit_multi_io(model, x, y, *, epochs: int | None = None):
                 "seed": model.seed, "data_fingerprint": data.fingerprint(),
                 "space_fingerprint": space.fingerprint(), "target_column": None}
 
+    labels = [y for spec, y in zip(data.outputs, data.y) if spec.task is Task.CLASSIFICATION]
+
     def cross_validation(seed: int) -> MultiIOCrossValidation:
-        folds = tuple(KFold(model.cv, shuffle=True, random_state=seed).split(
-            np.zeros(data.n_rows)))
+        # Stratified on the first classification output: every validation fold then has each
+        # of its classes (where there are enough rows), as metrics like log loss need.
+        folds = fold_indices(labels[0] if labels else data.y[0], model.cv, seed,
+                             stratify=bool(labels))
         if model.time_budget is not None:  # as AutoModel does for networks under a budget
             folds = folds[:NETWORK_FOLDS]
         return MultiIOCrossValidation(data, folds, seed, scorer_names, secondary)

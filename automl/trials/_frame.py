@@ -35,6 +35,12 @@ def leaderboard(trials: Sequence[Trial]) -> pd.DataFrame:
     board = pd.DataFrame(rows)
     if board.empty:
         return board
+    per_output = list(dict.fromkeys(f"{output}_score" for trial in trials
+                                    for output, _ in trial.output_scores))
+    if per_output:  # right after the score, whichever trial first had them
+        rest = [column for column in board.columns if column not in per_output]
+        at = rest.index("score_std") + 1
+        board = board[rest[:at] + per_output + rest[at:]]
     board = board.sort_values(["score", "fit_seconds"], ascending=[False, True],
                               na_position="last", kind="stable").reset_index(drop=True)
     board.insert(0, "rank", np.arange(1, len(board) + 1))

@@ -112,10 +112,20 @@ class TrialStore:
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.executescript(_SCHEMA)  # idempotent: IF NOT EXISTS
-        present = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
-        for column, kind in _ADDED_COLUMNS.items():
-            if column not in present:
-                self._connection.execute(f"ALTER TABLE trials ADD COLUMN {column} {kind}")
+        if not self._has_added_columns():
+            with self._transaction():  # re-checked under the write lock: one process adds
+                if not self._has_added_columns():
+                    present = self._trial_columns()
+                    for column, kind in _ADDED_COLUMNS.items():
+                        if column not in present:
+                            self._connection.execute(
+                                f"ALTER TABLE trials ADD COLUMN {column} {kind}")
+
+    def _trial_columns(self) -> set[str]:
+        return {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
+
+    def _has_added_columns(self) -> bool:
+        return set(_ADDED_COLUMNS) <= self._trial_columns()
 
     @classmethod
     def exists_in(cls, folder: str | os.PathLike) -> bool:
