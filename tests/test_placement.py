@@ -42,3 +42,17 @@ def test_without_gpus_everything_runs_on_cpu_workers(tmp_path):
     assert {t.genome["model"][0].block for t in model.trials_} == {"GpuModel", "LogisticRegression"}
     assert all(t.ok and t.worker.startswith("worker-") for t in model.trials_)
     assert "worker" in model.leaderboard_.columns
+
+
+def thread_settings(item, deadline=None):
+    import os
+
+    return os.environ["TF_NUM_INTRAOP_THREADS"], os.environ["TF_NUM_INTEROP_THREADS"]
+
+
+def test_workers_cap_tensorflow_threads_at_their_share_of_the_cores():
+    import os
+
+    share = str(max(1, (os.cpu_count() or 1) // 2))
+    with WorkerPoolExecutor(2) as pool:
+        assert pool.map(thread_settings, range(4)) == [(share, share)] * 4
