@@ -38,6 +38,16 @@ class _Parser(argparse.ArgumentParser):
         self.exit(EXIT_USAGE, f"automl: error: {message}\n")
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be an integer >= 1, not {text!r}")
+    return value
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="automl", description="Find a good scikit-learn pipeline for a table "
                      "by evolutionary search, then predict with it.", epilog=_EPILOG,
@@ -93,7 +103,7 @@ def _parser() -> argparse.ArgumentParser:
                                      "the share of score variance each hyperparameter (and "
                                      "pair) explains, per model family.")
     importance.add_argument("folder", metavar="DIR", help="output folder of 'automl fit'")
-    importance.add_argument("--top", type=int, default=10,
+    importance.add_argument("--top", type=_positive_int, default=10,
                             help="rows per family (default: 10)")
     return parser
 
@@ -117,7 +127,7 @@ def _fit(args) -> int:
         raise ValueError(f"--target {args.target!r} is not a column of {args.data}; its columns "
                          f"are {list(table.columns)[:20]}.")
     task = args.task or _infer_task(table[args.target])
-    output = Path(args.output)
+    output = Path(args.output).absolute()  # '.' has no name to be the project's
     estimator = (automl.StructuredDataClassifier if task == "classification"
                  else automl.StructuredDataRegressor)
     model = estimator(time_budget=args.time_budget, max_trials=args.max_trials,
@@ -154,10 +164,19 @@ def _predict(args) -> int:
     import pandas as pd
 
     from automl.data import read_csv
+    from automl.tasks._multi_io import MultiIOModel
 
     folder, settings = _project(args.folder)
     pipeline = joblib.load(folder / PIPELINE_FILE)
+    if isinstance(pipeline, MultiIOModel):
+        raise ValueError(
+            f"{args.folder!r} holds a network with inputs {pipeline.input_names} and outputs "
+            f"{pipeline.output_names} (the IO API): the command line predicts with models of "
+            f"one table. In Python: joblib.load({str(folder / PIPELINE_FILE)!r}).predict([...]), "
+            "one entry per input.")
     table = read_csv(args.data, argument="NEW")
+    if table.empty:
+        raise ValueError(f"NEW ({args.data}) has no rows: pass at least one row to predict.")
     target = settings.get("target_column")
     if target in table.columns:
         table = table.drop(columns=[target])
@@ -169,6 +188,7 @@ def _predict(args) -> int:
         for index, label in enumerate(pipeline.classes_):
             result[f"probability_{label}"] = probabilities[:, index]
     if args.output:
+        Path(args.output).parent.mkdir(parents=True, exist_ok=True)
         result.to_csv(args.output, index=False)
         print(f"automl: {len(result)} predictions written to {args.output}", file=sys.stderr)
     else:
@@ -210,8 +230,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("automl: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED
-    except (ValueError, TypeError, FileNotFoundError, FileExistsError,
-            ProjectMismatchError, ProjectLockedError) as error:
+    except (ValueError, TypeError, OSError, ProjectMismatchError,
+            ProjectLockedError) as error:  # OSError: a path that cannot be read or written
         print(f"automl: error: {error}", file=sys.stderr)
         return EXIT_USAGE
     except RuntimeError as error:

@@ -134,3 +134,94 @@ def test_objective_that_cannot_score_the_target():
 def test_too_few_rows_for_cv():
     with pytest.raises(ValueError, match="too few for cv=5"):
         StructuredDataClassifier(verbose=0).fit(np.ones((6, 1)), [0, 1] * 3)
+
+
+def test_evaluate_takes_any_subset_of_the_classes_seen_in_fit(fitted):
+    model, x, y = fitted
+    ones = x[y == 1].head(3)
+    assert model.evaluate(ones, [1, 1, 1])["accuracy"] >= 0  # one class, a few rows: fine
+    with pytest.raises(ValueError, match=re.escape(
+            "y holds the class 7, which the model never saw in fit (its classes: 0, 1), so it "
+            "can never be predicted: drop those rows, or refit with examples of it.")):
+        model.evaluate(x.head(3), [0, 7, 1])
+    with pytest.raises(ValueError, match=re.escape(
+            "y holds the class 'no', which the model never saw in fit (its classes: 0, 1), so "
+            "it can never be predicted: pass labels of the same type as in fit (int, not "
+            "str).")):
+        model.evaluate(x.head(2), ["no", "yes"])
+
+
+def test_dates_are_refused_with_the_way_to_convert_them(fitted):
+    x = pd.DataFrame({"a": np.arange(6.0), "when": pd.to_datetime(
+        ["2020-01-01", None, "2020-01-03", "2020-02-01", "2020-03-01", "2020-04-01"])})
+    with pytest.raises(ValueError, match=re.escape(
+            "column 'when' of x holds dates or durations (datetime64[")):
+        classifier().fit(x, [0, 1] * 3)
+    model, frame, _ = fitted
+    with pytest.raises(ValueError, match="column 'a' of x holds dates or durations"):
+        model.predict(frame.head(2).assign(a=pd.to_datetime(["2020-01-01", "2021-01-01"])))
+
+
+def test_a_boolean_column_means_the_same_as_0_and_1_at_predict():
+    rng = np.random.default_rng(0)
+    x = pd.DataFrame({"a": rng.normal(size=40), "flag": rng.random(40) > 0.5})
+    y = (x["a"] > 0) ^ x["flag"]
+    model = classifier().fit(x, y)
+    assert model.data_spec_.column_kinds[1].value == "numerical"
+    as_numbers = x.assign(flag=x["flag"].astype(int))
+    assert np.array_equal(model.predict(x), model.predict(as_numbers))
+
+
+def test_a_dataframe_for_a_model_fitted_on_an_array_is_named():
+    rng = np.random.default_rng(0)
+    model = classifier().fit(rng.normal(size=(20, 2)), [0, 1] * 10)
+    with pytest.raises(ValueError, match=re.escape(
+            "the model was fitted on an array (its columns named 'x0', 'x1'), and x is a "
+            "DataFrame with columns 'p', 'q'. Pass x.to_numpy()")):
+        model.predict(pd.DataFrame({"p": [0.0], "q": [1.0]}))
+
+
+def test_a_row_passed_as_a_series_gets_the_right_fix(fitted):
+    model, x, _ = fitted
+    with pytest.raises(ValueError, match=re.escape("x.to_frame().T if it is one row")):
+        model.predict(x.iloc[0])
+
+
+def test_one_secondary_objective_may_be_a_plain_string():
+    rng = np.random.default_rng(0)
+    model = classifier(secondary_objectives="fit_seconds").fit(rng.normal(size=(20, 2)),
+                                                               [0, 1] * 10)
+    assert len(model.best_trial_.objectives) == 2
+
+
+def test_one_image_where_a_batch_is_expected_is_named():
+    from automl.data import image_array
+
+    with pytest.raises(ValueError, match=re.escape(
+            "x has the shape of one image (8, 8, 1), but a batch of images is expected: pass "
+            "x[np.newaxis].")):
+        image_array(np.zeros((8, 8, 1)), shape=(8, 8, 1))
+    with pytest.raises(ValueError, match="NaN or infinite pixel values: replace them "
+                                         r"\(e.g. np.nan_to_num\) first"):
+        image_array(np.full((2, 8, 8, 1), np.nan), shape=(8, 8, 1))
+
+
+def test_bytes_documents_are_told_to_decode():
+    from automl.data._text import text_array
+
+    with pytest.raises(ValueError, match=re.escape(".decode('utf-8')")):
+        text_array([b"free prize", "hello"])
+
+
+@pytest.mark.parametrize("name", ["../escaped", "/tmp/elsewhere", "a/b", "", ".."])
+def test_project_name_must_be_a_plain_folder_name(tmp_path, name):
+    with pytest.raises(ValueError, match="project_name must be a plain folder name"):
+        classifier(directory=tmp_path, project_name=name).fit(np.ones((8, 1)), [0, 1] * 4)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_in_the_way_of_the_project_folder(tmp_path):
+    (tmp_path / "afile").write_text("not a folder")
+    with pytest.raises(ValueError, match="cannot be created or written .* pass a writable "
+                                         "folder as directory"):
+        classifier(directory=tmp_path / "afile").fit(np.ones((8, 1)), [0, 1] * 4)

@@ -104,6 +104,39 @@ def test_exit_codes_and_messages(fitted, args, message):
     assert "Traceback" not in result.stderr
 
 
+def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted):
+    """Exit 2 with the problem named, never a traceback: a folder or an empty, binary or
+    header-only file as data, a bad --top; a missing output folder is created."""
+    folder, _ = fitted
+    (folder / "empty.csv").write_text("")
+    (folder / "binary.csv").write_bytes(bytes(range(256)) * 4)
+    (folder / "header.csv").write_text("age,income,city\n")
+    cases = [
+        (["fit", folder, "--target", "y"], "which is a folder: pass the CSV file inside it"),
+        (["fit", folder / "empty.csv", "--target", "y"], "is not a readable CSV file"),
+        (["fit", folder / "binary.csv", "--target", "y"], "is not a readable CSV file"),
+        (["predict", folder / "run", folder / "header.csv"], "has no rows"),
+        (["importance", folder / "run", "--top", "0"], "must be an integer >= 1"),
+    ]
+    for args, message in cases:
+        result = automl_cli(*args)
+        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
+        assert "Traceback" not in result.stderr
+    result = automl_cli("predict", folder / "run", folder / "new.csv", "-o",
+                        folder / "new" / "folder" / "p.csv")
+    assert result.returncode == 0, result.stderr
+    assert len(pd.read_csv(folder / "new" / "folder" / "p.csv")) == 7
+
+
+def test_fit_into_the_current_folder(tmp_path):
+    table = pd.DataFrame({"a": np.arange(30.0), "y": ["p", "q"] * 15})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    result = automl_cli("fit", "t.csv", "--target", "y", "--max-trials", 2, "--cv", 2,
+                        "--n-jobs", 1, "-q", "--output", ".", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "best_pipeline.joblib").is_file()
+
+
 def test_predict_with_other_columns_is_a_clear_error(fitted):
     folder, _ = fitted
     pd.DataFrame({"age": [30.0], "salary": [3.0]}).to_csv(folder / "odd.csv", index=False)

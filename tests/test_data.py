@@ -17,8 +17,9 @@ def test_dataframe_kinds_are_inferred(mixed_table):
     x, y = mixed_table
     data = load_training_data(x, y, Task.CLASSIFICATION)
     assert data.spec.column_names == ("age", "city", "member", "income")
+    # 'member' is boolean: numerical (0/1), so True/False and 1/0 mean the same at predict.
     assert data.spec.column_kinds == (ColumnKind.NUMERICAL, ColumnKind.CATEGORICAL,
-                                      ColumnKind.CATEGORICAL, ColumnKind.NUMERICAL)
+                                      ColumnKind.NUMERICAL, ColumnKind.NUMERICAL)
     assert data.spec.classes == ("no", "yes")
     assert data.spec.has_missing
     assert data.x["age"].dtype == np.float64

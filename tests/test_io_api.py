@@ -1,6 +1,8 @@
 """The IO API: several inputs and outputs in one Keras network (automl/tasks/_multi_io.py)."""
 
 import os
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -173,6 +175,11 @@ def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
     with pytest.raises(ProjectMismatchError, match="metric of each output"):
         make_model(directory=tmp_path, max_trials=4,
                    objective={"regression_head": "neg_mean_absolute_error"}).fit(x, y, epochs=1)
+    # The command line predicts with one-table models only, and says so.
+    cli = subprocess.run([sys.executable, "-m", "automl", "predict", str(tmp_path / "auto_model"),
+                          str(tmp_path / "auto_model" / "leaderboard.csv")],
+                         capture_output=True, text=True, timeout=300)
+    assert cli.returncode == 2 and "(the IO API)" in cli.stderr, cli.stderr
     x[1].loc[0, "age"] = 99.0
     with pytest.raises(ProjectMismatchError, match="data"):
         make_model(directory=tmp_path, max_trials=4).fit(x, y, epochs=1)

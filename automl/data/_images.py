@@ -36,7 +36,10 @@ def image_array(x, *, argument: str = "x", shape: tuple[int, ...] | None = None)
     images = images.astype("float32", copy=False)
     if not np.isfinite(images).all():
         raise ValueError(f"{argument} contains NaN or infinite pixel values: replace them "
-                         "(e.g. np.nan_to_num) before fitting.")
+                         "(e.g. np.nan_to_num) first.")
+    if shape is not None and tuple(np.shape(x)) in (tuple(shape), tuple(shape)[:2]):
+        raise ValueError(f"{argument} has the shape of one image {tuple(np.shape(x))}, but a "
+                         f"batch of images is expected: pass {argument}[np.newaxis].")
     if shape is not None and images.shape[1:] != tuple(shape):
         raise ValueError(f"{argument} has images of shape {images.shape[1:]}, but the model was "
                          f"fitted on {tuple(shape)}: resize them to match.")

@@ -19,6 +19,9 @@ from automl.data._target import validate_target
 def read_csv(path: str | os.PathLike, *, argument: str = "x") -> pd.DataFrame:
     """Reads a CSV (or .tsv, optionally gzipped) file, with a clear error if it is not there."""
     path = Path(path)
+    if path.is_dir():
+        raise ValueError(f"{argument} is the path {str(path)!r}, which is a folder: pass the CSV "
+                         "file inside it.")
     if not path.is_file():
         raise FileNotFoundError(
             f"{argument} is the path {str(path)!r}, but no such file exists: pass the path of a "
@@ -26,7 +29,13 @@ def read_csv(path: str | os.PathLike, *, argument: str = "x") -> pd.DataFrame:
             f"{os.getcwd()!r})."
         )
     separator = "\t" if ".tsv" in path.suffixes else ","
-    return pd.read_csv(path, sep=separator)
+    try:
+        return pd.read_csv(path, sep=separator)
+    except (pd.errors.EmptyDataError, pd.errors.ParserError, UnicodeDecodeError) as error:
+        reason = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
+        raise ValueError(f"{argument} {str(path)!r} is not a readable CSV file ({reason}): pass "
+                         "a comma-separated text file (tab-separated for .tsv) with a header "
+                         "row.") from None
 
 
 def _is_path(x) -> bool:

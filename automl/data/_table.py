@@ -24,7 +24,8 @@ def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> p
     if isinstance(x, pd.Series):
         raise ValueError(
             f"{argument} is a pandas Series, but a table is expected: pass a DataFrame "
-            f"(for a single feature, {argument}.to_frame())."
+            f"({argument}.to_frame() if it is one feature, {argument}.to_frame().T if it is one "
+            "row)."
         )
     if isinstance(x, pd.DataFrame):
         frame = x.copy()
@@ -71,13 +72,24 @@ def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> p
     return pd.DataFrame(array, columns=[str(c) for c in column_names])
 
 
+def _reject_dates(column: pd.Series, name: str, argument: str) -> None:
+    """Dates would pass as numbers (nanoseconds, a missing one as -9.2e18): refuse them."""
+    if (pd.api.types.is_datetime64_any_dtype(column)
+            or pd.api.types.is_timedelta64_dtype(column)):
+        raise ValueError(
+            f"column {name!r} of {argument} holds dates or durations ({column.dtype}), which "
+            f"automl does not turn into features itself: convert it to numbers, e.g. "
+            f"{argument}[{name!r}].dt.year, .dt.dayofweek, or "
+            f"({argument}[{name!r}] - {argument}[{name!r}].min()).dt.days."
+        )
+
+
 def _looks_numeric(column: pd.Series) -> bool:
-    if pd.api.types.is_bool_dtype(column):
-        return False
-    if pd.api.types.is_numeric_dtype(column):
+    """Numbers, and booleans (as 0/1: then True/False and 1/0 mean the same at predict)."""
+    if pd.api.types.is_numeric_dtype(column):  # bool dtype included
         return True
     values = column.dropna()
-    if len(values) == 0 or values.map(lambda v: isinstance(v, bool | np.bool_)).any():
+    if len(values) == 0:
         return False
     return bool(pd.to_numeric(values, errors="coerce").notna().all())
 
@@ -85,7 +97,8 @@ def _looks_numeric(column: pd.Series) -> bool:
 def infer_column_kinds(
     frame: pd.DataFrame, column_types: Mapping[str, str] | None = None
 ) -> tuple[ColumnKind, ...]:
-    """Kinds per column: numeric values are numerical, anything else (text, bool) categorical.
+    """Kinds per column: numbers and booleans are numerical, anything else categorical; dates
+    are refused with the way to convert them.
 
     ``column_types`` (column name -> "numerical" | "categorical") overrides the inference.
     """
@@ -105,6 +118,7 @@ def infer_column_kinds(
         )
     kinds = []
     for name in frame.columns:
+        _reject_dates(frame[name], name, "x")
         if name in column_types:
             kind = _KIND_NAMES[column_types[name]]
             if kind is ColumnKind.NUMERICAL and not _looks_numeric(frame[name]):
@@ -131,6 +145,14 @@ def coerce_table(
     """Checks the columns against those seen in fit and gives each the dtype of its kind."""
     missing = [c for c in column_names if c not in frame.columns]
     extra = [c for c in frame.columns if c not in set(column_names)]
+    generated = [f"x{i}" for i in range(len(column_names))]
+    if missing and list(column_names) == generated and frame.shape[1] == len(column_names):
+        raise ValueError(
+            f"{argument} has other column names than fit saw: the model was fitted on an array "
+            f"(its columns named {preview(generated)}), and {argument} is a DataFrame with "
+            f"columns {preview(list(frame.columns))}. Pass {argument}.to_numpy(), or fit on the "
+            "DataFrame."
+        )
     if missing or extra:
         problems = []
         if missing:
@@ -145,6 +167,7 @@ def coerce_table(
     columns = {}
     for name, kind in zip(column_names, column_kinds):
         column = frame[name]
+        _reject_dates(column, name, argument)
         if kind is ColumnKind.NUMERICAL:
             try:
                 numbers = pd.to_numeric(column, errors="raise").astype("float64")

@@ -9,8 +9,13 @@ from automl.data._messages import plain
 from automl.data._spec import Task
 
 
-def validate_target(y, task: Task, n_rows: int, *, argument: str = "y") -> np.ndarray:
-    """Returns ``y`` as a 1-D array after checking it suits ``task`` and matches ``n_rows``."""
+def validate_target(y, task: Task, n_rows: int, *, argument: str = "y",
+                    classes=None) -> np.ndarray:
+    """Returns ``y`` as a 1-D array after checking it suits ``task`` and matches ``n_rows``.
+
+    ``classes``: a fitted model's classes, when ``y`` is to be scored rather than learnt from:
+    then any number of classes and examples is fine, but each label must be one of them.
+    """
     if isinstance(y, pd.DataFrame):
         if y.shape[1] != 1:
             raise ValueError(
@@ -35,11 +40,31 @@ def validate_target(y, task: Task, n_rows: int, *, argument: str = "y") -> np.nd
     if missing.any():
         raise ValueError(
             f"{argument} has {int(missing.sum())} missing values (NaN/None), e.g. at row "
-            f"{int(np.flatnonzero(missing)[0])}: drop those rows from x and {argument} before fit."
+            f"{int(np.flatnonzero(missing)[0])}: drop those rows from x and {argument}."
         )
     if task is Task.REGRESSION:
         return _regression_target(target, argument)
+    if classes is not None:
+        return _known_classes(target, argument, classes)
     return _classification_target(target, argument)
+
+
+def _known_classes(target: np.ndarray, argument: str, classes) -> np.ndarray:
+    """``target`` to score a fitted classifier on: each label one of its ``classes``."""
+    known = np.asarray(classes)
+    unseen = [label for label in pd.unique(target) if not np.isin(label, known)]
+    if unseen:
+        label = unseen[0]
+        shown = ", ".join(repr(plain(c)) for c in known[:10]) + (", ..." if len(known) > 10 else "")
+        same_kind = isinstance(plain(label), str) == isinstance(plain(known[0]), str)
+        fix = ("drop those rows, or refit with examples of it" if same_kind else
+               f"pass labels of the same type as in fit ({type(plain(known[0])).__name__}, "
+               f"not {type(plain(label)).__name__})")
+        raise ValueError(
+            f"{argument} holds the class {plain(label)!r}, which the model never saw in fit "
+            f"(its classes: {shown}), so it can never be predicted: {fix}."
+        )
+    return target
 
 
 def _regression_target(target: np.ndarray, argument: str) -> np.ndarray:

@@ -40,10 +40,12 @@ def text_array(x, *, argument: str = "x") -> np.ndarray:
     not_text = [i for i, value in enumerate(documents) if not isinstance(value, str)]
     if not_text:
         row = not_text[0]
+        fix = ("decode bytes with .decode('utf-8')" if isinstance(documents[row], bytes)
+               else "convert the rest with str()")
         raise ValueError(f"{argument} must hold strings, but row {row} is "
                          f"{documents[row]!r} ({type(documents[row]).__name__}); "
                          f"{len(not_text)} rows are not strings: replace missing documents "
-                         "with '' and convert the rest with str().")
+                         f"with '' and {fix}.")
     return documents
 
 

@@ -60,7 +60,8 @@ def resolve_objective(objective: str | None, task: Task, y: np.ndarray) -> str:
 
 
 def check_secondary_objectives(names) -> tuple[str, ...]:
-    names = tuple(names or ())
+    """The names as a tuple (one name may come as a plain string); unknown ones are errors."""
+    names = (names,) if isinstance(names, str) else tuple(names or ())
     unknown = [name for name in names if name not in SECONDARY_OBJECTIVES]
     if unknown:
         raise ValueError(f"secondary_objectives has unknown entry {unknown[0]!r}; choose from "

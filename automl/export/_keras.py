@@ -27,6 +27,7 @@ import pandas as pd
 from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 
+from automl.blocks._multi_network import layer_name
 from automl.data import ColumnKind, DataSpec
 
 #: An affine step must reproduce ``A x + c`` to this relative tolerance on random probes.
@@ -104,7 +105,8 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
     inputs = {}
     for column, kind in zip(spec.column_names, spec.column_kinds):
         dtype = "float32" if kind is ColumnKind.NUMERICAL else "string"
-        inputs[column] = keras.Input(shape=(1,), dtype=dtype, name=column)
+        # Keyed by the column's own name; the layer gets a name Keras accepts ('a/b' -> 'a_b').
+        inputs[column] = keras.Input(shape=(1,), dtype=dtype, name=layer_name(column))
     parts = []
     columns = pipeline.named_steps["columns"]
     for name, transformer, selected in columns.transformers_:

@@ -117,8 +117,8 @@ class AutoModel(BaseEstimator):
             NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
         directory: where to keep the project: every trial in ``trials.sqlite`` as it finishes,
             then ``best_pipeline.joblib`` and ``leaderboard.csv`` (``None``: nothing is written).
-        project_name: sub-folder of ``directory`` for this search (``None``: the task's
-            name, e.g. ``"image"``).
+        project_name: sub-folder of ``directory`` for this search, a plain folder name
+            (``None``: the task's name, e.g. ``"image"``).
         overwrite: start afresh, removing an earlier search of the same project; with
             ``False`` a stored search on the same data and space is resumed.
         mlflow: also log every trial to MLflow (needs ``mlflow`` or ``mlflow-skinny``):
@@ -202,6 +202,12 @@ class AutoModel(BaseEstimator):
         return self.project_name or getattr(self, "_default_project_name", "auto_model")
 
     def _check_settings(self) -> None:
+        name = self.project_name
+        if name is not None and (not isinstance(name, str) or name in ("", ".", "..")
+                                 or Path(name).name != name or "\\" in name):
+            raise ValueError(f"project_name must be a plain folder name (no '/', '..' or "
+                             f"absolute path); received {name!r}. Put the parent folders in "
+                             "directory=.")
         _check_positive_int(self.max_trials, "max_trials")
         _check_positive_int(self.max_generations, "max_generations")
         _check_positive_int(self.population_size, "population_size", allow_none=False, minimum=2)
@@ -561,7 +567,8 @@ class AutoModel(BaseEstimator):
         if isinstance(self.pipeline_, MultiIOModel):
             return self.pipeline_.evaluate(x, y)
         features, y = self._targets(x, y)
-        y = validate_target(y, self.data_spec_.task, len(features))
+        y = validate_target(y, self.data_spec_.task, len(features),
+                            classes=self.data_spec_.classes)
         scores = {self.objective_: float(metrics.get_scorer(self.objective_)(
             self.pipeline_, features, y))}
         predictions = self.pipeline_.predict(features)

@@ -552,7 +552,8 @@ class MultiIOModel:
         y = _entries(y, len(self.outputs), "y", "output", self._described(self.outputs))
         _check_same_rows([_n_rows(t, f"y[{i}]") for i, t in enumerate(y)], self.output_names,
                          "y", ("x", n_rows))
-        return [validate_target(target, spec.task, n_rows, argument=f"y[{index}] ({spec.name})")
+        return [validate_target(target, spec.task, n_rows, argument=f"y[{index}] ({spec.name})",
+                                classes=spec.classes)
                 for index, (spec, target) in enumerate(zip(self.outputs, y))]
 
     def evaluate(self, x, y) -> dict[str, dict[str, float]]:

@@ -48,8 +48,13 @@ class Project:
 
     def __init__(self, folder: str | os.PathLike, *, overwrite: bool = False):
         self.folder = Path(folder)
-        self.folder.mkdir(parents=True, exist_ok=True)
-        self._lock = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 (held until close)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            self._lock = open(self.folder / LOCK_NAME, "a+")  # noqa: SIM115 (held until close)
+        except OSError as error:  # a file in the way, no permission, a read-only disk
+            raise ValueError(f"the project folder {str(self.folder)!r} cannot be created or "
+                             f"written ({error.strerror or error}): pass a writable folder as "
+                             "directory.") from None
         if fcntl is not None:
             try:
                 fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
