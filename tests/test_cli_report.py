@@ -193,3 +193,18 @@ def test_report_of_a_fitted_model_needs_a_path_without_a_project(tmp_path):
         model.report()
     path = model.report(tmp_path / "r.html")
     assert path.is_file() and "<h2>Leaderboard (top 20)</h2>" in path.read_text()
+
+
+def test_report_of_a_fitted_model_with_its_default_project_name(tmp_path):
+    """With a directory but no project_name, report() finds the project by the task's default
+    name and reports what the folder holds, runs included; one secondary objective may be a
+    plain string."""
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(60, 3))
+    model = automl.StructuredDataClassifier(max_trials=3, population_size=3, cv=2, n_jobs=1,
+                                            seed=0, verbose=0, directory=tmp_path,
+                                            secondary_objectives="fit_seconds")
+    model.fit(x, (x[:, 0] > 0).astype(int))
+    path = model.report()
+    assert path == model.project_folder / "report.html" and path.parent.parent == tmp_path
+    assert "<h2>Runs</h2>" in path.read_text()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import math
 import os
+import sys
 import time
 import warnings
 from collections.abc import Callable
@@ -64,6 +65,8 @@ def _check_positive_int(value, name: str, *, allow_none: bool = True, minimum: i
 
 
 _EVOLUTION_MODES = ("steady_state", "generational")
+#: Seconds to import TensorFlow and Keras in a process (5-8 s measured on 2 CPU cores).
+KERAS_STARTUP_SECONDS = 8.0
 
 @dataclass(frozen=True)
 class _Search:
@@ -232,10 +235,18 @@ class AutoModel(BaseEstimator):
         check_secondary_objectives(self.secondary_objectives)
         check_mlflow(self.mlflow)
 
+    @property
+    def project_folder(self) -> Path | None:
+        """Where this search keeps its project (``directory/project_name``), or ``None``
+        without a ``directory``."""
+        if self.directory is None:
+            return None
+        return Path(self.directory) / self._project_name()
+
     def _open_project(self) -> Project | None:
         if self.directory is None:
             return None
-        return Project(Path(self.directory) / self._project_name(), overwrite=self.overwrite)
+        return Project(self.project_folder, overwrite=self.overwrite)
 
     def fit(self, x, y=None, *, epochs: int | None = None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
@@ -443,14 +454,18 @@ class AutoModel(BaseEstimator):
 
     def _refit_estimate(self, best: Trial | None, space) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time, scaled
-        to all the rows, times the cost factor of its model (e.g. SVC probabilities). Before any
+        to all the rows, times the cost factor of its model (e.g. SVC probabilities), plus
+        TensorFlow's start-up for a network when this process has not imported it. Before any
         candidate has finished nothing is known: keep a tenth of the time budget."""
         if best is None:
             return 0.1 * self.time_budget if self.time_budget else 0.0
         per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-        model = best.genome["model"][0].block
-        factor = space.slot("model").option(model).block_class.refit_cost_factor
-        return 0.5 + 1.3 * per_fold * self.cv / (self.cv - 1) * factor
+        model = space.slot("model").option(best.genome["model"][0].block).block_class
+        # A network refit here first imports TensorFlow, if this process has not yet: its
+        # workers paid that outside most trials' fit times.
+        startup = KERAS_STARTUP_SECONDS if model.uses_gpu and "tensorflow" not in sys.modules \
+            else 0.0
+        return 0.5 + startup + 1.3 * per_fold * self.cv / (self.cv - 1) * model.refit_cost_factor
 
     def _save(self, project: Path) -> None:
         project.mkdir(parents=True, exist_ok=True)

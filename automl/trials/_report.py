@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from automl.evaluation import Trial
+from automl.evaluation import Trial, check_secondary_objectives
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
 from automl.trials._store import TrialStore
@@ -220,13 +220,15 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
                              secondary_objectives=settings.get("secondary_objectives", ()))
         target = Path(path) if path is not None else folder / REPORT_NAME
     elif hasattr(source, "trials_"):
+        folder = getattr(source, "project_folder", None)
+        if folder is not None and TrialStore.exists_in(folder):
+            return write_report(folder, path)  # the stored trials, runs included
         if path is None:
-            if getattr(source, "directory", None) is None:
-                raise ValueError("this model kept no project folder: pass path='report.html'.")
-            path = Path(source.directory) / source.project_name / REPORT_NAME
+            raise ValueError("this model kept no project folder: pass path='report.html'.")
         text = render_report(source.trials_, objective=source.objective_,
                              title=type(source).__name__,
-                             secondary_objectives=source.secondary_objectives)
+                             secondary_objectives=check_secondary_objectives(
+                                 source.secondary_objectives))
         target = Path(path)
     else:
         raise TypeError(f"write_report() takes a project folder or a fitted AutoModel; "
