@@ -25,6 +25,8 @@ class _Misbehaving(ClassifierMixin, BaseEstimator):
             hoard.sum()
         elif self.how == "sigkill":
             os.kill(os.getpid(), signal.SIGKILL)
+        elif self.how == "abort":  # as C++ code does on std::bad_alloc (TensorFlow)
+            os.abort()
         return self
 
     def predict(self, x):
@@ -61,6 +63,14 @@ class KillWorker(Block):
     @classmethod
     def build(cls, params, context):
         return _Misbehaving("sigkill")
+
+
+class AbortWorker(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _Misbehaving("abort")
 
 
 class GpuModel(Block):

@@ -34,7 +34,8 @@ def by_model(model):
 
 
 def test_every_kind_of_failure_is_recorded_and_the_search_goes_on(data, tmp_path):
-    models = ["LogisticRegression", "SleepForever", "Explode", "Hog", "KillWorker"]
+    models = ["LogisticRegression", "SleepForever", "Explode", "Hog", "KillWorker",
+              "AbortWorker"]
     model = search_with(models, tmp_path, max_eval_time=4, memory_limit="1GB")
     started = time.monotonic()
     model.fit(*data)
@@ -49,6 +50,9 @@ def test_every_kind_of_failure_is_recorded_and_the_search_goes_on(data, tmp_path
     assert "MemoryError" in trials["Hog"].reason
     assert trials["KillWorker"].status is Status.FAILED
     assert "killed by SIGKILL" in trials["KillWorker"].reason
+    # Under memory_limit an abort is what C++ code does when an allocation fails.
+    assert trials["AbortWorker"].status is Status.OUT_OF_MEMORY
+    assert "SIGABRT: most likely over memory_limit" in trials["AbortWorker"].reason
     assert model.best_trial_.genome["model"][0].block == "LogisticRegression"
     assert model.predict(data[0]).shape == (60,)
     board = model.leaderboard_
@@ -74,6 +78,13 @@ def test_all_candidates_failing_is_a_clear_error(data, tmp_path):
     with pytest.raises(RuntimeError, match="none of the 2 candidates could be evaluated; "
                                            "reasons: \\['RuntimeError: boom"):
         search_with(["Explode"], tmp_path, n_jobs=1, population_size=2, max_trials=2).fit(*data)
+
+
+def test_every_candidate_out_of_time_names_max_eval_time(data, tmp_path):
+    with pytest.raises(RuntimeError, match="Every one ran out of time: give a larger "
+                                           "max_eval_time"):
+        search_with(["SleepForever"], tmp_path, n_jobs=1, population_size=2, max_trials=2,
+                    max_eval_time=1).fit(*data)
 
 
 def test_a_systematic_failure_ends_the_search_early(data, tmp_path):

@@ -39,6 +39,8 @@ def test_no_fold_starts_that_cannot_finish_before_the_deadline():
 
     status, reason, scores = run_folds(FOLDS, time.monotonic() + 0.5, slow)
     assert (status, reason, scores) == (
-        Status.TIMEOUT, "stopped at the search deadline after 1 of 3 folds", [(1.0,)])
+        Status.TIMEOUT,
+        "stopped at its deadline (max_eval_time or the time budget) after 1 of 3 folds",
+        [(1.0,)])
     status, reason, _ = run_folds(FOLDS, time.monotonic() + 0.1, slow)
     assert (status, reason) == (Status.TIMEOUT, "stopped at its deadline during fold 1 of 3")

@@ -30,8 +30,8 @@ def run_folds(folds: Sequence, deadline: float | None,
     finished: list[tuple[float, ...]] = []
     for index, (train, validation) in enumerate(folds):
         if deadline is not None and time.monotonic() + longest_fold >= deadline:
-            return Status.TIMEOUT, (f"stopped at the search deadline after {index} of "
-                                    f"{len(folds)} folds"), finished
+            return Status.TIMEOUT, (f"stopped at its deadline (max_eval_time or the time "
+                                    f"budget) after {index} of {len(folds)} folds"), finished
         fold_started = time.monotonic()
         try:
             with warnings.catch_warnings():

@@ -114,7 +114,9 @@ class WorkerPoolExecutor(Executor):
         n_workers: processes evaluating candidates at once.
         max_eval_time: seconds one candidate may take (``None``: no limit).
         memory_limit: bytes of memory (heap and mappings) per worker; an allocation beyond it
-            fails, and the candidate is recorded as out of memory.
+            fails, and the candidate is recorded as out of memory (also when native code
+            aborts on it). Some native code (OpenBLAS) spins instead of failing: give
+            ``max_eval_time`` too, so that such a candidate is stopped.
         gpus: GPU ids to hand out, one per worker (see ``visible_gpus``).
         needs_gpu: ``item -> bool``; ``None``: no item needs one.
     """
@@ -262,7 +264,13 @@ class WorkerPoolExecutor(Executor):
     def _handle_death(self, worker: _Worker, fail) -> None:
         reason = worker.death_reason()
         if worker.task is not None:
-            fail(worker.task[0], Status.FAILED, reason)
+            # Under memory_limit, C++ code (TensorFlow's std::bad_alloc) aborts the worker
+            # instead of raising MemoryError.
+            if self.memory_limit and worker.process.returncode == -signal.SIGABRT:
+                fail(worker.task[0], Status.OUT_OF_MEMORY,
+                     f"{reason}: most likely over memory_limit ({self.memory_limit} bytes)")
+            else:
+                fail(worker.task[0], Status.FAILED, reason)
         elif not worker.ready:
             self._failed_starts += 1
             if self._failed_starts >= 2:  # e.g. the payload cannot be imported

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from deap import tools
 
-from automl.evaluation import Trial
+from automl.evaluation import Status, Trial
 from automl.execution import Executor, InProcessExecutor
 from automl.genome import Genome
 from automl.search._budget import Budget
@@ -47,10 +47,14 @@ class SearchResult:
         if self.interrupted:
             return KeyboardInterrupt()
         reasons = sorted({trial.reason for trial in self.trials})[:3]
+        timed_out = bool(self.trials) and all(trial.status is Status.TIMEOUT
+                                              for trial in self.trials)
         return RuntimeError(
             f"none of the {len(self.trials)} {what} could be evaluated"
             + (f"; reasons: {reasons}" if reasons else " within the budget")
-            + ". Give a larger time_budget/max_trials, or check the data.")
+            + (". Every one ran out of time: give a larger max_eval_time (a network's first "
+               "fit on a worker also imports TensorFlow, several seconds) or time_budget."
+               if timed_out else ". Give a larger time_budget/max_trials, or check the data."))
 
 
 def best_trial(trials: list[Trial]) -> Trial | None:

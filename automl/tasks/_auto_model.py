@@ -108,7 +108,8 @@ class AutoModel(BaseEstimator):
         max_eval_time: seconds one candidate may take; a longer one is stopped and recorded as
             timed out (``None``: only the time budget limits it).
         memory_limit: memory per local worker, in bytes or as text (``"4GB"``); a candidate
-            that needs more is recorded as out of memory.
+            that needs more is recorded as out of memory. Some native code (OpenBLAS) spins
+            instead of failing at the limit: set ``max_eval_time`` too.
         seed: the one source of randomness (``None``: drawn at fit and kept in ``seed_``).
         population_size: candidates kept per generation (also the first generation's size).
         evolution: ``"steady_state"`` starts a new candidate whenever a worker is free (no
