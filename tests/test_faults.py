@@ -50,6 +50,10 @@ def test_every_kind_of_failure_is_recorded_and_the_search_goes_on(data, tmp_path
     assert "MemoryError" in trials["Hog"].reason
     assert trials["KillWorker"].status is Status.FAILED
     assert "killed by SIGKILL" in trials["KillWorker"].reason
+    # A trial stopped or killed from outside still says where it ran, and for how long.
+    stopped = trials["SleepForever"]
+    assert stopped.worker.startswith("worker-") and 3.5 < stopped.finished_at - stopped.started_at < 10
+    assert trials["KillWorker"].worker.startswith("worker-")
     # Under memory_limit an abort is what C++ code does when an allocation fails.
     assert trials["AbortWorker"].status is Status.OUT_OF_MEMORY
     assert "SIGABRT: most likely over memory_limit" in trials["AbortWorker"].reason

@@ -59,10 +59,13 @@ class Trial:
     output_scores: tuple[tuple[str, float], ...] = ()
 
     @classmethod
-    def failed(cls, genome: Genome, status: Status, reason: str) -> Trial:
-        """A trial that was stopped or crashed outside the evaluation function."""
+    def failed(cls, genome: Genome, status: Status, reason: str, *, worker: str = "main",
+               started_at: float | None = None) -> Trial:
+        """A trial that was stopped or crashed outside the evaluation function, on ``worker``
+        since ``started_at`` (wall clock; unknown: now)."""
         now = time.time()
-        return cls(genome, status, None, reason=reason, started_at=now, finished_at=now)
+        return cls(genome, status, None, reason=reason, worker=worker,
+                   started_at=now if started_at is None else started_at, finished_at=now)
 
     @property
     def ok(self) -> bool:

@@ -12,10 +12,9 @@ import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable
 
-from automl.evaluation import Status
-
-#: ``failure(item, status, reason)`` makes the result of an item that was stopped or crashed.
-Failure = Callable[[object, Status, str], object]
+#: ``failure(item, status, reason, **where)`` makes the result of an item that was stopped or
+#: crashed; executors that know it pass ``worker=`` (its name) and ``started_at=`` (wall clock).
+Failure = Callable[..., object]
 
 
 def candidate_deadline(deadline: float | None, max_eval_time: float | None) -> float | None:

@@ -81,6 +81,7 @@ class _Worker:
         self.gpu = gpu
         self.ready = False  # True once it has loaded the payload
         self.task: tuple[int, float | None] | None = None  # (item index, its deadline)
+        self.task_sent_at = 0.0  # wall clock (time.time()) when the task was sent
 
     def stop(self, *, kill: bool = False) -> None:
         if not kill:
@@ -203,9 +204,12 @@ class WorkerPoolExecutor(Executor):
             self._submitted.pop(ticket)
             done.append((ticket, result))
 
-        def fail(ticket: int, status: Status, reason: str) -> None:
+        def fail(ticket: int, status: Status, reason: str, worker: _Worker | None = None) -> None:
             item = self._submitted[ticket][0]
-            finish(ticket, self._failure(item, status, reason) if self._failure else None)
+            where = {} if worker is None else {"worker": worker.name,
+                                               "started_at": worker.task_sent_at}
+            finish(ticket, self._failure(item, status, reason, **where) if self._failure
+                   else None)
 
         while not done and self._submitted:
             now = time.monotonic()
@@ -223,7 +227,7 @@ class WorkerPoolExecutor(Executor):
                     item, deadline = self._submitted[ticket]
                     own = candidate_deadline(deadline, self.max_eval_time)
                     worker.connection.send((ticket, item, own))
-                    worker.task = (ticket, own)
+                    worker.task, worker.task_sent_at = (ticket, own), time.time()
             busy = [w for w in self._workers if w.task is not None]
             watched = busy + [w for w in self._workers if not w.ready and self._queue]
             if not watched:
@@ -245,11 +249,12 @@ class WorkerPoolExecutor(Executor):
                         self._failed_starts = 0
                         continue
                     ticket, (kind, value) = message
-                    worker.task = None
                     if kind == "ok":
                         finish(ticket, value)
                     else:
-                        fail(ticket, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED, value)
+                        fail(ticket, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED,
+                             value, worker)
+                    worker.task = None
                 elif worker.task is not None and worker.task[1] is not None and (
                         time.monotonic() >= worker.task[1] + GRACE_SECONDS):
                     ticket, limit = worker.task
@@ -257,7 +262,7 @@ class WorkerPoolExecutor(Executor):
                     past_search = search_deadline is not None and limit >= search_deadline
                     reason = ("stopped at the search deadline" if past_search else
                               f"stopped after max_eval_time={self.max_eval_time:g} s")
-                    fail(ticket, Status.TIMEOUT, reason)
+                    fail(ticket, Status.TIMEOUT, reason, worker)
                     self._retire(worker)
         return done
 
@@ -268,9 +273,10 @@ class WorkerPoolExecutor(Executor):
             # instead of raising MemoryError.
             if self.memory_limit and worker.process.returncode == -signal.SIGABRT:
                 fail(worker.task[0], Status.OUT_OF_MEMORY,
-                     f"{reason}: most likely over memory_limit ({self.memory_limit} bytes)")
+                     f"{reason}: most likely over memory_limit ({self.memory_limit} bytes)",
+                     worker)
             else:
-                fail(worker.task[0], Status.FAILED, reason)
+                fail(worker.task[0], Status.FAILED, reason, worker)
         elif not worker.ready:
             self._failed_starts += 1
             if self._failed_starts >= 2:  # e.g. the payload cannot be imported
