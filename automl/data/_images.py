@@ -26,6 +26,7 @@ def image_array(x, *, argument: str = "x", shape: tuple[int, ...] | None = None)
     if images.dtype == object or not np.issubdtype(images.dtype, np.number):
         raise ValueError(f"{argument} must hold numbers (pixel values); its dtype is "
                          f"{images.dtype}.")
+    given = images.shape
     if images.ndim == 3:
         images = images[..., np.newaxis]
     if images.ndim != 4:
@@ -37,8 +38,8 @@ def image_array(x, *, argument: str = "x", shape: tuple[int, ...] | None = None)
     if not np.isfinite(images).all():
         raise ValueError(f"{argument} contains NaN or infinite pixel values: replace them "
                          "(e.g. np.nan_to_num) first.")
-    if shape is not None and tuple(np.shape(x)) in (tuple(shape), tuple(shape)[:2]):
-        raise ValueError(f"{argument} has the shape of one image {tuple(np.shape(x))}, but a "
+    if shape is not None and given in (tuple(shape), tuple(shape)[:2]):
+        raise ValueError(f"{argument} has the shape of one image {given}, but a "
                          f"batch of images is expected: pass {argument}[np.newaxis].")
     if shape is not None and images.shape[1:] != tuple(shape):
         raise ValueError(f"{argument} has images of shape {images.shape[1:]}, but the model was "

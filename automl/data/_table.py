@@ -97,8 +97,8 @@ def _looks_numeric(column: pd.Series) -> bool:
 def infer_column_kinds(
     frame: pd.DataFrame, column_types: Mapping[str, str] | None = None
 ) -> tuple[ColumnKind, ...]:
-    """Kinds per column: numbers and booleans are numerical, anything else categorical; dates
-    are refused with the way to convert them.
+    """Kinds per column: numbers and booleans are numerical, anything else categorical (dates
+    are refused by ``coerce_table``, which every table goes through next).
 
     ``column_types`` (column name -> "numerical" | "categorical") overrides the inference.
     """
@@ -118,7 +118,6 @@ def infer_column_kinds(
         )
     kinds = []
     for name in frame.columns:
-        _reject_dates(frame[name], name, "x")
         if name in column_types:
             kind = _KIND_NAMES[column_types[name]]
             if kind is ColumnKind.NUMERICAL and not _looks_numeric(frame[name]):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
+from sklearn import metrics
 from sklearn.base import BaseEstimator, ClassifierMixin, RegressorMixin
 from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import get_scorer, get_scorer_names
@@ -67,6 +68,22 @@ def check_secondary_objectives(names) -> tuple[str, ...]:
         raise ValueError(f"secondary_objectives has unknown entry {unknown[0]!r}; choose from "
                          f"{sorted(SECONDARY_OBJECTIVES)}.")
     return names
+
+
+def evaluation_scores(metric: str, score: float, task: Task, truth: np.ndarray,
+                      predicted: np.ndarray) -> dict[str, float]:
+    """What ``evaluate`` reports: ``metric``'s ``score`` first, then the usual metrics of
+    ``task`` (accuracy and balanced accuracy, or R², RMSE and MAE) on the predictions."""
+    if task is Task.CLASSIFICATION:
+        usual = {"accuracy": metrics.accuracy_score,
+                 "balanced_accuracy": metrics.balanced_accuracy_score}
+    else:
+        usual = {"r2": metrics.r2_score, "rmse": metrics.root_mean_squared_error,
+                 "mae": metrics.mean_absolute_error}
+    scores = {metric: float(score)}
+    for name, function in usual.items():
+        scores.setdefault(name, float(function(truth, predicted)))
+    return scores
 
 
 def objective_vector(score: float, secondary: tuple[str, ...], *, fit_seconds: float,

@@ -34,6 +34,7 @@ from automl.evaluation import (
     Trial,
     check_secondary_objectives,
     describe_error,
+    evaluation_scores,
     make_folds,
     resolve_objective,
 )
@@ -585,18 +586,9 @@ class AutoModel(BaseEstimator):
         features, y = self._targets(x, y)
         y = validate_target(y, self.data_spec_.task, len(features),
                             classes=self.data_spec_.classes)
-        scores = {self.objective_: float(metrics.get_scorer(self.objective_)(
-            self.pipeline_, features, y))}
-        predictions = self.pipeline_.predict(features)
-        if self.data_spec_.task is Task.CLASSIFICATION:
-            scores.setdefault("accuracy", float(metrics.accuracy_score(y, predictions)))
-            scores.setdefault("balanced_accuracy",
-                              float(metrics.balanced_accuracy_score(y, predictions)))
-        else:
-            scores.setdefault("r2", float(metrics.r2_score(y, predictions)))
-            scores.setdefault("rmse", float(metrics.root_mean_squared_error(y, predictions)))
-            scores.setdefault("mae", float(metrics.mean_absolute_error(y, predictions)))
-        return scores
+        score = metrics.get_scorer(self.objective_)(self.pipeline_, features, y)
+        return evaluation_scores(self.objective_, score, self.data_spec_.task, y,
+                                 self.pipeline_.predict(features))
 
     def importance(self, **options) -> pd.DataFrame:
         """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model

@@ -37,7 +37,6 @@ from dataclasses import dataclass
 
 import joblib
 import numpy as np
-from sklearn import metrics
 
 from automl.blocks._keras import TRAINING_KEYS
 from automl.blocks._multi_network import (
@@ -57,6 +56,7 @@ from automl.evaluation import (
     Status,
     Trial,
     check_secondary_objectives,
+    evaluation_scores,
     fold_indices,
     objective_vector,
     resolve_objective,
@@ -460,7 +460,7 @@ class MultiIOCrossValidation:
         objectives = objective_vector(
             np.mean(fold_scores), self.secondary_objectives, fit_seconds=fit_seconds,
             predict_seconds=predict_seconds, model_size=model_size,
-            validation_rows=sum(len(self.folds[k][1]) for k in range(len(fold_scores)))
+            validation_rows=sum(len(validation) for _, validation in self.folds)
         ) if ok else None
         return Trial(
             genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
@@ -563,21 +563,10 @@ class MultiIOModel:
         entries = self.prepare(x)
         targets = self._targets(y, len(entries[0]))
         answers = self.network.predict_both(entries)
-        results = {}
-        for spec, metric, truth, score, (predicted, _) in zip(
-                self.outputs, self.metrics, targets,
-                _output_scores(self.outputs, self.metrics, targets, answers), answers):
-            scores = {metric: score}
-            if spec.task is Task.CLASSIFICATION:
-                scores.setdefault("balanced_accuracy",
-                                  float(metrics.balanced_accuracy_score(truth, predicted)))
-                scores.setdefault("accuracy", float(metrics.accuracy_score(truth, predicted)))
-            else:
-                scores.setdefault("r2", float(metrics.r2_score(truth, predicted)))
-                scores.setdefault("rmse", float(metrics.root_mean_squared_error(truth, predicted)))
-                scores.setdefault("mae", float(metrics.mean_absolute_error(truth, predicted)))
-            results[spec.name] = scores
-        return results
+        return {spec.name: evaluation_scores(metric, score, spec.task, truth, predicted)
+                for spec, metric, truth, score, (predicted, _) in zip(
+                    self.outputs, self.metrics, targets,
+                    _output_scores(self.outputs, self.metrics, targets, answers), answers)}
 
     def score(self, x, y) -> float:
         """The search's objective on ``x``/``y``: the mean of the outputs' metrics."""

@@ -112,20 +112,15 @@ class TrialStore:
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
         self._connection.executescript(_SCHEMA)  # idempotent: IF NOT EXISTS
-        if not self._has_added_columns():
-            with self._transaction():  # re-checked under the write lock: one process adds
-                if not self._has_added_columns():
-                    present = self._trial_columns()
-                    for column, kind in _ADDED_COLUMNS.items():
-                        if column not in present:
-                            self._connection.execute(
-                                f"ALTER TABLE trials ADD COLUMN {column} {kind}")
+        if self._missing_columns():
+            with self._transaction():  # listed again under the write lock: one process adds
+                for column in self._missing_columns():
+                    self._connection.execute(
+                        f"ALTER TABLE trials ADD COLUMN {column} {_ADDED_COLUMNS[column]}")
 
-    def _trial_columns(self) -> set[str]:
-        return {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
-
-    def _has_added_columns(self) -> bool:
-        return set(_ADDED_COLUMNS) <= self._trial_columns()
+    def _missing_columns(self) -> list[str]:
+        present = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
+        return [column for column in _ADDED_COLUMNS if column not in present]
 
     @classmethod
     def exists_in(cls, folder: str | os.PathLike) -> bool:
