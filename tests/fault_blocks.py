@@ -8,7 +8,7 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
-from automl.graph import Block, Role
+from automl.graph import Block, BlockTags, Role, register_block
 
 
 class _Misbehaving(ClassifierMixin, BaseEstimator):
@@ -33,6 +33,7 @@ class _Misbehaving(ClassifierMixin, BaseEstimator):
         return np.zeros(len(x))
 
 
+@register_block
 class SleepForever(Block):
     role = Role.MODEL
 
@@ -41,6 +42,7 @@ class SleepForever(Block):
         return _Misbehaving("sleep")
 
 
+@register_block
 class Explode(Block):
     role = Role.MODEL
 
@@ -49,6 +51,7 @@ class Explode(Block):
         return _Misbehaving("raise")
 
 
+@register_block
 class Hog(Block):
     role = Role.MODEL
 
@@ -57,6 +60,7 @@ class Hog(Block):
         return _Misbehaving("hog")
 
 
+@register_block
 class KillWorker(Block):
     role = Role.MODEL
 
@@ -65,6 +69,7 @@ class KillWorker(Block):
         return _Misbehaving("sigkill")
 
 
+@register_block
 class AbortWorker(Block):
     role = Role.MODEL
 
@@ -73,11 +78,12 @@ class AbortWorker(Block):
         return _Misbehaving("abort")
 
 
+@register_block
 class GpuModel(Block):
     """A model that asks for a GPU worker (as Keras blocks do); fits a real logistic model."""
 
     role = Role.MODEL
-    uses_gpu = True
+    tags = BlockTags(uses_gpu=True)
 
     @classmethod
     def build(cls, params, context):

@@ -68,7 +68,8 @@ def test_hanging_candidate_is_stopped_at_the_search_deadline(data, tmp_path):
                         time_budget=6, max_generations=1)
     started = time.monotonic()
     model.fit(*data)
-    assert time.monotonic() - started < 6 + 2  # precise overshoot: benchmarks/execution.py
+    # Stopped, not left to sleep its hour; the precise overshoot is benchmarks/execution.py's.
+    assert time.monotonic() - started < 6 * 2
     assert by_model(model)["SleepForever"].reason == "stopped at the search deadline"
 
 

@@ -1,4 +1,4 @@
-"""Data flows one way: a lower stage never imports a higher one (DESIGN.md)."""
+"""Data flows one way: a lower stage never imports a higher one (the README's Layout)."""
 
 import ast
 from pathlib import Path
@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 #: Stages from lowest to highest; a module may import its own stage and lower ones only.
-LAYERS = ["data", "hyperparameters", "graph", "blocks", "space", "genome", "pipeline",
+LAYERS = ["runtime", "data", "hyperparameters", "graph", "blocks", "space", "genome", "pipeline",
           "evaluation", "execution", "search", "trials", "export", "tasks"]
 PACKAGE = Path(__file__).resolve().parents[1] / "automl"
 

@@ -5,6 +5,7 @@ CUDA_VISIBLE_DEVICES in that worker; the placement logic is what is tested.
 """
 
 import numpy as np
+import pytest
 
 from automl import AutoModel, ClassificationHead, StructuredDataBlock, StructuredDataInput
 from automl.execution import WorkerPoolExecutor, visible_gpus
@@ -29,6 +30,7 @@ def test_gpu_items_run_only_on_the_gpu_worker():
             assert devices == ""  # CPU workers see no GPU
 
 
+@pytest.mark.skipif(bool(visible_gpus()), reason="this host has a GPU: GpuModel would use it")
 def test_without_gpus_everything_runs_on_cpu_workers(tmp_path):
     preset = tmp_path / "gpu.toml"
     preset.write_text('[model]\nblocks = ["GpuModel", "LogisticRegression"]\n')
@@ -38,7 +40,6 @@ def test_without_gpus_everything_runs_on_cpu_workers(tmp_path):
     x = rng.normal(size=(40, 2))
     model = AutoModel(inputs=inp, outputs=out, max_trials=4, population_size=4, cv=2, n_jobs=2,
                       seed=0, verbose=0).fit(x, (x[:, 0] > 0).astype(int))
-    assert visible_gpus() == []
     assert {t.genome["model"][0].block for t in model.trials_} == {"GpuModel", "LogisticRegression"}
     assert all(t.ok and t.worker.startswith("worker-") for t in model.trials_)
     assert "worker" in model.leaderboard_.columns

@@ -71,17 +71,22 @@ def test_same_seed_same_trials(space):
 
 
 def test_deadline_stops_the_search(space):
+    starts = []
+
     def slow(genome, deadline=None):
         if deadline is not None and time.monotonic() >= deadline:
             return None
+        starts.append(time.monotonic())
         time.sleep(0.05)
         return synthetic(genome)
 
     strategy = Evolution(space, np.random.default_rng(0), population_size=4)
-    started = time.monotonic()
-    result = run_search(strategy, slow, Budget(deadline=started + 1.0), batch_size=4,
+    deadline = time.monotonic() + 1.0
+    result = run_search(strategy, slow, Budget(deadline=deadline), batch_size=4,
                         reserve_seconds=lambda best: 0.3)
-    assert time.monotonic() - started < 1.3
+    # No candidate starts once the refit's reserve is all that is left, however loaded the
+    # machine: the search checks before it hands one out.
+    assert starts and max(starts) < deadline - 0.3
     assert 4 <= len(result.trials) <= 20
 
 

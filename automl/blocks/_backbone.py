@@ -1,12 +1,13 @@
 """What the image backbone blocks (ResNet, Xception, EfficientNet) share: AutoKeras's block
 trained from scratch on the pixels, optional augmentation, our head and training settings."""
 
+from dataclasses import replace
 from typing import ClassVar
 
 from automl.blocks._augmentation import AUGMENTATION_KEYS, augmentation_values
 from automl.blocks._keras import TRAINING_KEYS, KerasNetwork
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import KERAS_NETWORK, Block, Role
 
 
 class _Backbone(Block):
@@ -20,9 +21,7 @@ class _Backbone(Block):
     Runs on a GPU worker when there is one."""
 
     role = Role.MODEL
-    uses_gpu = True
-    needs_images = True
-    refit_cost_factor = 1.2
+    tags = replace(KERAS_NETWORK, needs_images=True)
     #: The AutoKeras block class name, e.g. ``"ResNetBlock"``.
     autokeras_block: ClassVar[str]
 

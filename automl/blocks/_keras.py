@@ -20,8 +20,8 @@ import time
 import numpy as np
 from sklearn.base import BaseEstimator
 
-from automl.graph import training_deadline
 from automl.hyperparameters import Bool, Choice, Float, Int
+from automl.runtime import training_deadline
 
 #: How every network trains; part of each Keras block's space.
 TRAINING_SPACE = {

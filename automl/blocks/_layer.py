@@ -23,7 +23,7 @@ from typing import ClassVar
 import numpy as np
 
 from automl.blocks._keras import _autokeras_block
-from automl.graph import Block, Node, NodeKind
+from automl.graph import KERAS_NETWORK, Block, Node, NodeKind, Role
 
 
 @dataclass(frozen=True)
@@ -48,17 +48,13 @@ class Layer(Block):
     """Base of the network layer blocks: called on input nodes or other layers' outputs, like
     Keras layers, and ended by a head. A subclass declares ``hyperparameters`` and either names
     the AutoKeras block that builds it (``autokeras_block``, with the values pre-set in a
-    ``keras_tuner.HyperParameters``) or overrides ``build_layer``. Each subclass sets
-    ``role = Role.LAYER`` itself: a block registers where it sets its role."""
+    ``keras_tuner.HyperParameters``) or overrides ``build_layer``, and registers with
+    ``@register_block``."""
 
-    uses_gpu = True
-    refit_cost_factor = 1.2
+    role = Role.LAYER
+    tags = KERAS_NETWORK
     #: Merge takes a list of nodes; the others a single node.
     takes_several: ClassVar[bool] = False
-    #: Only TextVectorization takes a TextInput's documents (as strings).
-    takes_documents: ClassVar[bool] = False
-    #: Its first input must be token ids (Embedding): the output of a TextVectorization.
-    needs_token_ids: ClassVar[bool] = False
     #: The AutoKeras block that builds it, and that block's constructor arguments.
     autokeras_block: ClassVar[str | None] = None
     autokeras_options: ClassVar[Mapping] = {}

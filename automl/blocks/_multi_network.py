@@ -57,7 +57,7 @@ from automl.data import (
 )
 from automl.data._messages import preview
 from automl.data._table import as_frame
-from automl.graph import Block, Role
+from automl.graph import KERAS_NETWORK, Block, Role
 from automl.hyperparameters import Choice
 
 #: Rows per batch when predicting.
@@ -138,8 +138,7 @@ class _NetworkPart(Block):
     of the block registry (they are no pipeline step and build no scikit-learn object)."""
 
     role = Role.MODEL
-    uses_gpu = True
-    refit_cost_factor = 1.2
+    tags = KERAS_NETWORK
 
     @classmethod
     def build(cls, params, context):

@@ -1,8 +1,10 @@
 """ConvNetwork: a convolutional Keras network (AutoKeras's ConvBlock) on image pixels."""
 
+from dataclasses import replace
+
 from automl.blocks._keras import TRAINING_KEYS, TRAINING_SPACE, KerasNetwork, frozen_space
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import KERAS_NETWORK, Block, Role, register_block
 
 #: AutoKeras 3.0's ConvBlock space as ``capture_space("ConvBlock", ...)`` records it, frozen
 #: here (``filters_i_j``: layer j of block i, used when those blocks and layers exist);
@@ -23,16 +25,15 @@ CONV_BLOCK_SPACE = {
 }
 
 
+@register_block
 class ConvNetwork(Block):
     """Convolution blocks (AutoKeras's ConvBlock) then our head, trained with early stopping.
     It needs the image's pixels: a feature step that changes their number (PCA, …) before it
     makes the candidate fail with a clear reason. Runs on a GPU worker when there is one."""
 
     role = Role.MODEL
+    tags = replace(KERAS_NETWORK, needs_images=True)
     hyperparameters = {**frozen_space(CONV_BLOCK_SPACE), **TRAINING_SPACE}
-    uses_gpu = True
-    needs_images = True
-    refit_cost_factor = 1.2
 
     @classmethod
     def build(cls, params, context):

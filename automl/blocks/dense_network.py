@@ -1,8 +1,10 @@
 """DenseNetwork: a fully connected Keras network (AutoKeras's DenseBlock) on table features."""
 
+from dataclasses import replace
+
 from automl.blocks._keras import TRAINING_KEYS, TRAINING_SPACE, KerasNetwork, frozen_space
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import KERAS_NETWORK, Block, Role, register_block
 
 #: AutoKeras 3.0's DenseBlock space as ``capture_space("DenseBlock", ...)`` records it, frozen
 #: here so genomes have a fixed space (``units_2`` only counts with three layers);
@@ -17,16 +19,16 @@ DENSE_BLOCK_SPACE = {
 }
 
 
+@register_block
 class DenseNetwork(Block):
     """A multi-layer perceptron trained with early stopping; its layers, units, dropout and
     batch normalisation come from AutoKeras's DenseBlock, its training settings from
     ``TRAINING_SPACE``. Runs on a GPU worker when there is one."""
 
     role = Role.MODEL
+    # refit_cost_factor: the refit trains on all rows, with the same early stopping
+    tags = replace(KERAS_NETWORK, scale_sensitive=True)
     hyperparameters = {**frozen_space(DENSE_BLOCK_SPACE), **TRAINING_SPACE}
-    scale_sensitive = True
-    uses_gpu = True
-    refit_cost_factor = 1.2  # the refit trains on all rows, with the same early stopping
 
     @classmethod
     def build(cls, params, context):

@@ -4,7 +4,7 @@ image pixels."""
 from automl.blocks._augmentation import AUGMENTATION_SPACE
 from automl.blocks._backbone import _Backbone
 from automl.blocks._keras import TRAINING_SPACE, frozen_space
-from automl.graph import Role
+from automl.graph import register_block
 
 #: AutoKeras 3.0's EfficientNetBlock space as ``capture_space("EfficientNetBlock", (32, 32, 3),
 #: options={"pretrained": False})`` records it, frozen here; tests/test_image_networks.py checks
@@ -17,10 +17,10 @@ EFFICIENTNET_BLOCK_SPACE = {
 }
 
 
+@register_block
 class EfficientNetNetwork(_Backbone):
     """An EfficientNet (AutoKeras's EfficientNetBlock: B0 to B7; minimum 32x32) then our head,
     trained with early stopping. See ``_Backbone`` for what all backbone blocks share."""
 
-    role = Role.MODEL  # (declared again: a block registers where it sets its role)
     autokeras_block = "EfficientNetBlock"
     hyperparameters = {**frozen_space(EFFICIENTNET_BLOCK_SPACE), **AUGMENTATION_SPACE, **TRAINING_SPACE}

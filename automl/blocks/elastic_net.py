@@ -3,17 +3,17 @@
 from sklearn import linear_model
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Float
 
 
+@register_block
 class ElasticNet(Block):
     """Linear regression penalised by ``alpha`` * (``l1_ratio`` L1 + (1 - ``l1_ratio``) L2);
     ``l1_ratio`` 0 is ridge regression."""
 
     role = Role.MODEL
-    tasks = frozenset({Task.REGRESSION})
-    scale_sensitive = True
+    tags = BlockTags(tasks=frozenset({Task.REGRESSION}), scale_sensitive=True)
     hyperparameters = {
         "alpha": Float(1e-5, 10.0, log=True, default=0.01),
         "l1_ratio": Float(0.0, 1.0, default=0.0),

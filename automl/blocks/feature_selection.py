@@ -3,10 +3,11 @@
 from sklearn import feature_selection
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Float
 
 
+@register_block
 class SelectPercentile(Block):
     """Keeps the given percentile of features ranked by an ANOVA F-test against the target."""
 
@@ -20,6 +21,7 @@ class SelectPercentile(Block):
         return feature_selection.SelectPercentile(score_func=score, **params)
 
 
+@register_block
 class VarianceThreshold(Block):
     """Drops features whose variance is below ``threshold`` (constant columns at 0)."""
 

@@ -5,7 +5,7 @@ from typing import ClassVar
 from sklearn import ensemble
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Bool, Choice, Float, Int
 
 
@@ -31,6 +31,7 @@ class _Forest(Block):
         return cls.estimators[context.task](random_state=context.seed, n_jobs=1, **params)
 
 
+@register_block
 class RandomForest(_Forest):
     """A random forest: trees on bootstrap samples with random feature subsets per split."""
 
@@ -40,6 +41,7 @@ class RandomForest(_Forest):
                   Task.REGRESSION: ensemble.RandomForestRegressor}
 
 
+@register_block
 class ExtraTrees(_Forest):
     """Extremely randomised trees: random split thresholds, usually the whole sample."""
 

@@ -3,10 +3,11 @@
 from sklearn import ensemble
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Choice, Float, Int
 
 
+@register_block
 class HistGradientBoosting(Block):
     """Gradient boosting on histograms (LightGBM-style); strong on most tables."""
 

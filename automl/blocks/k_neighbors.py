@@ -3,15 +3,16 @@
 from sklearn import neighbors
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Int
 
 
+@register_block
 class KNeighbors(Block):
     """Predicts from the ``n_neighbors`` closest training rows."""
 
     role = Role.MODEL
-    scale_sensitive = True
+    tags = BlockTags(scale_sensitive=True)
     hyperparameters = {
         "n_neighbors": Int(1, 50, log=True, default=5),
         "weights": Choice(("uniform", "distance")),

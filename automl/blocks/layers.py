@@ -14,6 +14,7 @@ strings, which only ``TextVectorization`` takes.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 import numpy as np
 
@@ -27,24 +28,24 @@ from automl.blocks.resnet_network import RESNET_BLOCK_SPACE
 from automl.blocks.text_network import EMBEDDING_SPACE, SPATIAL_REDUCTION_SPACE
 from automl.blocks.text_rnn_network import RNN_BLOCK_SPACE, TEMPORAL_REDUCTION_SPACE
 from automl.blocks.xception_network import XCEPTION_BLOCK_SPACE
-from automl.graph import Role
+from automl.graph import register_block
 from automl.hyperparameters import Choice
 
 
+@register_block
 class DenseBlock(Layer):
     """AutoKeras's DenseBlock: fully connected layers (their number, units, batch
     normalization, dropout searched); flattens its input first."""
 
-    role = Role.LAYER
     autokeras_block = "DenseBlock"
     hyperparameters = frozen_space(DENSE_BLOCK_SPACE)
 
 
+@register_block
 class ConvBlock(Layer):
     """AutoKeras's ConvBlock: 2-D convolutions on images, 1-D on sequences (kernel size,
     filters, separable, pooling, dropout searched)."""
 
-    role = Role.LAYER
     autokeras_block = "ConvBlock"
     hyperparameters = frozen_space(CONV_BLOCK_SPACE)
 
@@ -58,41 +59,42 @@ class _Backbone(Layer):
     held_values = {"imagenet_size": False}
 
 
+@register_block
 class ResNetBlock(_Backbone):
     """AutoKeras's ResNetBlock (ResNet 50/101/152, v1 or v2) on images."""
 
-    role = Role.LAYER
     autokeras_block = "ResNetBlock"
     hyperparameters = frozen_space(RESNET_BLOCK_SPACE)
 
 
+@register_block
 class XceptionBlock(_Backbone):
     """AutoKeras's XceptionBlock on images (no hyperparameters of its own)."""
 
-    role = Role.LAYER
     autokeras_block = "XceptionBlock"
     hyperparameters = frozen_space(XCEPTION_BLOCK_SPACE)
 
 
+@register_block
 class EfficientNetBlock(_Backbone):
     """AutoKeras's EfficientNetBlock (B0 to B7) on images."""
 
-    role = Role.LAYER
     autokeras_block = "EfficientNetBlock"
     hyperparameters = frozen_space(EFFICIENTNET_BLOCK_SPACE)
 
 
+@register_block
 class ImageAugmentation(Layer):
     """AutoKeras's ImageAugmentation: random translations, flips, rotations and contrast while
     training (identity when predicting). ``zoom_factor`` is held at 0: AutoKeras 3.0 reads it
     but builds no layer from it."""
 
-    role = Role.LAYER
     autokeras_block = "ImageAugmentation"
     held_values = {"zoom_factor": 0.0}
     hyperparameters = frozen_space(AUGMENTATION_BLOCK_SPACE)
 
 
+@register_block
 class RNNBlock(Layer):
     """AutoKeras's RNNBlock: (bidirectional) LSTM or GRU layers on sequences.
 
@@ -101,7 +103,6 @@ class RNNBlock(Layer):
             than the last one.
     """
 
-    role = Role.LAYER
     autokeras_block = "RNNBlock"
     hyperparameters = frozen_space(RNN_BLOCK_SPACE)
 
@@ -113,12 +114,12 @@ class RNNBlock(Layer):
         return {"return_sequences": self.return_sequences}
 
 
+@register_block
 class Embedding(Layer):
     """AutoKeras's Embedding: token ids to vectors (dimension and dropout searched). Takes
     the output of a TextVectorization, whose vocabulary bounds its table."""
 
-    role = Role.LAYER
-    needs_token_ids = True
+    tags = replace(Layer.tags, needs_token_ids=True)
     autokeras_block = "Embedding"
     hyperparameters = frozen_space(EMBEDDING_SPACE)
 
@@ -128,49 +129,49 @@ class Embedding(Layer):
         return super().build_layer(keras, hp, values, inputs, context, options)
 
 
+@register_block
 class SpatialReduction(Layer):
     """AutoKeras's SpatialReduction: an image's feature maps (or a sequence) to a vector by
     flattening or global max / average pooling."""
 
-    role = Role.LAYER
     autokeras_block = "SpatialReduction"
     hyperparameters = frozen_space(SPATIAL_REDUCTION_SPACE)
 
 
+@register_block
 class TemporalReduction(Layer):
     """AutoKeras's TemporalReduction: a sequence to a vector (flatten, global max or
     average)."""
 
-    role = Role.LAYER
     autokeras_block = "TemporalReduction"
     hyperparameters = frozen_space(TEMPORAL_REDUCTION_SPACE)
 
 
+@register_block
 class Flatten(Layer):
     """AutoKeras's Flatten: a tensor of any rank to a vector per row."""
 
-    role = Role.LAYER
     autokeras_block = "Flatten"
 
 
+@register_block
 class Merge(Layer):
     """AutoKeras's Merge: several tensors into one. Tensors of one shape are added or
     concatenated (``merge_type`` searched, as in AutoKeras); others are flattened and
     concatenated."""
 
-    role = Role.LAYER
     takes_several = True
     autokeras_block = "Merge"
     hyperparameters = {"merge_type": Choice(("add", "concatenate"), default="add")}
 
 
+@register_block
 class Normalization(Layer):
     """Standardises each feature (the last axis: a table's columns, an image's channels) with
     the mean and variance of the training rows, inside the model. AutoKeras 3.0's
     Normalization leaves the statistics to a separate ``adapt`` step; here they are part of the
     fitted network. A constant feature is only centred."""
 
-    role = Role.LAYER
 
     @classmethod
     def build_layer(cls, keras, hp, values, inputs, context, options):
@@ -183,13 +184,13 @@ class Normalization(Layer):
                                           name=context.scope)(inputs[0])
 
 
+@register_block
 class TextVectorization(Layer):
     """Documents to token ids, inside the model: keeps the ``max_tokens`` most frequent words
     of the training documents and cuts or pads each document to ``sequence_length`` tokens
     (the choices of AutoKeras's TextBlock). Takes a TextInput; an Embedding follows it."""
 
-    role = Role.LAYER
-    takes_documents = True
+    tags = replace(Layer.tags, takes_documents=True)
     hyperparameters = {
         "max_tokens": Choice((500, 5000, 20000), default=5000),
         "sequence_length": Choice((32, 64, 128, 256), default=64),

@@ -2,10 +2,11 @@
 
 from sklearn.kernel_approximation import Nystroem as _Nystroem
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Float, Int
 
 
+@register_block
 class Nystroem(Block):
     """Maps features to an approximate RBF-kernel space, so linear models fit non-linear data."""
 

@@ -2,10 +2,11 @@
 
 from sklearn.preprocessing import OneHotEncoder as _OneHotEncoder
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Int
 
 
+@register_block
 class OneHotEncoder(Block):
     """One indicator column per category; rare categories beyond ``max_categories`` share one
     column, and categories unseen in fit map to that shared column (or to all zeros)."""

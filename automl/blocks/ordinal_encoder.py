@@ -2,9 +2,10 @@
 
 from sklearn.preprocessing import OrdinalEncoder as _OrdinalEncoder
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 
 
+@register_block
 class OrdinalEncoder(Block):
     """Codes each category as an integer (compact; suits tree models); unseen categories -> -1."""
 

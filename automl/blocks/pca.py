@@ -2,10 +2,11 @@
 
 from sklearn.decomposition import PCA as _PCA
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Bool, Float
 
 
+@register_block
 class PCA(Block):
     """Principal components explaining ``variance_kept`` of the variance."""
 

@@ -4,7 +4,7 @@ pixels."""
 from automl.blocks._augmentation import AUGMENTATION_SPACE
 from automl.blocks._backbone import _Backbone
 from automl.blocks._keras import TRAINING_SPACE, frozen_space
-from automl.graph import Role
+from automl.graph import register_block
 
 #: AutoKeras 3.0's ResNetBlock space as ``capture_space("ResNetBlock", (32, 32, 3),
 #: options={"pretrained": False})`` records it, frozen here; tests/test_image_networks.py checks
@@ -18,11 +18,11 @@ RESNET_BLOCK_SPACE = {
 }
 
 
+@register_block
 class ResNetNetwork(_Backbone):
     """A residual network (AutoKeras's ResNetBlock: ResNet 50/101/152, v1 or v2; minimum
     32x32) then our head, trained with early stopping. See ``_Backbone`` for what all
     backbone blocks share."""
 
-    role = Role.MODEL  # (declared again: a block registers where it sets its role)
     autokeras_block = "ResNetBlock"
     hyperparameters = {**frozen_space(RESNET_BLOCK_SPACE), **AUGMENTATION_SPACE, **TRAINING_SPACE}

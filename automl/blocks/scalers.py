@@ -2,10 +2,11 @@
 
 from sklearn import preprocessing
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Choice, Int
 
 
+@register_block
 class StandardScaler(Block):
     """Zero mean, unit variance per feature."""
 
@@ -16,6 +17,7 @@ class StandardScaler(Block):
         return preprocessing.StandardScaler(**params)
 
 
+@register_block
 class RobustScaler(Block):
     """Median and inter-quartile range per feature: robust to outliers."""
 
@@ -26,6 +28,7 @@ class RobustScaler(Block):
         return preprocessing.RobustScaler(**params)
 
 
+@register_block
 class QuantileTransformer(Block):
     """Maps each feature through its empirical quantiles to a uniform or normal distribution."""
 

@@ -2,10 +2,11 @@
 
 from sklearn.impute import SimpleImputer as _SimpleImputer
 
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Bool, Choice
 
 
+@register_block
 class SimpleImputer(Block):
     """Replaces missing numeric values by the column mean or median, optionally adding
     indicator columns that tell the model where values were missing."""

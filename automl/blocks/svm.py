@@ -4,15 +4,17 @@ from sklearn import svm
 from sklearn.calibration import CalibratedClassifierCV
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Float
 
 
+@register_block
 class SVM(Block):
     """An RBF-kernel SVM (SVC / SVR); strong on small, scaled data."""
 
     role = Role.MODEL
-    scale_sensitive = True
+    # refit_cost_factor: the exported SVC's probabilities need an internal 5-fold fit
+    tags = BlockTags(scale_sensitive=True, refit_cost_factor=6.0)
     hyperparameters = {
         "C": Float(0.01, 1000.0, log=True, default=1.0),
         "gamma": Float(1e-4, 1.0, log=True, default=0.01),
@@ -20,7 +22,6 @@ class SVM(Block):
         "class_weight": Choice((None, "balanced")),
     }
     classification_only = frozenset({"class_weight"})
-    refit_cost_factor = 6.0  # the exported SVC's probabilities need an internal 5-fold fit
 
     @classmethod
     def hyperparameters_for(cls, task):

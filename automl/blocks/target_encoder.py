@@ -4,10 +4,11 @@ from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.preprocessing import TargetEncoder as _TargetEncoder
 
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Float
 
 
+@register_block
 class TargetEncoder(Block):
     """Replaces each category by a shrunk mean of the target in that category (one column per
     class for multiclass), cross-fitted to avoid leakage; good for high-cardinality columns."""

@@ -1,13 +1,14 @@
 """TextNetwork: a Keras network on raw text, vectorized inside the model (AutoKeras's text
 block: embedding, convolutions, a spatial reduction, dense layers)."""
 
+from dataclasses import replace
 from typing import ClassVar
 
 from automl.blocks._keras import TRAINING_KEYS, TRAINING_SPACE, KerasNetwork, frozen_space
 from automl.blocks.conv_network import CONV_BLOCK_SPACE
 from automl.blocks.dense_network import DENSE_BLOCK_SPACE
 from automl.data import Task
-from automl.graph import Block, Role
+from automl.graph import KERAS_NETWORK, Block, Role, register_block
 from automl.hyperparameters import Choice
 
 #: AutoKeras 3.0's Embedding and SpatialReduction spaces as ``capture_space`` records them
@@ -38,6 +39,7 @@ def text_network_space(stages: dict) -> dict:
     }
 
 
+@register_block
 class TextNetwork(Block):
     """A Keras network on the documents themselves: a ``TextVectorization`` layer (inside the
     model, so the exported model takes strings) keeps the ``max_tokens`` most frequent words
@@ -46,10 +48,7 @@ class TextNetwork(Block):
     with early stopping. Runs on a GPU worker when there is one."""
 
     role = Role.MODEL
-    needs_text = True
-    takes_raw_text = True
-    uses_gpu = True
-    refit_cost_factor = 1.2
+    tags = replace(KERAS_NETWORK, needs_text=True, takes_raw_text=True)
     #: prefix of our hyperparameter names -> (AutoKeras block, its frozen space), in order.
     stages: ClassVar[dict] = STAGES
     #: constructor arguments of the AutoKeras blocks, besides the embedding's vocabulary size.

@@ -3,7 +3,7 @@ TemporalReduction and DenseBlock)."""
 
 from automl.blocks.dense_network import DENSE_BLOCK_SPACE
 from automl.blocks.text_network import EMBEDDING_SPACE, TextNetwork, text_network_space
-from automl.graph import Role
+from automl.graph import Role, register_block
 
 #: AutoKeras 3.0's RNNBlock (``return_sequences=True``) and TemporalReduction spaces as
 #: ``capture_space`` records them; tests/test_text.py checks them.
@@ -20,6 +20,7 @@ STAGES = {"embedding": ("Embedding", EMBEDDING_SPACE), "rnn": ("RNNBlock", RNN_B
           "dense": ("DenseBlock", DENSE_BLOCK_SPACE)}
 
 
+@register_block
 class TextRNNNetwork(TextNetwork):
     """Like ``TextNetwork`` (vectorization inside the model), with recurrent layers instead
     of convolutions: a word embedding, (bidirectional) LSTM or GRU layers returning every

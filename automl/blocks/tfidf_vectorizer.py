@@ -3,10 +3,11 @@
 import numpy as np
 from sklearn.feature_extraction.text import TfidfVectorizer as _TfidfVectorizer
 
-from automl.graph import Block, Role
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Bool, Choice, Int
 
 
+@register_block
 class TfidfVectorizer(Block):
     """Turns each document into TF-IDF weights of its n-grams (a sparse matrix): words with
     n-grams up to ``word_ngrams``, or characters within word boundaries with n-grams from 2 to
@@ -14,7 +15,7 @@ class TfidfVectorizer(Block):
     ``max_features`` keeps the most frequent ones."""
 
     role = Role.VECTORIZER
-    needs_text = True
+    tags = BlockTags(needs_text=True)
     hyperparameters = {
         "analyzer": Choice(("word", "char_wb"), default="word"),
         "word_ngrams": Int(1, 3, default=2),

@@ -4,7 +4,7 @@ image pixels."""
 from automl.blocks._augmentation import AUGMENTATION_SPACE
 from automl.blocks._backbone import _Backbone
 from automl.blocks._keras import TRAINING_SPACE, frozen_space
-from automl.graph import Role
+from automl.graph import register_block
 
 #: AutoKeras 3.0's XceptionBlock space as ``capture_space("XceptionBlock", (32, 32, 3),
 #: options={"pretrained": False})`` records it, frozen here; tests/test_image_networks.py checks
@@ -15,11 +15,11 @@ from automl.graph import Role
 XCEPTION_BLOCK_SPACE: dict = {}
 
 
+@register_block
 class XceptionNetwork(_Backbone):
     """An Xception network (AutoKeras's XceptionBlock, which declares no hyperparameters of its
     own; minimum 71x71) then our head, trained with early stopping. See ``_Backbone`` for what
     all backbone blocks share."""
 
-    role = Role.MODEL  # (declared again: a block registers where it sets its role)
     autokeras_block = "XceptionBlock"
     hyperparameters = {**frozen_space(XCEPTION_BLOCK_SPACE), **AUGMENTATION_SPACE, **TRAINING_SPACE}

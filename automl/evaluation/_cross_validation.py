@@ -21,8 +21,8 @@ from automl.evaluation._folds import run_folds
 from automl.evaluation._objectives import objective_vector
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
-from automl.graph import deadline_scope
 from automl.pipeline import build_pipeline
+from automl.runtime import deadline_scope
 from automl.space import SearchSpace
 
 #: The pipeline's table check and column stage (imputer, encoder): see ``build_pipeline``.
@@ -102,8 +102,8 @@ class CrossValidation:
         return train_features, validation_features, spent
 
     def _has_network(self, genome: Genome) -> bool:
-        """Whether a block of ``genome`` is a Keras network (those declare ``uses_gpu``)."""
-        return any(self.space.slot(slot).option(gene.block).block_class.uses_gpu
+        """Whether a block of ``genome`` is a Keras network (its tags say so)."""
+        return any(self.space.slot(slot).option(gene.block).block_class.tags.keras_network
                    for slot, genes in genome.slots for gene in genes)
 
     def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:

@@ -39,7 +39,7 @@ def default_genomes(space: SearchSpace) -> list[Genome]:
             genes: tuple[BlockGene, ...] = ()
             if not slot.is_sequence:
                 genes = (default_gene(slot.options[0]),)
-            elif model_option.block_class.scale_sensitive:
+            elif model_option.block_class.tags.scale_sensitive:
                 scalers = [o for o in slot.options if o.block == "StandardScaler"]
                 genes = tuple(default_gene(o) for o in scalers[:1])
             if len(genes) < slot.min_length:

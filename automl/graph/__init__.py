@@ -1,7 +1,15 @@
 """The functional API: input nodes, blocks called on nodes, heads, and graph validation."""
 
-from automl.graph._block import Block, BuildContext, Role, registered_blocks, registered_layers
-from automl.graph._deadline import deadline_scope, training_deadline
+from automl.graph._block import (
+    KERAS_NETWORK,
+    Block,
+    BlockTags,
+    BuildContext,
+    Role,
+    register_block,
+    registered_blocks,
+    registered_layers,
+)
 from automl.graph._graph import Graph
 from automl.graph._heads import ClassificationHead, Head, RegressionHead
 from automl.graph._node import (
@@ -14,8 +22,9 @@ from automl.graph._node import (
 )
 
 __all__ = [
-    "deadline_scope",
-    "training_deadline",
+    "KERAS_NETWORK",
+    "BlockTags",
+    "register_block",
     "Block",
     "BuildContext",
     "ClassificationHead",

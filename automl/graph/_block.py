@@ -58,8 +58,72 @@ class BuildContext:
     input_shape: tuple[int, ...] | None = None  # (H, W, C) when the features are image pixels
 
 
+@dataclass(frozen=True)
+class BlockTags:
+    """What a block can do and what it needs, declared once per block class (as scikit-learn's
+    estimator tags): ``tags = BlockTags(scale_sensitive=True)``.
+
+    Attributes:
+        tasks: the tasks the block can serve (models are often one-task only).
+        scale_sensitive: a model that needs scaled features (its default pipeline starts with
+            a StandardScaler).
+        max_input_columns: left out of default spaces for tables with more columns than this.
+        refit_cost_factor: how much more the exported refit costs than a cross-validation fit
+            on as many rows.
+        keras_network: trains a Keras network: scored on fewer folds under a time budget,
+            exported as a ``keras.Model``.
+        imports_tensorflow: building or fitting it imports TensorFlow (seconds of start-up in
+            a process that has not yet).
+        uses_gpu: candidates containing it run on workers that own a GPU, when there are any.
+        needs_images: works on image pixels only (convolutions): left out of other spaces.
+        needs_text: works on text only (vectorizers, text networks): left out of other spaces.
+        takes_raw_text: a model that vectorizes inside: text pipelines hand it the documents
+            and skip their vectorizer.
+        takes_documents: a network layer that takes a ``TextInput``'s strings.
+        needs_token_ids: a network layer that takes the token ids of a ``TextVectorization``.
+    """
+
+    tasks: frozenset[Task] = frozenset(Task)
+    scale_sensitive: bool = False
+    max_input_columns: int | None = None
+    refit_cost_factor: float = 1.0
+    keras_network: bool = False
+    imports_tensorflow: bool = False
+    uses_gpu: bool = False
+    needs_images: bool = False
+    needs_text: bool = False
+    takes_raw_text: bool = False
+    takes_documents: bool = False
+    needs_token_ids: bool = False
+
+
+#: The tags every Keras network block shares; a block adds its own with ``dataclasses.replace``.
+KERAS_NETWORK = BlockTags(keras_network=True, imports_tensorflow=True, uses_gpu=True,
+                          refit_cost_factor=1.2)
+
 _REGISTRY: dict[str, type[Block]] = {}
 _LAYERS: dict[str, type[Block]] = {}
+
+
+def register_block(cls: type[Block]) -> type[Block]:
+    """Class decorator: makes a block searchable by name (in presets, ``models=``, …).
+
+    Pipeline blocks and network layer blocks (``Role.LAYER``) are kept apart; heads and choice
+    blocks are not registered. A name taken by another class is an error, so two blocks never
+    shadow each other silently.
+    """
+    role = getattr(cls, "role", None)
+    if not isinstance(role, Role) or role in (Role.HEAD, Role.CHOICE):
+        raise TypeError(f"{cls.__name__} cannot be registered: set its role to a pipeline role "
+                        "(Role.MODEL, Role.TRANSFORMER, ...) or Role.LAYER.")
+    registry = _LAYERS if role is Role.LAYER else _REGISTRY
+    taken = registry.get(cls.__name__)
+    if taken is not None and (taken.__module__, taken.__qualname__) != (cls.__module__,
+                                                                         cls.__qualname__):
+        raise ValueError(f"a block named {cls.__name__!r} is registered already "
+                         f"({taken.__module__}): give yours another class name.")
+    registry[cls.__name__] = cls
+    return cls
 
 
 def registered_blocks() -> dict[str, type[Block]]:
@@ -77,39 +141,17 @@ def registered_layers() -> dict[str, type[Block]]:
 class Block:
     """Base class of all blocks.
 
-    A subclass sets ``role`` and ``hyperparameters`` and implements ``build``; it registers
-    itself under its class name. Keyword arguments of the constructor fix hyperparameters:
-    ``RandomForest(n_estimators=300)`` searches everything but ``n_estimators``.
+    A subclass sets ``role``, ``hyperparameters`` and, where they differ from the defaults,
+    its ``tags``, implements ``build``, and registers with ``@register_block``. Keyword
+    arguments of the constructor fix hyperparameters: ``RandomForest(n_estimators=300)``
+    searches everything but ``n_estimators``.
     """
 
     role: ClassVar[Role]
     hyperparameters: ClassVar[Mapping[str, Hyperparameter]] = {}
-    #: Tasks the block can serve (models are often one-task only).
-    tasks: ClassVar[frozenset[Task]] = frozenset(Task)
     #: Hyperparameters that only mean something for classification (e.g. class_weight).
     classification_only: ClassVar[frozenset[str]] = frozenset()
-    #: Models that need scaled features: their default pipeline starts with a StandardScaler.
-    scale_sensitive: ClassVar[bool] = False
-    #: Skip this block in default spaces when the table has more columns than this.
-    max_input_columns: ClassVar[int | None] = None
-    #: How much more the exported refit costs than a cross-validation fit on as many rows.
-    refit_cost_factor: ClassVar[float] = 1.0
-    #: Candidates containing this block run on workers that own a GPU, when there are any.
-    uses_gpu: ClassVar[bool] = False
-    #: The block works on image pixels only (e.g. convolutions): left out of spaces for tables.
-    needs_images: ClassVar[bool] = False
-    #: The block works on text only (vectorizers, text networks): left out of other spaces.
-    needs_text: ClassVar[bool] = False
-    #: A model that takes the documents themselves (it vectorizes inside): text pipelines
-    #: hand it the raw text column and skip their vectorizer.
-    takes_raw_text: ClassVar[bool] = False
-
-    def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
-        # Concrete searchable blocks register; private bases (``_Forest``) and heads do not.
-        if ("role" in cls.__dict__ and cls.role not in (Role.HEAD, Role.CHOICE)
-                and not cls.__name__.startswith("_")):
-            (_LAYERS if cls.role is Role.LAYER else _REGISTRY)[cls.__name__] = cls
+    tags: ClassVar[BlockTags] = BlockTags()
 
     def __init__(self, *, name: str | None = None, **fixed):
         self.name = name or snake_case(type(self).__name__)

@@ -34,7 +34,7 @@ def build_pipeline(
     model = _build_block(model_slot, model_gene, context)
     if not spec.is_text:
         prefix = _table_steps(genome, space, spec, context)
-    elif model_slot.option(model_gene.block).block_class.takes_raw_text:
+    elif model_slot.option(model_gene.block).block_class.tags.takes_raw_text:
         # A Keras text network vectorizes inside the model: it takes the documents.
         return Pipeline([("text", TextColumn()), ("columns", "passthrough"), ("model", model)])
     else:

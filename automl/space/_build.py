@@ -21,15 +21,15 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
     options = []
     for name in names:
         block = blocks[name]
-        if spec.task not in block.tasks:
+        if spec.task not in block.tags.tasks:
             continue
-        if block.max_input_columns is not None and n_columns > block.max_input_columns:
+        if block.tags.max_input_columns is not None and n_columns > block.tags.max_input_columns:
             continue
-        if block.needs_images and spec.image_shape is None:
+        if block.tags.needs_images and spec.image_shape is None:
             continue
-        if block.needs_text and not spec.is_text:
+        if block.tags.needs_text and not spec.is_text:
             continue
-        if spec.is_text and block.role is not Role.MODEL and not block.needs_text:
+        if spec.is_text and block.role is not Role.MODEL and not block.tags.needs_text:
             continue  # table steps do not apply to documents
         ranges = preset.ranges_of(name)
         ranges = {k: v for k, v in ranges.items() if k in block.hyperparameters_for(spec.task)}
@@ -83,17 +83,17 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
 
 
 def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
-    if block.needs_images and spec.image_shape is None:
+    if block.tags.needs_images and spec.image_shape is None:
         raise ValueError(f"{block.label} works on images, but the input is not images: use "
                          "ImageInput() (or ImageClassifier / ImageRegressor).")
-    if block.needs_text and not spec.is_text:
+    if block.tags.needs_text and not spec.is_text:
         raise ValueError(f"{block.label} works on text, but the input is not text: use "
                          "TextInput() (or TextClassifier / TextRegressor).")
     if spec.is_text and block.role in (Role.IMPUTER, Role.ENCODER):
         raise ValueError(f"{block.label} works on table columns, but the input is text: "
                          "vectorize it (TfidfVectorizer) or use TextBlock.")
-    if spec.task not in block.tasks:
-        tasks = " and ".join(sorted(task.value for task in block.tasks))
+    if spec.task not in block.tags.tasks:
+        tasks = " and ".join(sorted(task.value for task in block.tags.tasks))
         raise ValueError(f"{block.label} serves {tasks} only, but the head asks for "
                          f"{spec.task.value}: use a model block for {spec.task.value}.")
     option = BlockOption.of(type(block).__name__, block.search_hyperparameters(spec.task),

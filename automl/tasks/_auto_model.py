@@ -387,7 +387,7 @@ class AutoModel(BaseEstimator):
             return self._refit_estimate(best, space)
 
         gpu_blocks = {option.block for slot in space.slots for option in slot.options
-                      if option.block_class.uses_gpu}
+                      if option.block_class.tags.uses_gpu}
 
         def needs_gpu(genome) -> bool:
             return any(gene.block in gpu_blocks for _, genes in genome.slots for gene in genes)
@@ -465,9 +465,9 @@ class AutoModel(BaseEstimator):
         model = space.slot("model").option(best.genome["model"][0].block).block_class
         # A network refit here first imports TensorFlow, if this process has not yet: its
         # workers paid that outside most trials' fit times.
-        startup = KERAS_STARTUP_SECONDS if model.uses_gpu and "tensorflow" not in sys.modules \
+        startup = KERAS_STARTUP_SECONDS if model.tags.imports_tensorflow and "tensorflow" not in sys.modules \
             else 0.0
-        return 0.5 + startup + 1.3 * per_fold * self.cv / (self.cv - 1) * model.refit_cost_factor
+        return 0.5 + startup + 1.3 * per_fold * self.cv / (self.cv - 1) * model.tags.refit_cost_factor
 
     def _save(self, project: Path) -> None:
         project.mkdir(parents=True, exist_ok=True)

@@ -74,9 +74,9 @@ from automl.graph import (
     Role,
     StructuredDataInput,
     TextInput,
-    deadline_scope,
     registered_layers,
 )
+from automl.runtime import deadline_scope
 from automl.space import BlockOption, SearchSpace, Slot
 from automl.tasks._settings import NETWORK_FOLDS
 
@@ -204,14 +204,15 @@ def network_graph(inputs, outputs) -> tuple[Graph, list[str]]:
 def _check_layer_inputs(node: Node) -> None:
     block, parents = node.producer, node.parents
     for parent in parents:
-        if isinstance(parent, TextInput) and not block.takes_documents:
+        if isinstance(parent, TextInput) and not block.tags.takes_documents:
             raise ValueError(f"{block.label} is called on {parent.label}, but documents enter a "
                              "network through TextVectorization: call "
                              "automl.blocks.TextVectorization() on the TextInput first.")
-    if block.takes_documents and not (len(parents) == 1 and isinstance(parents[0], TextInput)):
+    if block.tags.takes_documents and not (len(parents) == 1 and isinstance(parents[0], TextInput)):
         raise ValueError(f"{block.label} vectorizes documents, but is called on "
                          f"{parents[0].label}: call it on a TextInput.")
-    if block.needs_token_ids and not getattr(parents[0].producer, "takes_documents", False):
+    if block.tags.needs_token_ids and not (parents[0].producer is not None
+                                     and parents[0].producer.tags.takes_documents):
         raise ValueError(f"{block.label} embeds token ids, but is called on {parents[0].label}: "
                          "call it on the output of a TextVectorization.")
 
