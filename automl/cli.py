@@ -18,8 +18,9 @@ import json
 import sys
 from pathlib import Path
 
+from automl.trials import PIPELINE_FILE
+
 EXIT_OK, EXIT_NO_MODEL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
-PIPELINE_FILE = "best_pipeline.joblib"
 
 _EPILOG = """\
 examples:

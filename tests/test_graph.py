@@ -164,3 +164,34 @@ def test_auto_model_with_a_graph_fits_and_clones():
     copy = clone(model)
     assert copy.get_params()["max_trials"] == 3
     copy.fit(x, (x[:, 0] > 0).astype(int))  # the clone's inputs and outputs still form one graph
+
+
+def test_a_block_registers_only_through_the_decorator():
+    from automl.graph import Block, Role, register_block, registered_blocks
+
+    class NotRegistered(Block):
+        role = Role.MODEL
+
+    class SubclassOfARegisteredBlock(registered_blocks()["RandomForest"]):
+        role = Role.MODEL  # setting the role no longer registers
+
+    assert "NotRegistered" not in registered_blocks()
+    assert "SubclassOfARegisteredBlock" not in registered_blocks()
+
+    @register_block
+    class RegisteredForThisTest(Block):
+        role = Role.TRANSFORMER
+
+    assert registered_blocks()["RegisteredForThisTest"] is RegisteredForThisTest
+
+
+def test_registration_refuses_a_taken_name_and_a_head():
+    from automl.graph import Block, ClassificationHead, Role, register_block
+
+    class RandomForest(Block):  # noqa: F811 - the clash is the point
+        role = Role.MODEL
+
+    with pytest.raises(ValueError, match="a block named 'RandomForest' is registered already"):
+        register_block(RandomForest)
+    with pytest.raises(TypeError, match="cannot be registered"):
+        register_block(ClassificationHead)

@@ -1,13 +1,22 @@
 """Blocks, one module per block (or per family sharing declarations).
 
-Every module in this package is imported on first use and its blocks register themselves, so
-adding a block means adding one file. Blocks are reached as ``automl.blocks.RandomForest``.
+Every module in this package is imported on first use; a block registers with
+``@register_block`` and declares what it can do in its ``tags``, so adding a block means adding
+one file. Blocks are reached as ``automl.blocks.RandomForest``.
 """
 
 import importlib
 import pkgutil
 
-from automl.graph import Block, BuildContext, Role, registered_blocks
+from automl.graph import (
+    KERAS_NETWORK,
+    Block,
+    BlockTags,
+    BuildContext,
+    Role,
+    register_block,
+    registered_blocks,
+)
 
 
 def _import_all() -> dict[str, type[Block]]:
@@ -37,4 +46,5 @@ def __dir__():
     return sorted([*globals(), *_BLOCKS])
 
 
-__all__ = ["Block", "BuildContext", "Role", "registered_blocks", *sorted(_BLOCKS)]
+__all__ = ["KERAS_NETWORK", "Block", "BlockTags", "BuildContext", "Role", "register_block",
+           "registered_blocks", *sorted(_BLOCKS)]

@@ -22,7 +22,7 @@ from typing import ClassVar
 
 import numpy as np
 
-from automl.blocks._keras import _autokeras_block
+from automl.blocks._keras import autokeras_block
 from automl.graph import KERAS_NETWORK, Block, Node, NodeKind, Role
 
 
@@ -93,8 +93,8 @@ class Layer(Block):
         ``context.scope``."""
         hp.values.update({f"{context.scope}/{key}": value
                           for key, value in cls.held_values.items()})
-        block = _autokeras_block(cls.autokeras_block, context.scope,
-                                 {**cls.autokeras_options, **options})
+        block = autokeras_block(cls.autokeras_block, context.scope,
+                                {**cls.autokeras_options, **options})
         return block.build(hp, inputs[0] if len(inputs) == 1 else inputs)
 
     @classmethod

@@ -1,12 +1,7 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
-from automl.evaluation._cross_validation import (
-    CrossValidation,
-    current_worker,
-    fold_indices,
-    make_folds,
-)
-from automl.evaluation._folds import run_folds
+from automl.evaluation._cross_validation import CrossValidation, fold_indices, make_folds
+from automl.evaluation._folds import cross_validate, current_worker, run_folds
 from automl.evaluation._objectives import (
     DEFAULT_OBJECTIVES,
     SECONDARY_OBJECTIVES,
@@ -25,6 +20,7 @@ __all__ = [
     "Status",
     "Trial",
     "check_secondary_objectives",
+    "cross_validate",
     "current_worker",
     "describe_error",
     "evaluation_scores",

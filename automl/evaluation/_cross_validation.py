@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
 import pickle
-import sys
 import time
 import warnings
 from collections import OrderedDict
@@ -17,16 +15,12 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task, TrainingData
-from automl.evaluation._folds import run_folds
-from automl.evaluation._objectives import objective_vector
+from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
-from automl.pipeline import build_pipeline
-from automl.runtime import deadline_scope
+from automl.pipeline import after_prefix, build_pipeline, prefix_steps
 from automl.space import SearchSpace
 
-#: The pipeline's table check and column stage (imputer, encoder): see ``build_pipeline``.
-PREFIX_STEPS = 2
 #: Cached column-stage outputs per process (a fold's worth each); oldest dropped first.
 CACHE_ENTRIES = 64
 
@@ -45,18 +39,6 @@ def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
     """Shuffled k-fold splits, stratified for classification, as index arrays."""
     return fold_indices(data.y, n_splits, seed,
                         stratify=data.spec.task is Task.CLASSIFICATION)
-
-
-def current_worker() -> str:
-    """The name of the process running this code: a local worker, a Dask worker, or main."""
-    if "AUTOML_WORKER" in os.environ:
-        return os.environ["AUTOML_WORKER"]
-    if "distributed" in sys.modules:
-        try:
-            return str(sys.modules["distributed"].get_worker().address)
-        except ValueError:  # not inside a Dask worker
-            pass
-    return "main"
 
 
 @dataclass(frozen=True)
@@ -83,23 +65,21 @@ class CrossValidation:
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
     def _prefix(self, fold: int, template, prefix_key: str, train, validation):
-        """``(train features, validation features, seconds spent now)`` after the table and
-        column steps: ``fit_transform`` on the training rows and ``transform`` on the
-        validation rows, as ``Pipeline.fit`` and ``predict`` would do."""
+        """``(train features, validation features)`` after the table and column steps:
+        ``fit_transform`` on the training rows and ``transform`` on the validation rows, as
+        ``Pipeline.fit`` and ``predict`` would do."""
         key = (fold, prefix_key)
         if self.cache_preprocessing and key in self._prefix_cache:
             self._prefix_cache.move_to_end(key)
-            return (*self._prefix_cache[key], 0.0)
-        tic = time.perf_counter()
-        prefix = clone(template[:PREFIX_STEPS])
+            return self._prefix_cache[key]
+        prefix = clone(prefix_steps(template))
         train_features = prefix.fit_transform(self.data.x.iloc[train], self.data.y[train])
         validation_features = prefix.transform(self.data.x.iloc[validation])
-        spent = time.perf_counter() - tic
         if self.cache_preprocessing:
             self._prefix_cache[key] = (train_features, validation_features)
             while len(self._prefix_cache) > CACHE_ENTRIES:
                 self._prefix_cache.popitem(last=False)
-        return train_features, validation_features, spent
+        return train_features, validation_features
 
     def _has_network(self, genome: Genome) -> bool:
         """Whether a block of ``genome`` is a Keras network (its tags say so)."""
@@ -109,48 +89,30 @@ class CrossValidation:
     def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:
         if deadline is not None and time.monotonic() >= deadline:
             return None
-        started_at = time.time()
-        scorer = get_scorer(self.scoring)
-        fit_seconds, predict_seconds, model_size = 0.0, 0.0, 0
-        scores: list[float] = []
-        folds = self.folds
-
-        def finish(status: Status, reason: str = "") -> Trial:
-            objectives = None
-            if status is Status.OK:
-                objectives = objective_vector(
-                    np.mean(scores), self.secondary_objectives, fit_seconds=fit_seconds,
-                    predict_seconds=predict_seconds, model_size=model_size,
-                    validation_rows=sum(len(validation) for _, validation in folds))
-            return Trial(genome, status, objectives, tuple(scores), fit_seconds,
-                         predict_seconds, reason, started_at=started_at,
-                         finished_at=time.time(), worker=current_worker())
-
         try:
             template = build_pipeline(genome, self.space, self.data.spec, seed=self.seed)
         except Exception as error:
-            return finish(Status.FAILED, describe_error(error))
+            return Trial.failed(genome, Status.FAILED, describe_error(error),
+                                worker=current_worker())
+        scorer = get_scorer(self.scoring)
         y = self.data.y
-        prefix_key = joblib.hash(template[:PREFIX_STEPS])  # equal unfitted steps, equal output
+        prefix_key = joblib.hash(prefix_steps(template))  # equal unfitted steps, equal output
+        folds = self.folds
         if self.network_folds is not None and self._has_network(genome):
             folds = folds[:self.network_folds]
 
-        def fit_and_score(index: int, train, validation) -> tuple[float]:
-            nonlocal fit_seconds, predict_seconds, model_size
-            rest = clone(template[PREFIX_STEPS:])
-            train_features, validation_features, spent = self._prefix(
+        def fit(index: int, train, validation):
+            train_features, validation_features = self._prefix(
                 index, template, prefix_key, train, validation)
-            tic = time.perf_counter()
-            with deadline_scope(deadline):  # networks stop themselves at it
-                rest.fit(train_features, y[train])
-            toc = time.perf_counter()
-            score = float(scorer(rest, validation_features, y[validation]))
-            predict_seconds += time.perf_counter() - toc
-            fit_seconds += toc - tic + spent
-            if index == 0 and "model_size" in self.secondary_objectives:
-                model_size = len(pickle.dumps(rest)) + len(pickle.dumps(template[:PREFIX_STEPS]))
-            return (score,)
+            return clone(after_prefix(template)).fit(train_features, y[train]), \
+                validation_features
 
-        status, reason, finished = run_folds(folds, deadline, fit_and_score)
-        scores = [fold[0] for fold in finished]
-        return finish(status, reason)
+        def score(fitted, validation) -> tuple[float]:
+            rest, validation_features = fitted
+            return (float(scorer(rest, validation_features, y[validation])),)
+
+        def model_size(fitted) -> int:
+            return len(pickle.dumps(fitted[0])) + len(pickle.dumps(prefix_steps(template)))
+
+        return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
+                              model_size)

@@ -1,14 +1,34 @@
-"""The fold loop every cross-validation shares: deadlines, failures and scores that are not
-finite become the trial's status, whatever is fitted on each fold."""
+"""The fold loop every cross-validation shares, whatever is fitted on each fold: deadlines,
+failures and scores that are not finite become the trial's status, and fit time, prediction
+time and model size are measured alike."""
 
 from __future__ import annotations
 
 import math
+import os
+import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
 
-from automl.evaluation._trial import Status, describe_error
+import numpy as np
+
+from automl.evaluation._objectives import objective_vector
+from automl.evaluation._trial import Status, Trial, describe_error
+from automl.genome import Genome
+from automl.runtime import deadline_scope
+
+
+def current_worker() -> str:
+    """The name of the process running this code: a local worker, a Dask worker, or main."""
+    if "AUTOML_WORKER" in os.environ:
+        return os.environ["AUTOML_WORKER"]
+    if "distributed" in sys.modules:
+        try:
+            return str(sys.modules["distributed"].get_worker().address)
+        except ValueError:  # not inside a Dask worker
+            pass
+    return "main"
 
 
 def run_folds(folds: Sequence, deadline: float | None,
@@ -50,3 +70,56 @@ def run_folds(folds: Sequence, deadline: float | None,
         finished.append(tuple(float(score) for score in scores))
         longest_fold = max(longest_fold, time.monotonic() - fold_started)
     return Status.OK, "", finished
+
+
+def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
+                   secondary_objectives: Sequence[str],
+                   fit: Callable[[int, object, object], object],
+                   score: Callable[[object, object], Sequence[float]],
+                   model_size: Callable[[object], int],
+                   output_names: Sequence[str] = ()) -> Trial:
+    """One genome's trial by k-fold cross-validation, whatever the candidate is.
+
+    Args:
+        genome: the candidate.
+        folds: ``(train, validation)`` index arrays.
+        deadline: ``time.monotonic()`` by which to stop (``None``: no limit); fits run in its
+            ``deadline_scope``, so networks stop themselves at it.
+        secondary_objectives: costs measured beside the score (``objective_vector``).
+        fit: ``fit(index, train, validation)``: the fold's fitted candidate (timed as fit).
+        score: ``score(fitted, validation)``: its scores on the fold, one per output (timed as
+            prediction).
+        model_size: ``model_size(fitted)``: bytes of a fitted candidate, measured on the first
+            fold when ``"model_size"`` is an objective.
+        output_names: with several outputs, their names: each one's mean score is kept in
+            ``Trial.output_scores``; a fold's score is the mean over outputs.
+    """
+    started_at = time.time()
+    fit_seconds = predict_seconds = 0.0
+    size = 0
+
+    def fit_and_score(index: int, train, validation) -> Sequence[float]:
+        nonlocal fit_seconds, predict_seconds, size
+        tic = time.perf_counter()
+        with deadline_scope(deadline):
+            fitted = fit(index, train, validation)
+        toc = time.perf_counter()
+        scores = score(fitted, validation)
+        predict_seconds += time.perf_counter() - toc
+        fit_seconds += toc - tic
+        if index == 0 and "model_size" in secondary_objectives:
+            size = model_size(fitted)
+        return scores
+
+    status, reason, per_fold = run_folds(folds, deadline, fit_and_score)
+    fold_scores = tuple(float(np.mean(scores)) for scores in per_fold)
+    ok = status is Status.OK
+    objectives = objective_vector(
+        np.mean(fold_scores), secondary_objectives, fit_seconds=fit_seconds,
+        predict_seconds=predict_seconds, model_size=size,
+        validation_rows=sum(len(validation) for _, validation in folds)) if ok else None
+    output_scores = tuple((name, float(np.mean(scores))) for name, scores in
+                          zip(output_names, zip(*per_fold))) if ok else ()
+    return Trial(genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
+                 started_at=started_at, finished_at=time.time(), worker=current_worker(),
+                 output_scores=output_scores)

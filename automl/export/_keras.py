@@ -29,6 +29,7 @@ from sklearn.pipeline import Pipeline
 
 from automl.blocks._multi_network import layer_name
 from automl.data import ColumnKind, DataSpec
+from automl.pipeline import COLUMNS_STEP, candidate_pipeline, feature_steps, model_step
 
 #: An affine step must reproduce ``A x + c`` to this relative tolerance on random probes.
 AFFINE_TOLERANCE = 1e-6
@@ -43,9 +44,7 @@ class NotTranslatableError(ValueError):
 def _network(pipeline: Pipeline):
     from automl.blocks._keras import KerasNetwork
 
-    model = pipeline.steps[-1][1]
-    if isinstance(model, Pipeline):  # images: ImageFlattener, then the pipeline
-        return _network(model)
+    model = model_step(pipeline)
     return model if isinstance(model, KerasNetwork) else None
 
 
@@ -108,7 +107,7 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
         # Keyed by the column's own name; the layer gets a name Keras accepts ('a/b' -> 'a_b').
         inputs[column] = keras.Input(shape=(1,), dtype=dtype, name=layer_name(column))
     parts = []
-    columns = pipeline.named_steps["columns"]
+    columns = pipeline.named_steps[COLUMNS_STEP]
     for name, transformer, selected in columns.transformers_:
         if name == "remainder" or not len(selected):
             continue
@@ -129,9 +128,9 @@ def to_keras(pipeline: Pipeline, spec: DataSpec):
     """The fitted ``pipeline`` (its model a Keras network) as one ``keras.Model`` that takes
     what the pipeline takes (see the module docstring) and outputs class probabilities (in
     the order of ``spec.classes``) or predictions in the target's units."""
-    from automl.blocks._keras import _keras
+    from automl.blocks._keras import import_keras
 
-    keras = _keras()
+    keras = import_keras()
     network = _network(pipeline)
     if network is None:
         raise NotTranslatableError("the best pipeline's model is not a Keras network: "
@@ -141,13 +140,12 @@ def to_keras(pipeline: Pipeline, spec: DataSpec):
         outputs = network.model_.outputs[0]
         steps = []
     elif spec.image_shape is not None:
-        pipeline = pipeline.named_steps["pipeline"]
         inputs = keras.Input(shape=tuple(spec.image_shape), name="images")
         features = keras.layers.Flatten()(inputs)
-        steps = pipeline.steps[2:-1]
+        steps = feature_steps(candidate_pipeline(pipeline))
     else:
         inputs, features = _table_features(keras, pipeline, spec)
-        steps = pipeline.steps[2:-1]
+        steps = feature_steps(pipeline)
     if not spec.is_text:
         for name, step in steps:
             weights, bias = _affine(step, int(features.shape[-1]), name)

@@ -7,6 +7,8 @@ import json
 from collections.abc import Hashable, Mapping
 from dataclasses import dataclass
 
+from automl.space import PREPROCESSING_SLOT
+
 
 @dataclass(frozen=True)
 class BlockGene:
@@ -69,7 +71,7 @@ class Genome:
         "PCA > StandardScaler", "preprocessing.PCA.variance_kept": 0.9, ...}``."""
         flat: dict[str, Hashable] = {}
         for slot, genes in self.slots:
-            if len(genes) == 1 and slot != "preprocessing":
+            if len(genes) == 1 and slot != PREPROCESSING_SLOT:
                 flat[slot] = genes[0].block
                 prefix = {genes[0].block: slot}
             else:

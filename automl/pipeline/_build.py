@@ -8,7 +8,15 @@ from sklearn.pipeline import Pipeline
 from automl.data import ColumnKind, DataSpec, TableAdapter, TextColumn
 from automl.genome import BlockGene, Genome
 from automl.graph import BuildContext, Role
-from automl.space import SearchSpace, Slot
+from automl.pipeline._layout import COLUMNS_STEP, MODEL_STEP
+from automl.space import (
+    ENCODER_SLOT,
+    IMPUTER_SLOT,
+    MODEL_SLOT,
+    VECTORIZER_SLOT,
+    SearchSpace,
+    Slot,
+)
 
 
 def _build_block(slot: Slot, gene: BlockGene, context: BuildContext):
@@ -30,22 +38,24 @@ def build_pipeline(
         final: build for the exported refit (e.g. an SVC then learns probabilities).
     """
     context = BuildContext(spec.task, seed, final, spec.image_shape)
-    model_slot, model_gene = space.slot("model"), genome["model"][0]
+    model_slot, model_gene = space.slot(MODEL_SLOT), genome[MODEL_SLOT][0]
     model = _build_block(model_slot, model_gene, context)
     if not spec.is_text:
         prefix = _table_steps(genome, space, spec, context)
     elif model_slot.option(model_gene.block).block_class.tags.takes_raw_text:
         # A Keras text network vectorizes inside the model: it takes the documents.
-        return Pipeline([("text", TextColumn()), ("columns", "passthrough"), ("model", model)])
+        return Pipeline([("text", TextColumn()), (COLUMNS_STEP, "passthrough"),
+                         (MODEL_STEP, model)])
     else:
-        vectorizer = _build_block(space.slot("vectorizer"), genome["vectorizer"][0], context)
-        prefix = [("text", TextColumn()), ("columns", vectorizer)]
+        vectorizer = _build_block(space.slot(VECTORIZER_SLOT), genome[VECTORIZER_SLOT][0],
+                                  context)
+        prefix = [("text", TextColumn()), (COLUMNS_STEP, vectorizer)]
     steps = [*prefix]
     for slot in space.slots:
         if slot.role is Role.TRANSFORMER:
             for gene in genome[slot.name]:
                 steps.append((f"{slot.name}_{gene.block.lower()}", _build_block(slot, gene, context)))
-    steps.append(("model", model))
+    steps.append((MODEL_STEP, model))
     return Pipeline(steps)
 
 
@@ -57,14 +67,14 @@ def _table_steps(genome: Genome, space: SearchSpace, spec: DataSpec,
     categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
     column_steps = []
     if numeric:
-        imputer = (_build_block(space.slot("imputer"), genome["imputer"][0], context)
-                   if "imputer" in genome else "passthrough")
+        imputer = (_build_block(space.slot(IMPUTER_SLOT), genome[IMPUTER_SLOT][0], context)
+                   if IMPUTER_SLOT in genome else "passthrough")
         column_steps.append(("numeric", imputer, numeric))
     if categorical:
-        encoder = _build_block(space.slot("encoder"), genome["encoder"][0], context)
+        encoder = _build_block(space.slot(ENCODER_SLOT), genome[ENCODER_SLOT][0], context)
         column_steps.append(("categorical", encoder, categorical))
     return [
         ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
-        ("columns", ColumnTransformer(column_steps, sparse_threshold=0.0,
+        (COLUMNS_STEP, ColumnTransformer(column_steps, sparse_threshold=0.0,
                                       verbose_feature_names_out=False)),
     ]

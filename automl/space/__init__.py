@@ -3,10 +3,24 @@
 import automl.blocks  # noqa: F401 - registers every block before presets name them
 from automl.space._build import DEFAULT_PRESETS, build_space
 from automl.space._presets import Preset, available_presets, load_preset, presets_directory
+from automl.space._slots import (
+    ENCODER_SLOT,
+    IMPUTER_SLOT,
+    MODEL_SLOT,
+    PREPROCESSING_SLOT,
+    SLOT_ROLES,
+    VECTORIZER_SLOT,
+)
 from automl.space._space import BlockOption, SearchSpace, Slot
 
 __all__ = [
     "DEFAULT_PRESETS",
+    "ENCODER_SLOT",
+    "IMPUTER_SLOT",
+    "MODEL_SLOT",
+    "PREPROCESSING_SLOT",
+    "SLOT_ROLES",
+    "VECTORIZER_SLOT",
     "BlockOption",
     "Preset",
     "SearchSpace",

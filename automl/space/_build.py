@@ -5,6 +5,7 @@ from __future__ import annotations
 from automl.data import ColumnKind, DataSpec, Task
 from automl.graph import Block, Graph, Head, Role, registered_blocks
 from automl.space._presets import Preset, load_preset
+from automl.space._slots import ENCODER_SLOT, IMPUTER_SLOT, MODEL_SLOT, PREPROCESSING_SLOT, VECTORIZER_SLOT
 from automl.space._space import BlockOption, SearchSpace, Slot
 
 DEFAULT_PRESETS = {
@@ -62,23 +63,23 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
     defaults = getattr(block, "default_presets", None) or DEFAULT_PRESETS
     preset = load_preset(block.preset or defaults[spec.task])
     slots = {}
-    for name in ("imputer", "encoder", "vectorizer"):
+    for name in (IMPUTER_SLOT, ENCODER_SLOT, VECTORIZER_SLOT):
         if name in preset.slots:
             slots[name] = Slot(name, Role[name.upper()],
                                _task_options(name, preset.slots[name].blocks, preset, spec))
-    if "preprocessing" in preset.slots:
-        entry = preset.slots["preprocessing"]
+    if PREPROCESSING_SLOT in preset.slots:
+        entry = preset.slots[PREPROCESSING_SLOT]
         names = _restrict(entry.blocks, block.preprocessors, "preprocessors", block,
                           Role.TRANSFORMER)
         max_length = entry.max_length if block.max_preprocessors is None else block.max_preprocessors
         if names and max_length > 0:
-            options = _task_options("preprocessing", names, preset, spec)
-            slots["preprocessing"] = Slot("preprocessing", Role.TRANSFORMER, options, 0,
+            options = _task_options(PREPROCESSING_SLOT, names, preset, spec)
+            slots[PREPROCESSING_SLOT] = Slot(PREPROCESSING_SLOT, Role.TRANSFORMER, options, 0,
                                           min(max_length, len(options)))
-    if "model" not in preset.slots:
+    if MODEL_SLOT not in preset.slots:
         raise ValueError(f"preset {preset.name!r} has no [model] section: add one.")
-    names = _restrict(preset.slots["model"].blocks, block.models, "models", block, Role.MODEL)
-    slots["model"] = Slot("model", Role.MODEL, _task_options("model", names, preset, spec))
+    names = _restrict(preset.slots[MODEL_SLOT].blocks, block.models, "models", block, Role.MODEL)
+    slots[MODEL_SLOT] = Slot(MODEL_SLOT, Role.MODEL, _task_options(MODEL_SLOT, names, preset, spec))
     return slots
 
 
@@ -119,12 +120,12 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
     for block in body:
         if block.role is Role.CHOICE:
             expanded = _choice_slots(block, spec)
-            for name in ("imputer", "encoder", "vectorizer"):
+            for name in (IMPUTER_SLOT, ENCODER_SLOT, VECTORIZER_SLOT):
                 if name in expanded:
                     typed.setdefault(name, expanded[name])
-            if "preprocessing" in expanded:
-                steps.append(expanded["preprocessing"])
-            new_model = expanded["model"]
+            if PREPROCESSING_SLOT in expanded:
+                steps.append(expanded[PREPROCESSING_SLOT])
+            new_model = expanded[MODEL_SLOT]
         elif block.role in (Role.IMPUTER, Role.ENCODER, Role.VECTORIZER):
             typed[block.role.value] = _fixed_slot(block.role.value, block, spec)
             continue
@@ -134,7 +135,7 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
             steps.append(_fixed_slot(name, block, spec))
             continue
         else:
-            new_model = _fixed_slot("model", block, spec)
+            new_model = _fixed_slot(MODEL_SLOT, block, spec)
         if model is not None:
             raise ValueError(f"the graph has two models, {model_block.label} and {block.label}: "
                              "a pipeline ends in one model (use StructuredDataBlock to search "
@@ -144,15 +145,15 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
         raise ValueError(f"the graph has no model before {head.label}: add a model block such "
                          "as StructuredDataBlock() or RandomForest().")
     if spec.is_text:
-        if "vectorizer" not in typed:
+        if VECTORIZER_SLOT not in typed:
             text_defaults = load_preset(TEXT_PRESETS[spec.task])
-            first = text_defaults.slots["vectorizer"].blocks[:1]
-            typed["vectorizer"] = Slot("vectorizer", Role.VECTORIZER,
-                                       _task_options("vectorizer", first, text_defaults, spec))
-        return SearchSpace(spec.task, (typed["vectorizer"], *steps, model))
+            first = text_defaults.slots[VECTORIZER_SLOT].blocks[:1]
+            typed[VECTORIZER_SLOT] = Slot(VECTORIZER_SLOT, Role.VECTORIZER,
+                                       _task_options(VECTORIZER_SLOT, first, text_defaults, spec))
+        return SearchSpace(spec.task, (typed[VECTORIZER_SLOT], *steps, model))
     defaults = load_preset(DEFAULT_PRESETS[spec.task])
     slots = []
-    for name, kind in (("imputer", ColumnKind.NUMERICAL), ("encoder", ColumnKind.CATEGORICAL)):
+    for name, kind in ((IMPUTER_SLOT, ColumnKind.NUMERICAL), (ENCODER_SLOT, ColumnKind.CATEGORICAL)):
         if not spec.columns_of(kind):
             continue  # nothing to impute / encode
         if name not in typed:

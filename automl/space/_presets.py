@@ -8,17 +8,9 @@ import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
-from automl.graph import Role, registered_blocks
+from automl.graph import registered_blocks
 from automl.hyperparameters import Hyperparameter
-
-#: Preset slot name -> the role of the blocks that may fill it.
-SLOT_ROLES = {
-    "imputer": Role.IMPUTER,
-    "encoder": Role.ENCODER,
-    "vectorizer": Role.VECTORIZER,
-    "preprocessing": Role.TRANSFORMER,
-    "model": Role.MODEL,
-}
+from automl.space._slots import SLOT_ROLES
 
 
 @dataclass(frozen=True)

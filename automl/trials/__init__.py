@@ -4,11 +4,19 @@ importance and the HTML report."""
 from automl.trials._frame import leaderboard
 from automl.trials._importance import functional_anova, importance, trial_importance
 from automl.trials._mlflow import MlflowLogger, check_mlflow
-from automl.trials._project import Project, ProjectLockedError, ProjectMismatchError
+from automl.trials._project import (
+    LEADERBOARD_FILE,
+    PIPELINE_FILE,
+    Project,
+    ProjectLockedError,
+    ProjectMismatchError,
+)
 from automl.trials._report import render_report, write_report
 from automl.trials._store import TrialStore, library_versions
 
 __all__ = [
+    "LEADERBOARD_FILE",
+    "PIPELINE_FILE",
     "MlflowLogger",
     "Project",
     "ProjectLockedError",

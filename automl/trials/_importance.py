@@ -26,10 +26,11 @@ import pandas as pd
 from sklearn.ensemble import RandomForestRegressor
 
 from automl.evaluation import Trial
+from automl.space import ENCODER_SLOT, IMPUTER_SLOT, MODEL_SLOT, PREPROCESSING_SLOT
 from automl.trials._store import TrialStore
 
 #: Columns of ``genome.describe()`` that choose structure rather than tune a value.
-STRUCTURE = ("imputer", "encoder", "preprocessing")
+STRUCTURE = (IMPUTER_SLOT, ENCODER_SLOT, PREPROCESSING_SLOT)
 
 
 def functional_anova(features: np.ndarray, scores: np.ndarray, names: Sequence[str], *,
@@ -161,7 +162,7 @@ def _configurations(trials: list[Trial], family: str | None):
     structural choices) or, with ``family=None``, across families (model and structure)."""
     described = pd.DataFrame([trial.genome.describe() for trial in trials])
     if family is None:
-        columns = ["model", *[c for c in STRUCTURE if c in described]]
+        columns = [MODEL_SLOT, *[c for c in STRUCTURE if c in described]]
     else:
         columns = [c for c in described if c.startswith("model.")]
         columns += [c for c in STRUCTURE if c in described]
@@ -188,7 +189,7 @@ def trial_importance(trials: Sequence[Trial], *, min_trials: int = 10, pairs: bo
     finished = [trial for trial in trials if trial.ok and math.isfinite(trial.score)]
     by_family: dict[str | None, list[Trial]] = {}
     for trial in finished:
-        by_family.setdefault(trial.genome["model"][0].block, []).append(trial)
+        by_family.setdefault(trial.genome[MODEL_SLOT][0].block, []).append(trial)
     if len(by_family) > 1:  # which model, and which pipeline structure, across families
         by_family = {None: finished, **by_family}
     frames = []

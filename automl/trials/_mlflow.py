@@ -11,6 +11,7 @@ import os
 import time
 
 from automl.evaluation import Trial
+from automl.space import MODEL_SLOT
 
 
 def check_mlflow(setting) -> None:
@@ -91,6 +92,6 @@ class MlflowLogger:
     def finish(self, best: Trial | None, status: str = "FINISHED") -> None:
         if best is not None:
             self._log(self.run_id, metrics={"best_score": best.score},
-                      tags={"best_model": best.genome.describe().get("model"),
+                      tags={"best_model": best.genome.describe().get(MODEL_SLOT),
                             "best_genome": best.genome.key})
         self.client.set_terminated(self.run_id, status)

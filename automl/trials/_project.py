@@ -15,9 +15,11 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 LOCK_NAME = ".lock"
+#: The refit winner (``joblib.load`` it) and the leaderboard a finished fit leaves.
+PIPELINE_FILE, LEADERBOARD_FILE = "best_pipeline.joblib", "leaderboard.csv"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
-PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", "best_pipeline.joblib",
-                 "leaderboard.csv", "report.html")
+PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", PIPELINE_FILE,
+                 LEADERBOARD_FILE, "report.html")
 
 #: Stored settings that must match for trials of two runs to be compared, with what each is.
 COMPARABLE = {

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from automl.evaluation import Trial, check_secondary_objectives
+from automl.space import MODEL_SLOT
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
 from automl.trials._store import TrialStore
@@ -157,7 +158,7 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
     top = board[columns].head(20).dropna(axis=1, how="all")
     seconds = sum(run.get("elapsed", 0.0) for run in runs)
     cards = [("best " + objective, f"{best.score:.4f}" if best else "–"),
-             ("best model", best.genome.describe()["model"] if best else "–"),
+             ("best model", best.genome.describe()[MODEL_SLOT] if best else "–"),
              ("trials", str(len(trials))), ("failed", str(len(trials) - len(ok))),
              ("generations", str(len({t.generation for t in trials}))),
              ("runs", str(len(runs)) if runs else "1")]

@@ -1,0 +1,170 @@
+"""The refit winner of a search, behind one interface whatever it is: a scikit-learn pipeline
+(``PipelineModel``) or one Keras network over several inputs and outputs (``MultiIOModel``).
+``AutoModel`` delegates predict, predict_proba, classes_, evaluate, score and export to it and
+never asks which it holds."""
+
+from __future__ import annotations
+
+import abc
+import os
+import warnings
+
+import numpy as np
+import pandas as pd
+from sklearn import metrics
+from sklearn.pipeline import Pipeline
+
+from automl.data import DataSpec, Task, read_csv, validate_target
+from automl.evaluation import evaluation_scores
+from automl.export import NotTranslatableError, has_keras_model, to_keras
+
+EXPORT_FORMATS = ("auto", "keras", "sklearn")
+
+
+def check_export_format(format: str) -> None:
+    if format not in EXPORT_FORMATS:
+        raise ValueError(f"format must be 'auto', 'keras' or 'sklearn'; received {format!r}.")
+
+
+class FittedModel(abc.ABC):
+    """What a search refits and the estimator serves.
+
+    Attributes:
+        spec: the training table's columns, kinds and classes (``None`` for a network over
+            several inputs and outputs).
+        target_column: the column of ``x`` that ``fit`` took ``y`` from, if it did.
+    """
+
+    spec: DataSpec | None = None
+    target_column: str | None = None
+
+    @property
+    @abc.abstractmethod
+    def pipeline(self):
+        """The fitted object a project saves (``best_pipeline.joblib``) and ``pipeline_``
+        shows."""
+
+    @property
+    @abc.abstractmethod
+    def classes_(self):
+        """The class labels seen in fit (per output, with several)."""
+
+    @abc.abstractmethod
+    def predict(self, x):
+        """Predictions for ``x`` (one array per output, with several)."""
+
+    @abc.abstractmethod
+    def predict_proba(self, x):
+        """Class probabilities for ``x`` (columns in the order of ``classes_``)."""
+
+    @abc.abstractmethod
+    def evaluate(self, x, y) -> dict:
+        """The search's metric first, then the task's usual metrics."""
+
+    @abc.abstractmethod
+    def score(self, x, y) -> float:
+        """scikit-learn's ``score``."""
+
+    @abc.abstractmethod
+    def export(self, format: str = "auto"):
+        """The model to ship, as ``AutoModel.export_model`` describes."""
+
+
+class PipelineModel(FittedModel):
+    """A refit scikit-learn pipeline and what fit learnt about its data.
+
+    Args:
+        pipeline: the fitted pipeline (for images, behind the step that flattens them).
+        spec: the training data's columns, kinds, task and classes.
+        objective: the search's scorer name.
+        target_column: the column of ``x`` that fit took ``y`` from (``None``: y was given).
+        owner: the estimator's class name, for messages.
+    """
+
+    def __init__(self, pipeline: Pipeline, spec: DataSpec, objective: str,
+                 target_column: str | None, owner: str = "AutoModel"):
+        self._pipeline = pipeline
+        self.spec = spec
+        self.objective = objective
+        self.target_column = target_column
+        self.owner = owner
+
+    @property
+    def pipeline(self) -> Pipeline:
+        return self._pipeline
+
+    def _takes_tables(self) -> bool:
+        return not self.spec.is_text and self.spec.image_shape is None
+
+    def features(self, x):
+        """``x`` as the pipeline takes it: a CSV path is read, and its target column (when fit
+        named one) dropped."""
+        if isinstance(x, str | os.PathLike) and self._takes_tables():
+            x = read_csv(x)
+        if isinstance(x, pd.DataFrame) and self.target_column in x.columns:
+            x = x.drop(columns=[self.target_column])
+        if len(x) == 0:
+            raise ValueError("x has no rows: pass at least one row.")
+        return x
+
+    def _features_and_targets(self, x, y):
+        if isinstance(x, str | os.PathLike) and self._takes_tables():
+            x = read_csv(x)
+        if isinstance(y, str):
+            if not isinstance(x, pd.DataFrame) or y not in x.columns:
+                raise ValueError(f"y is the column name {y!r}, but x has no such column.")
+            y = x[y]
+        elif y is None:
+            if self.target_column is None or not isinstance(x, pd.DataFrame):
+                raise ValueError("y is required: pass the true targets.")
+            y = x[self.target_column]
+        features = self.features(x)
+        return features, validate_target(y, self.spec.task, len(features),
+                                         classes=self.spec.classes)
+
+    @property
+    def classes_(self) -> np.ndarray:
+        if self.spec.task is not Task.CLASSIFICATION:
+            raise AttributeError("classes_ exists for classification only.")
+        return np.asarray(self.spec.classes)
+
+    def predict(self, x) -> np.ndarray:
+        return self._pipeline.predict(self.features(x))
+
+    def predict_proba(self, x) -> np.ndarray:
+        if self.spec.task is not Task.CLASSIFICATION:
+            raise AttributeError(f"predict_proba is for classification, but this "
+                                 f"{self.owner} solves regression: use predict.")
+        return self._pipeline.predict_proba(self.features(x))
+
+    def evaluate(self, x, y) -> dict[str, float]:
+        features, y = self._features_and_targets(x, y)
+        score = metrics.get_scorer(self.objective)(self._pipeline, features, y)
+        return evaluation_scores(self.objective, score, self.spec.task, y,
+                                 self._pipeline.predict(features))
+
+    def score(self, x, y) -> float:
+        """Accuracy for classification, R² for regression (scikit-learn's convention)."""
+        scores = self.evaluate(x, y)
+        return scores["accuracy" if self.spec.task is Task.CLASSIFICATION else "r2"]
+
+    def export(self, format: str = "auto"):
+        check_export_format(format)
+        if format == "sklearn" or (format == "auto" and not has_keras_model(self._pipeline)):
+            return self._pipeline
+        try:
+            return to_keras(self._pipeline, self.spec)
+        except NotTranslatableError as error:
+            if format == "keras":
+                raise
+            warnings.warn(f"exporting the scikit-learn pipeline: {error}", stacklevel=3)
+            return self._pipeline
+
+
+def as_fitted_model(pipeline, spec: DataSpec | None, objective: str, target_column: str | None,
+                    owner: str) -> FittedModel:
+    """A fitted model from what an estimator pickled before ``fitted_model_`` existed: its
+    ``pipeline_`` (a scikit-learn pipeline, or already a ``FittedModel``) and data spec."""
+    if isinstance(pipeline, FittedModel):
+        return pipeline
+    return PipelineModel(pipeline, spec, objective, target_column, owner)

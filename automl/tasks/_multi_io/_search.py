@@ -1,0 +1,85 @@
+"""``AutoModel.fit`` for several inputs or outputs: validate, search the networks through a
+``SearchSession``, refit the best on all rows."""
+
+from __future__ import annotations
+
+import dataclasses
+
+from automl.data import Task
+from automl.evaluation import check_secondary_objectives, fold_indices
+from automl.tasks._multi_io._data import prepare_training_data
+from automl.tasks._multi_io._graph import (
+    NETWORK_SLOT,
+    _layer_specs,
+    _unique_names,
+    network_graph,
+)
+from automl.tasks._multi_io._model import MultiIOModel
+from automl.tasks._multi_io._space import (
+    OBJECTIVE,
+    MultiIOCrossValidation,
+    multi_io_space,
+    network_for,
+    output_metrics,
+)
+from automl.tasks._session import SearchOutcome, SearchSession
+from automl.tasks._settings import NETWORK_FOLDS
+
+
+def search_network(model, x, y, epochs: int | None, started: float) -> SearchOutcome:
+    """Searches the networks of ``model`` (an ``AutoModel`` with several inputs or outputs, or
+    layers wired by hand; see the package docstring) and refits the best on all rows.
+
+    Args:
+        model: the ``AutoModel``, whose settings run the search: its budgets, ``cv``,
+            ``n_jobs``, ``scheduler``, ``seed``, ``population_size``, ``evolution``,
+            ``verbose``, and ``directory`` (every trial stored, resumed by a
+            later fit on the same data) and ``mlflow`` work as for pipelines.
+        x: a list with one entry per input, in order: a table (DataFrame, 2-D array, CSV path),
+            images ((N, H, W) or (N, H, W, C)) or documents (strings).
+        y: a list with one target per output, in order.
+        epochs: fixes every network's maximum number of epochs (``None``: searched).
+        started: ``time.monotonic()`` when ``fit`` began.
+    """
+    graph, input_names = network_graph(model.inputs, model.outputs)
+    heads = [output.producer for output in graph.outputs]
+    output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
+    data = prepare_training_data(graph.inputs, input_names, heads, output_names, x, y)
+    columns = {key for spec in data.inputs for key in spec.keys}
+    layers, layer_slots, names = _layer_specs(graph, input_names, {*columns, *output_names},
+                                              data.outputs[0].task)
+    data = dataclasses.replace(data, layers=tuple(layers), outputs=tuple(
+        dataclasses.replace(spec, parent=names[id(output.parents[0])])
+        for spec, output in zip(data.outputs, graph.outputs)))
+    if data.n_rows < 2 * model.cv:
+        raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
+                         f"{2 * model.cv} rows or a smaller cv.")
+    scorer_names = output_metrics(model.objective, data.outputs, data.y)
+    secondary = check_secondary_objectives(model.secondary_objectives)
+    space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
+    settings = {"task": "+".join(spec.task.value for spec in data.outputs),
+                "objective": OBJECTIVE, "cv": model.cv, "secondary_objectives": list(secondary),
+                "output_metrics": dict(zip(output_names, scorer_names)),
+                "seed": model.seed, "data_fingerprint": data.fingerprint(),
+                "space_fingerprint": space.fingerprint(), "target_column": None}
+
+    labels = [y for spec, y in zip(data.outputs, data.y) if spec.task is Task.CLASSIFICATION]
+
+    def cross_validation(seed: int) -> MultiIOCrossValidation:
+        # Stratified on the first classification output: every validation fold then has each
+        # of its classes (where there are enough rows), as metrics like log loss need.
+        folds = fold_indices(labels[0] if labels else data.y[0], model.cv, seed,
+                             stratify=bool(labels))
+        if model.time_budget is not None:  # as AutoModel does for networks under a budget
+            folds = folds[:NETWORK_FOLDS]
+        return MultiIOCrossValidation(data, folds, seed, scorer_names, secondary)
+
+    with SearchSession(model, space, OBJECTIVE, settings, started) as session:
+        best = session.run(cross_validation, what="candidate networks").best
+        network = network_for(best.genome, data, session.seed)
+        network.fit(list(data.x), list(data.y))
+        per_output = ", ".join(f"{name} {metric} {score:.4f}" for (name, score), metric
+                               in zip(best.output_scores, scorer_names))
+        return session.finish(MultiIOModel(data.inputs, data.outputs, network, scorer_names),
+                              f"best network: CV {OBJECTIVE} {best.score:.4f}"
+                              + (f" ({per_output})" if per_output else ""))

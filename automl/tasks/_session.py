@@ -1,0 +1,264 @@
+"""One fit's search, whatever it evaluates (pipelines of one graph, or one network over several
+inputs and outputs): the seed, the resume from stored trials, the budget, the executor, and the
+listeners of every trial (the trial store, MLflow, progress) as callbacks of one loop.
+
+    with SearchSession(model, space, objective, settings, started) as session:
+        result = session.run(cross_validation)      # cross_validation(seed) -> evaluate(genome)
+        fitted = refit(result.best, session.seed)
+        outcome = session.finish(fitted, "best: ...")
+"""
+
+from __future__ import annotations
+
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import numpy as np
+
+from automl.evaluation import Trial, describe_error
+from automl.execution import make_executor
+from automl.genome import Genome
+from automl.search import Budget, Evolution, SearchResult, run_search
+from automl.space import MODEL_SLOT, SearchSpace
+from automl.tasks._progress import Progress
+from automl.tasks._settings import draw_seed, memory_bytes
+from automl.trials import (
+    LEADERBOARD_FILE,
+    PIPELINE_FILE,
+    MlflowLogger,
+    Project,
+    leaderboard,
+)
+
+#: Seconds to import TensorFlow and Keras in a process (5-8 s measured on 2 CPU cores).
+KERAS_STARTUP_SECONDS = 8.0
+
+
+@dataclass(frozen=True)
+class SearchOutcome:
+    """What a finished search hands to the estimator as fitted attributes."""
+
+    fitted: object  # the FittedModel refit on all rows
+    space: SearchSpace
+    objective: str
+    seed: int
+    result: SearchResult
+    search_seconds: float
+    fit_seconds: float
+
+
+class StoreTrials:
+    """Callback: writes each trial to the project's store as it finishes, with the run's
+    elapsed time, so a killed fit loses at most the candidates still running."""
+
+    def __init__(self, project: Project, run: int, seed: int, settings: dict, started: float):
+        self.project, self.run, self.seed, self.started = project, run, seed, started
+        self.fingerprints = {key: settings[key]
+                             for key in ("data_fingerprint", "space_fingerprint")}
+
+    def __call__(self, trial: Trial) -> None:
+        self.project.store.add_trial(trial, run=self.run, seed=self.seed, **self.fingerprints)
+        self.project.store.update_run(self.run, time.monotonic() - self.started)
+
+    def catch_up(self, trials: list[Trial]) -> None:
+        """Stores what the callback did not see (a trial recorded while Ctrl-C struck)."""
+        self.project.store.add_trials(trials, run=self.run, seed=self.seed, skip_stored=True,
+                                      **self.fingerprints)
+
+    def end_run(self, seconds: float, status: str) -> None:
+        self.project.store.update_run(self.run, seconds, status)
+
+
+class MirrorToMlflow:
+    """Callback: logs each trial as a nested MLflow run; a failing mirror is switched off with
+    a warning, never the search."""
+
+    def __init__(self, logger: MlflowLogger):
+        self.logger: MlflowLogger | None = logger
+
+    def __call__(self, trial: Trial) -> None:
+        if self.logger is None:
+            return
+        try:
+            self.logger.log_trial(trial)
+        except Exception as error:  # the search matters more than its mirror
+            warnings.warn(f"MLflow logging stopped: {describe_error(error)}", stacklevel=2)
+            self.logger = None
+
+    def finish(self, result: SearchResult) -> None:
+        if self.logger is not None:
+            self.logger.finish(result.best, "KILLED" if result.interrupted else
+                               "FINISHED" if result.best is not None else "FAILED")
+
+
+class SearchSession:
+    """One search of ``model`` (an ``AutoModel``: its budgets, ``cv``, workers, ``seed``,
+    ``directory``, ``mlflow`` and ``verbose``) over ``space``.
+
+    Args:
+        model: the estimator whose public parameters configure the search.
+        space: the search space.
+        objective: the score's name (for display and the report).
+        settings: what a stored search must match to be resumed (task, objective, cv, seed,
+            data and space fingerprints, ...); its ``seed`` is set when drawn.
+        started: ``time.monotonic()`` when ``fit`` began: the time budget counts from it.
+    """
+
+    def __init__(self, model, space: SearchSpace, objective: str, settings: dict,
+                 started: float):
+        self.model, self.space, self.objective = model, space, objective
+        self.settings, self.started = settings, started
+        self.project: Project | None = (None if model.project_folder is None else
+                                        Project(model.project_folder, overwrite=model.overwrite))
+        self.seed: int | None = None
+        self.progress = Progress(model.verbose, objective, model.time_budget, model.max_trials)
+        self._store: StoreTrials | None = None
+        self._mlflow: MirrorToMlflow | None = None
+        self._n_previous = 0
+        self._search_seconds = 0.0
+
+    def __enter__(self) -> SearchSession:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        self.close()
+
+    def close(self) -> None:
+        if self.project is not None:
+            self.project.close()
+
+    def _run_settings(self) -> dict:
+        """The fit's arguments, as stored with its run (the graph is not)."""
+        return {key: value for key, value in self.model.get_params(deep=False).items()
+                if key not in ("inputs", "outputs")}
+
+    def _resume(self) -> tuple[list[Trial], float]:
+        """Sets the seed (kept with a project, else drawn when not given) and opens the run;
+        returns the stored trials and the seconds earlier runs spent."""
+        seed = self.model.seed
+        if self.project is None:
+            self.seed = draw_seed() if seed is None else seed
+            return [], 0.0
+        store = self.project.store
+        if seed is None and not store.project():
+            self.settings["seed"] = draw_seed()
+        self.seed = self.project.check_resumable(self.settings)["seed"]
+        previous, spent = store.trials(), store.spent_seconds()
+        run = store.start_run(self._run_settings())
+        self._store = StoreTrials(self.project, run, self.seed, self.settings, self.started)
+        return previous, spent
+
+    def _callbacks(self) -> list[Callable[[Trial], None]]:
+        callbacks: list[Callable[[Trial], None]] = []
+        if self._store is not None:
+            callbacks.append(self._store)
+        if self.model.mlflow:
+            self._mlflow = MirrorToMlflow(MlflowLogger(
+                None if self.model.mlflow is True else self.model.mlflow,
+                self.model.search_name, {**self._run_settings(), "seed": self.seed}))
+            callbacks.append(self._mlflow)
+        callbacks.append(self.progress.on_trial)
+        return callbacks
+
+    def _needs_gpu(self) -> Callable[[Genome], bool] | None:
+        gpu_blocks = {option.block for slot in self.space.slots for option in slot.options
+                      if option.block_class.tags.uses_gpu}
+        if not gpu_blocks:
+            return None
+        return lambda genome: any(gene.block in gpu_blocks
+                                  for _, genes in genome.slots for gene in genes)
+
+    def run(self, evaluator: Callable[[int], Callable], what: str = "candidates"
+            ) -> SearchResult:
+        """Searches until a budget ends; ``evaluator(seed)`` makes the picklable evaluation of
+        a genome. Raises the search's error when no candidate succeeded (Ctrl-C before any
+        finished: ``KeyboardInterrupt``)."""
+        model = self.model
+        previous, spent = self._resume()
+        self._n_previous = len(previous)
+        evaluate = evaluator(self.seed)
+        # A resumed run draws new candidates: its generator differs from the first run's.
+        rng = np.random.default_rng([self.seed, len(previous)] if previous else self.seed)
+        strategy = Evolution(self.space, rng, population_size=model.population_size)
+        strategy.restore(previous)
+        deadline = (None if model.time_budget is None
+                    else self.started + model.time_budget - spent)
+        budget = Budget(model.max_trials, deadline, model.max_generations)
+        self.progress.start(previous, spent)
+        callbacks = self._callbacks()
+
+        def on_trial(trial: Trial) -> None:
+            for callback in callbacks:
+                callback(trial)
+
+        steady_state = model.evolution == "steady_state"
+        try:
+            with make_executor(model.n_jobs, scheduler=model.scheduler,
+                               max_eval_time=model.max_eval_time,
+                               memory_limit=memory_bytes(model.memory_limit),
+                               needs_gpu=self._needs_gpu()) as executor:
+                result = run_search(
+                    strategy, evaluate, budget, executor=executor,
+                    batch_size=(model.population_size if steady_state
+                                else lambda: strategy.batch_size),
+                    reserve_seconds=self.refit_estimate,
+                    on_generation=self.progress.on_generation, on_trial=on_trial,
+                    previous=previous, steady_state=steady_state)
+        finally:
+            self.progress.stop()
+        if self._store is not None:
+            self._store.catch_up(result.trials)
+        self._search_seconds = time.monotonic() - self.started
+        if self._mlflow is not None:
+            self._mlflow.finish(result)
+        if result.best is None:
+            if self._store is not None:
+                self._store.end_run(self._search_seconds, "failed")
+            raise result.no_best_error(what)
+        if result.interrupted:
+            self.progress.line(f"interrupted: refitting the best of {len(result.trials)} "
+                               "trials")
+        self.progress.refit_choice(result, self.refit_estimate)
+        self.result = result
+        return result
+
+    def refit_estimate(self, best: Trial | None) -> float:
+        """Seconds to keep for the final refit: the best candidate's mean fold fit time,
+        scaled to all the rows, times the cost factor of its model (e.g. SVC probabilities),
+        plus TensorFlow's start-up for a network when this process has not imported it. Before
+        any candidate has finished nothing is known: keep a tenth of the time budget."""
+        cv, time_budget = self.model.cv, self.model.time_budget
+        if best is None:
+            return 0.1 * time_budget if time_budget else 0.0
+        per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
+        tags = self.space.slot(MODEL_SLOT).option(best.genome[MODEL_SLOT][0].block) \
+            .block_class.tags
+        # A network refit here first imports TensorFlow, if this process has not yet: its
+        # workers paid that outside most trials' fit times.
+        startup = (KERAS_STARTUP_SECONDS
+                   if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
+        return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
+
+    def finish(self, fitted, summary: str) -> SearchOutcome:
+        """After the refit: the closing progress line, and with a project the saved model and
+        leaderboard and the run's status."""
+        import joblib
+
+        result = self.result
+        fit_seconds = time.monotonic() - self.started
+        new = len(result.trials) - self._n_previous
+        self.progress.line(f"{summary} after {new} new candidates"
+                           + (f" ({len(result.trials)} in all)" if self._n_previous else "")
+                           + f" in {fit_seconds:.1f} s")
+        if self.project is not None:
+            folder = self.project.folder
+            folder.mkdir(parents=True, exist_ok=True)
+            leaderboard(result.trials).to_csv(folder / LEADERBOARD_FILE, index=False)
+            joblib.dump(fitted.pipeline, folder / PIPELINE_FILE)
+            self._store.end_run(fit_seconds, "interrupted" if result.interrupted
+                                else "finished")
+        return SearchOutcome(fitted, self.space, self.objective, self.seed, result,
+                             self._search_seconds, fit_seconds)
