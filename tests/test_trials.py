@@ -132,7 +132,9 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
     folder = tmp_path / "p"
     assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv"} <= {
         p.name for p in folder.iterdir()}
-    assert len(pd.read_csv(folder / "leaderboard.csv")) == 4
+    saved = pd.read_csv(folder / "leaderboard.csv")
+    assert len(saved[saved["model"] != "Ensemble"]) == 4  # and the ensemble's row, if one
+    assert (saved["model"] == "Ensemble").sum() == (first.ensemble_ is not None)
     assert len(joblib.load(folder / "best_pipeline.joblib").predict(x)) == len(x)
     with TrialStore(folder) as store:
         stored = store.trials()

@@ -16,6 +16,7 @@ from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task, TrainingData
 from automl.evaluation._folds import cross_validate, current_worker
+from automl.evaluation._objectives import score_predictions
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
 from automl.pipeline import after_prefix, build_pipeline, prefix_steps
@@ -58,6 +59,8 @@ class CrossValidation:
     cache_preprocessing: bool = True
     #: Keras network candidates are scored on the first this many folds only (``None``: all).
     network_folds: int | None = None
+    #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
+    keep_predictions: bool = False
     # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
     # output on that fold's training and validation rows. Those first two pipeline steps
     # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
@@ -107,12 +110,43 @@ class CrossValidation:
             return clone(after_prefix(template)).fit(train_features, y[train]), \
                 validation_features
 
-        def score(fitted, validation) -> tuple[float]:
+        def score(fitted, validation) -> tuple[tuple[float], np.ndarray | None]:
             rest, validation_features = fitted
-            return (float(scorer(rest, validation_features, y[validation])),)
+            if self.keep_predictions:
+                answered = self._answers(rest, validation_features, y[validation])
+                if answered is not None:
+                    return answered
+            return (float(scorer(rest, validation_features, y[validation])),), None
 
         def model_size(fitted) -> int:
             return len(pickle.dumps(fitted[0])) + len(pickle.dumps(prefix_steps(template)))
 
         return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
-                              model_size)
+                              model_size, predictions_shape=self._predictions_shape())
+
+    def _predictions_shape(self) -> tuple[int, ...] | None:
+        if not self.keep_predictions:
+            return None
+        spec = self.data.spec
+        if spec.task is Task.CLASSIFICATION:
+            return (len(self.data.y), len(spec.classes))
+        return (len(self.data.y),)
+
+    def _answers(self, fitted, features, truth) -> tuple[tuple[float], np.ndarray] | None:
+        """The fold's score computed from its predictions, and the predictions (class
+        probabilities in the order of the data's classes, or values); ``None`` for a classifier
+        without probabilities (an SVC in cross-validation), which the scorer then scores."""
+        spec = self.data.spec
+        if spec.task is not Task.CLASSIFICATION:
+            values = np.asarray(fitted.predict(features), dtype="float64")
+            return (score_predictions(self.scoring, spec.task, truth, values),), values
+        if not hasattr(fitted, "predict_proba"):
+            return None
+        classes = np.asarray(spec.classes)
+        probabilities = np.zeros((len(truth), len(classes)))
+        # A fold's model knows the classes of its training rows only.
+        probabilities[:, np.searchsorted(classes, fitted.classes_)] = \
+            fitted.predict_proba(features)
+        labels = classes[probabilities.argmax(axis=1)]
+        return (score_predictions(self.scoring, spec.task, truth, labels, probabilities,
+                                  classes),), probabilities

@@ -75,9 +75,10 @@ def run_folds(folds: Sequence, deadline: float | None,
 def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                    secondary_objectives: Sequence[str],
                    fit: Callable[[int, object, object], object],
-                   score: Callable[[object, object], Sequence[float]],
+                   score: Callable[[object, object], tuple[Sequence[float], np.ndarray | None]],
                    model_size: Callable[[object], int],
-                   output_names: Sequence[str] = ()) -> Trial:
+                   output_names: Sequence[str] = (),
+                   predictions_shape: tuple[int, ...] | None = None) -> Trial:
     """One genome's trial by k-fold cross-validation, whatever the candidate is.
 
     Args:
@@ -87,16 +88,19 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
             ``deadline_scope``, so networks stop themselves at it.
         secondary_objectives: costs measured beside the score (``objective_vector``).
         fit: ``fit(index, train, validation)``: the fold's fitted candidate (timed as fit).
-        score: ``score(fitted, validation)``: its scores on the fold, one per output (timed as
-            prediction).
+        score: ``score(fitted, validation)``: ``(its scores on the fold, one per output, its
+            predictions on the fold's rows or None)`` (timed as prediction).
         model_size: ``model_size(fitted)``: bytes of a fitted candidate, measured on the first
             fold when ``"model_size"`` is an objective.
         output_names: with several outputs, their names: each one's mean score is kept in
             ``Trial.output_scores``; a fold's score is the mean over outputs.
+        predictions_shape: the shape of all rows' predictions, to keep them out of fold in
+            ``Trial.predictions`` (``None``: not kept).
     """
     started_at = time.time()
     fit_seconds = predict_seconds = 0.0
     size = 0
+    kept = None if predictions_shape is None else np.full(predictions_shape, np.nan, "float32")
 
     def fit_and_score(index: int, train, validation) -> Sequence[float]:
         nonlocal fit_seconds, predict_seconds, size
@@ -104,8 +108,10 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
         with deadline_scope(deadline):
             fitted = fit(index, train, validation)
         toc = time.perf_counter()
-        scores = score(fitted, validation)
+        scores, predictions = score(fitted, validation)
         predict_seconds += time.perf_counter() - toc
+        if kept is not None and predictions is not None:
+            kept[validation] = predictions
         fit_seconds += toc - tic
         if index == 0 and "model_size" in secondary_objectives:
             size = model_size(fitted)
@@ -122,4 +128,4 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                           zip(output_names, zip(*per_fold))) if ok else ()
     return Trial(genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
                  started_at=started_at, finished_at=time.time(), worker=current_worker(),
-                 output_scores=output_scores)
+                 output_scores=output_scores, predictions=kept if ok else None)

@@ -5,7 +5,9 @@ from __future__ import annotations
 import enum
 import math
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+
+import numpy as np
 
 from automl.genome import Genome
 
@@ -42,6 +44,10 @@ class Trial:
         worker: the process that evaluated it (``"main"``, a local worker, a Dask worker).
         output_scores: for a network searched through the IO API, each output's mean validation
             score by its own metric, as ``(output name, score)`` pairs (empty otherwise).
+        predictions: the out-of-fold predictions (class probabilities in the order of the
+            data's classes, or values; float32, NaN on rows no fold predicted), for the
+            ensemble; ``None`` when not kept. The search hands them to its listeners and keeps
+            the trial without them.
     """
 
     genome: Genome
@@ -57,6 +63,7 @@ class Trial:
     finished_at: float = 0.0
     worker: str = "main"
     output_scores: tuple[tuple[str, float], ...] = ()
+    predictions: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def failed(cls, genome: Genome, status: Status, reason: str, *, worker: str = "main",
@@ -66,6 +73,9 @@ class Trial:
         now = time.time()
         return cls(genome, status, None, reason=reason, worker=worker,
                    started_at=now if started_at is None else started_at, finished_at=now)
+
+    def without_predictions(self) -> Trial:
+        return self if self.predictions is None else replace(self, predictions=None)
 
     @property
     def ok(self) -> bool:

@@ -1,6 +1,7 @@
 """Candidate pipelines built from genomes, and the layout they share."""
 
 from automl.pipeline._build import build_pipeline
+from automl.pipeline._ensemble import WeightedEnsemble
 from automl.pipeline._layout import (
     COLUMNS_STEP,
     MODEL_STEP,
@@ -17,6 +18,7 @@ __all__ = [
     "COLUMNS_STEP",
     "MODEL_STEP",
     "PREFIX_STEPS",
+    "WeightedEnsemble",
     "after_prefix",
     "build_pipeline",
     "candidate_pipeline",

@@ -40,11 +40,13 @@ def taking_images(pipeline: Pipeline, image_shape: tuple[int, ...]) -> Pipeline:
     return Pipeline([(IMAGES_STEP, ImageFlattener(image_shape)), (CANDIDATE_STEP, pipeline)])
 
 
-def candidate_pipeline(pipeline: Pipeline) -> Pipeline:
-    """The candidate pipeline inside an exported one (the image step removed)."""
-    return pipeline.named_steps.get(CANDIDATE_STEP, pipeline)
+def candidate_pipeline(pipeline):
+    """The candidate pipeline (or ensemble) inside an exported one (the image step
+    removed)."""
+    return getattr(pipeline, "named_steps", {}).get(CANDIDATE_STEP, pipeline)
 
 
-def model_step(pipeline: Pipeline):
-    """The fitted model of an exported or candidate pipeline."""
-    return candidate_pipeline(pipeline).steps[-1][1]
+def model_step(pipeline):
+    """The fitted model of an exported or candidate pipeline (an ensemble is its own)."""
+    candidate = candidate_pipeline(pipeline)
+    return candidate.steps[-1][1] if isinstance(candidate, Pipeline) else candidate

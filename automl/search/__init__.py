@@ -1,6 +1,14 @@
 """Search strategies and the loop that runs them within a budget."""
 
 from automl.search._budget import Budget
+from automl.search._ensemble import (
+    DEFAULT_ENSEMBLE_SIZE,
+    POOL_SIZE,
+    Selection,
+    nested_score,
+    prediction_scorer,
+    select,
+)
 from automl.search._evolution import Evolution
 from automl.search._individual import Fitness, Individual
 from automl.search._random import RandomSearch
@@ -8,7 +16,13 @@ from automl.search._runner import SearchResult, affordable_best, best_trial, run
 from automl.search._strategy import Strategy
 
 __all__ = [
+    "DEFAULT_ENSEMBLE_SIZE",
+    "POOL_SIZE",
     "Budget",
+    "Selection",
+    "nested_score",
+    "prediction_scorer",
+    "select",
     "Evolution",
     "Fitness",
     "Individual",

@@ -106,7 +106,8 @@ def _hopeless(trials: list[Trial]) -> bool:
 
 
 class _Recorder:
-    """Numbers finished trials, keeps them, and hands each to ``on_trial`` at once."""
+    """Numbers finished trials, hands each to ``on_trial`` at once, and keeps it without its
+    out-of-fold predictions (listeners keep those they need)."""
 
     def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None):
         self.trials: list[Trial] = list(previous)
@@ -115,11 +116,12 @@ class _Recorder:
 
     def __call__(self, result: Trial, generation: int) -> Trial:
         trial = dataclasses.replace(result, number=len(self.trials), generation=generation)
-        self.trials.append(trial)
-        self.evaluated.add(trial.genome)
+        kept = trial.without_predictions()
+        self.trials.append(kept)
+        self.evaluated.add(kept.genome)
         if self.on_trial is not None:
             self.on_trial(trial)
-        return trial
+        return kept
 
 
 def _generation_record(generation: int, batch: list[Trial], trials: list[Trial],

@@ -13,6 +13,8 @@ from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
 
 from automl.graph import Graph
+from automl.search import DEFAULT_ENSEMBLE_SIZE
+from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._fitted import as_fitted_model
 from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
@@ -36,7 +38,9 @@ class AutoModel(BaseEstimator):
             accepted). With several outputs the search maximises the mean of the outputs'
             metrics: one name for every output, or ``{output name: scorer name}`` (outputs
             left out keep their default).
-        max_trials: evaluated candidates at most (``None``: only the time budget limits).
+        max_trials: evaluated candidates at most: ``"auto"`` (default) sets no cap under a
+            ``time_budget`` (the search uses the whole budget) and 100 without one (as
+            AutoKeras); ``None``: only the other budgets limit.
         time_budget: seconds of wall-clock time for the whole ``fit``, final refit included.
             A candidate that would not be refit before it runs out (it became the best too
             late to keep time for it) is passed over for the best one that would.
@@ -71,6 +75,10 @@ class AutoModel(BaseEstimator):
             ``True`` for MLflow's default tracking URI, or a tracking URI such as
             ``"file:///tmp/mlruns"`` or ``"http://host:5000"``. One run per fit in the
             experiment ``project_name``, one nested run per trial.
+        ensemble_size: rounds of post-hoc ensemble selection (Caruana et al. 2004) over the
+            out-of-fold predictions of the best 50 pipelines; the members are refit and
+            averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
+            See ``ensemble_``.
         verbose: 0 is silent; 1 shows live progress in a terminal (one line per generation
             otherwise); 2 adds a line per trial.
 
@@ -78,7 +86,11 @@ class AutoModel(BaseEstimator):
         best_trial_: the winning trial, the one refit (see ``time_budget``). ``trials_``:
             every trial, in completion order (earlier runs' first when resumed).
             ``interrupted_``: whether Ctrl-C ended the search.
-        leaderboard_: the trials as a DataFrame, best first.
+        leaderboard_: the trials as a DataFrame, best first (with the ensemble's row: its
+            honest score, see ``ensemble_``).
+        ensemble_: the refit ensemble (``automl.tasks._ensembling.Ensemble``: member trials,
+            weights, ``score`` by nested selection, ``selection_score`` on the rows it was
+            chosen on, ``refit_seconds``), or ``None`` when the best pipeline serves alone.
         fitted_model_: the refit winner (``automl.tasks.FittedModel``: a scikit-learn
             pipeline, or one network over several inputs and outputs); ``pipeline_``: what a
             project saves of it (the fitted scikit-learn ``Pipeline``, or the network's
@@ -94,7 +106,7 @@ class AutoModel(BaseEstimator):
         outputs=None,
         *,
         objective: str | None = None,
-        max_trials: int | None = 100,
+        max_trials: int | str | None = "auto",
         time_budget: float | None = None,
         cv: int = 5,
         n_jobs: int | None = -1,
@@ -110,6 +122,7 @@ class AutoModel(BaseEstimator):
         project_name: str = "auto_model",
         overwrite: bool = False,
         mlflow: bool | str = False,
+        ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         verbose: int = 1,
     ):
         self.inputs = inputs
@@ -131,6 +144,7 @@ class AutoModel(BaseEstimator):
         self.project_name = project_name
         self.overwrite = overwrite
         self.mlflow = mlflow
+        self.ensemble_size = ensemble_size
         self.verbose = verbose
 
     def __sklearn_clone__(self):
@@ -210,6 +224,7 @@ class AutoModel(BaseEstimator):
         self.interrupted_ = outcome.result.interrupted
         self.search_seconds_ = outcome.search_seconds
         self.fit_seconds_ = outcome.fit_seconds
+        self.ensemble_ = outcome.ensemble
 
     def __setstate__(self, state: dict) -> None:
         if "pipeline_" in state and "fitted_model_" not in state:  # pickled before 0.2
@@ -289,7 +304,7 @@ class AutoModel(BaseEstimator):
     def leaderboard_(self) -> pd.DataFrame:
         """Every trial, best first: score, spread over folds, pipeline, timings, status."""
         self._fitted()
-        return leaderboard(self.trials_)
+        return leaderboard(self.trials_, ensemble_rows(getattr(self, "ensemble_", None)))
 
 
 __all__ = ["AutoModel"]

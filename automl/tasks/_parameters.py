@@ -22,16 +22,18 @@ class Integer:
     minimum: int = 1
     optional: bool = True
     meaning: str = ""  # what None means, e.g. "searched"
+    auto: bool = False  # "auto" is accepted too
 
     def check(self, name: str, value) -> None:
-        if value is None and self.optional:
+        if (value is None and self.optional) or (self.auto and value == "auto"):
             return
         if not isinstance(value, int | np.integer) or isinstance(value, bool) \
                 or value < self.minimum:
             rule = ("a positive integer" if self.minimum == 1 and self.meaning
                     else f"an integer >= {self.minimum}")
             none = f" or None ({self.meaning})" if self.meaning else " or None"
-            raise ValueError(f"{name} must be {rule}{none if self.optional else ''}; "
+            auto = ", 'auto'" if self.auto else ""
+            raise ValueError(f"{name} must be {rule}{auto}{none if self.optional else ''}; "
                              f"received {value!r}.")
 
 
@@ -82,7 +84,7 @@ EVOLUTION_MODES = ("steady_state", "generational")
 #: AutoModel's arguments and what each accepts; ``epochs`` is ``fit``'s.
 PARAMETER_CONSTRAINTS = {
     "project_name": FolderName(),
-    "max_trials": Integer(1),
+    "max_trials": Integer(1, auto=True),
     "max_generations": Integer(1),
     "population_size": Integer(2, optional=False),
     "cv": Integer(2, optional=False),
@@ -94,6 +96,7 @@ PARAMETER_CONSTRAINTS = {
     "n_jobs": CheckedBy(resolve_n_jobs),
     "secondary_objectives": CheckedBy(check_secondary_objectives),
     "mlflow": CheckedBy(check_mlflow),
+    "ensemble_size": Integer(0, optional=False),
 }
 EPOCHS = Integer(1, meaning="searched")
 

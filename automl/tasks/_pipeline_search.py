@@ -1,9 +1,12 @@
 """``AutoModel.fit`` for a graph of one input and one head: load the data by the input's
-kind, search the graph's pipelines, refit the best on all rows."""
+kind, search the graph's pipelines, refit the best on all rows (or an ensemble of the best,
+see ``automl.tasks._ensembling``)."""
 
 from __future__ import annotations
 
-from automl.data import load_image_data, load_text_data, load_training_data
+import time
+
+from automl.data import Task, load_image_data, load_text_data, load_training_data
 from automl.evaluation import (
     CrossValidation,
     check_secondary_objectives,
@@ -11,11 +14,17 @@ from automl.evaluation import (
     resolve_objective,
 )
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
-from automl.pipeline import build_pipeline, taking_images
+from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
+from automl.search import POOL_SIZE
 from automl.space import MODEL_SLOT, build_space
+from automl.tasks._ensembling import PredictionPool, choose_ensemble, seconds_left
 from automl.tasks._fitted import PipelineModel
 from automl.tasks._session import SearchOutcome, SearchSession
 from automl.tasks._settings import NETWORK_FOLDS
+
+#: The time kept for the final refit, in refits of a top candidate, when ensembling: an
+#: ensemble usually has a few members of similar cost.
+ENSEMBLE_REFIT_MEMBERS = 3.0
 
 
 def _load(input_node, x, y, task):
@@ -32,7 +41,8 @@ def _load(input_node, x, y, task):
 
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
     """Searches ``graph``'s pipelines for ``x`` -> ``y`` with ``model``'s settings (an
-    ``AutoModel``) and refits the best on all rows."""
+    ``AutoModel``) and refits the best on all rows, or the ensemble of the best that
+    ``ensemble_size`` asks for when its refit fits in the time left."""
     input_node, chain = graph.chain()
     head: Head = chain[-1]
     data = _load(input_node, x, y, head.task)
@@ -47,21 +57,48 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 "data_fingerprint": data.fingerprint(),
                 "space_fingerprint": space.fingerprint(),
                 "target_column": data.target_column}
+    ensembling = model.ensemble_size > 0
 
     def cross_validation(seed: int) -> CrossValidation:
         # Under a time budget a network is scored on 2 folds, not cv: one network fit often
         # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
         return CrossValidation(data, space, make_folds(data, model.cv, seed), objective, seed,
                                secondary, network_folds=(
-                                   NETWORK_FOLDS if model.time_budget is not None else None))
+                                   NETWORK_FOLDS if model.time_budget is not None else None),
+                               keep_predictions=ensembling)
 
-    with SearchSession(model, space, objective, settings, started) as session:
-        best = session.run(cross_validation).best
-        pipeline = build_pipeline(best.genome, space, data.spec, seed=session.seed, final=True)
-        pipeline.fit(data.x, data.y)
+    def refit(genome, seed: int):
+        pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
+        return pipeline.fit(data.x, data.y)
+
+    with SearchSession(model, space, objective, settings, started,
+                       refit_members=ENSEMBLE_REFIT_MEMBERS if ensembling else 1.0) as session:
+        pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
+        result = session.run(cross_validation, listeners=[pool] if pool else [])
+        best = result.best
+        ensemble = None
+        if pool is not None and not result.interrupted:
+            ensemble, note = choose_ensemble(
+                pool, data.y, objective, data.spec.task, data.spec.classes, model.ensemble_size,
+                session.refit_estimate, seconds_left(session.deadline), session.seed)
+            if note:
+                session.progress.line(note)
+        if ensemble is None:
+            estimator = refit(best.genome, session.seed)
+            summary = (f"best: {best.genome.describe()[MODEL_SLOT]} with CV {objective} "
+                       f"{best.score:.4f}")
+        else:
+            tic = time.monotonic()
+            estimator = WeightedEnsemble(
+                [refit(trial.genome, session.seed) for trial in ensemble.members],
+                ensemble.weights,
+                data.spec.classes if data.spec.task is Task.CLASSIFICATION else None)
+            ensemble = ensemble.refit_in(time.monotonic() - tic)
+            summary = (f"best: an ensemble of {len(ensemble.members)} pipelines with nested CV "
+                       f"{objective} {ensemble.score:.4f} (best pipeline "
+                       f"{best.genome.describe()[MODEL_SLOT]}: {best.score:.4f})")
         if data.spec.image_shape is not None:  # the exported pipeline takes the images
-            pipeline = taking_images(pipeline, data.spec.image_shape)
-        fitted = PipelineModel(pipeline, data.spec, objective, data.target_column,
+            estimator = taking_images(estimator, data.spec.image_shape)
+        fitted = PipelineModel(estimator, data.spec, objective, data.target_column,
                                owner=type(model).__name__)
-        return session.finish(fitted, f"best: {best.genome.describe()[MODEL_SLOT]} with CV "
-                                      f"{objective} {best.score:.4f}")
+        return session.finish(fitted, summary, ensemble)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import sys
 import time
 import warnings
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,6 +23,7 @@ from automl.execution import make_executor
 from automl.genome import Genome
 from automl.search import Budget, Evolution, SearchResult, run_search
 from automl.space import MODEL_SLOT, SearchSpace
+from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._progress import Progress
 from automl.tasks._settings import draw_seed, memory_bytes
 from automl.trials import (
@@ -48,6 +49,7 @@ class SearchOutcome:
     result: SearchResult
     search_seconds: float
     fit_seconds: float
+    ensemble: object = None  # the Ensemble refit, if one was
 
 
 class StoreTrials:
@@ -105,16 +107,20 @@ class SearchSession:
         settings: what a stored search must match to be resumed (task, objective, cv, seed,
             data and space fingerprints, ...); its ``seed`` is set when drawn.
         started: ``time.monotonic()`` when ``fit`` began: the time budget counts from it.
+        refit_members: how many models the final refit is expected to fit (an ensemble's
+            members): the time kept for it is that many times the refit of a top candidate.
     """
 
     def __init__(self, model, space: SearchSpace, objective: str, settings: dict,
-                 started: float):
+                 started: float, refit_members: float = 1.0):
         self.model, self.space, self.objective = model, space, objective
         self.settings, self.started = settings, started
         self.project: Project | None = (None if model.project_folder is None else
                                         Project(model.project_folder, overwrite=model.overwrite))
         self.seed: int | None = None
-        self.progress = Progress(model.verbose, objective, model.time_budget, model.max_trials)
+        self.refit_members = refit_members
+        self.deadline: float | None = None
+        self.progress = Progress(model.verbose, objective, model.time_budget, trial_cap(model))
         self._store: StoreTrials | None = None
         self._mlflow: MirrorToMlflow | None = None
         self._n_previous = 0
@@ -125,6 +131,11 @@ class SearchSession:
 
     def __exit__(self, *exc_info) -> None:
         self.close()
+
+    @property
+    def store(self):
+        """The project's ``TrialStore`` (``None`` without a ``directory``)."""
+        return None if self.project is None else self.project.store
 
     def close(self) -> None:
         if self.project is not None:
@@ -151,7 +162,7 @@ class SearchSession:
         self._store = StoreTrials(self.project, run, self.seed, self.settings, self.started)
         return previous, spent
 
-    def _callbacks(self) -> list[Callable[[Trial], None]]:
+    def _callbacks(self, listeners) -> list[Callable[[Trial], None]]:
         callbacks: list[Callable[[Trial], None]] = []
         if self._store is not None:
             callbacks.append(self._store)
@@ -160,6 +171,7 @@ class SearchSession:
                 None if self.model.mlflow is True else self.model.mlflow,
                 self.model.search_name, {**self._run_settings(), "seed": self.seed}))
             callbacks.append(self._mlflow)
+        callbacks.extend(listeners)
         callbacks.append(self.progress.on_trial)
         return callbacks
 
@@ -171,11 +183,12 @@ class SearchSession:
         return lambda genome: any(gene.block in gpu_blocks
                                   for _, genes in genome.slots for gene in genes)
 
-    def run(self, evaluator: Callable[[int], Callable], what: str = "candidates"
-            ) -> SearchResult:
+    def run(self, evaluator: Callable[[int], Callable], what: str = "candidates",
+            listeners: Sequence[Callable[[Trial], None]] = ()) -> SearchResult:
         """Searches until a budget ends; ``evaluator(seed)`` makes the picklable evaluation of
-        a genome. Raises the search's error when no candidate succeeded (Ctrl-C before any
-        finished: ``KeyboardInterrupt``)."""
+        a genome, and ``listeners`` are called with each trial (after the store and MLflow,
+        before progress). Raises the search's error when no candidate succeeded (Ctrl-C
+        before any finished: ``KeyboardInterrupt``)."""
         model = self.model
         previous, spent = self._resume()
         self._n_previous = len(previous)
@@ -184,11 +197,11 @@ class SearchSession:
         rng = np.random.default_rng([self.seed, len(previous)] if previous else self.seed)
         strategy = Evolution(self.space, rng, population_size=model.population_size)
         strategy.restore(previous)
-        deadline = (None if model.time_budget is None
-                    else self.started + model.time_budget - spent)
-        budget = Budget(model.max_trials, deadline, model.max_generations)
+        self.deadline = (None if model.time_budget is None
+                         else self.started + model.time_budget - spent)
+        budget = Budget(trial_cap(model), self.deadline, model.max_generations)
         self.progress.start(previous, spent)
-        callbacks = self._callbacks()
+        callbacks = self._callbacks(listeners)
 
         def on_trial(trial: Trial) -> None:
             for callback in callbacks:
@@ -204,7 +217,7 @@ class SearchSession:
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
                                 else lambda: strategy.batch_size),
-                    reserve_seconds=self.refit_estimate,
+                    reserve_seconds=self._reserve,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state)
         finally:
@@ -225,6 +238,10 @@ class SearchSession:
         self.result = result
         return result
 
+    def _reserve(self, best: Trial | None) -> float:
+        estimate = self.refit_estimate(best)
+        return estimate if best is None else estimate * self.refit_members
+
     def refit_estimate(self, best: Trial | None) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time,
         scaled to all the rows, times the cost factor of its model (e.g. SVC probabilities),
@@ -242,9 +259,9 @@ class SearchSession:
                    if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
         return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
 
-    def finish(self, fitted, summary: str) -> SearchOutcome:
+    def finish(self, fitted, summary: str, ensemble=None) -> SearchOutcome:
         """After the refit: the closing progress line, and with a project the saved model and
-        leaderboard and the run's status."""
+        leaderboard and the run's status. ``ensemble``: the ``Ensemble`` refit, if one was."""
         import joblib
 
         result = self.result
@@ -256,9 +273,23 @@ class SearchSession:
         if self.project is not None:
             folder = self.project.folder
             folder.mkdir(parents=True, exist_ok=True)
-            leaderboard(result.trials).to_csv(folder / LEADERBOARD_FILE, index=False)
+            leaderboard(result.trials, ensemble_rows(ensemble)).to_csv(
+                folder / LEADERBOARD_FILE, index=False)
             joblib.dump(fitted.pipeline, folder / PIPELINE_FILE)
             self._store.end_run(fit_seconds, "interrupted" if result.interrupted
                                 else "finished")
         return SearchOutcome(fitted, self.space, self.objective, self.seed, result,
-                             self._search_seconds, fit_seconds)
+                             self._search_seconds, fit_seconds, ensemble)
+
+
+#: Trials a search without a time budget evaluates when ``max_trials`` is ``"auto"``
+#: (AutoKeras's default).
+DEFAULT_MAX_TRIALS = 100
+
+
+def trial_cap(model) -> int | None:
+    """``max_trials``, with ``"auto"`` resolved: no cap under a ``time_budget`` (the budget is
+    the budget), else ``DEFAULT_MAX_TRIALS``."""
+    if model.max_trials != "auto":
+        return model.max_trials
+    return None if model.time_budget is not None else DEFAULT_MAX_TRIALS

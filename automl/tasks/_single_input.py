@@ -6,6 +6,7 @@ import os
 
 from automl.blocks import ImageBlock, TextBlock
 from automl.graph import ClassificationHead, Graph, ImageInput, RegressionHead, TextInput
+from automl.search import DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._auto_model import AutoModel
 
 
@@ -21,7 +22,7 @@ class _SingleInputTask(AutoModel):
         self,
         *,
         objective: str | None = None,
-        max_trials: int | None = 100,
+        max_trials: int | str | None = "auto",
         time_budget: float | None = None,
         cv: int = 5,
         n_jobs: int | None = -1,
@@ -37,6 +38,7 @@ class _SingleInputTask(AutoModel):
         project_name: str | None = None,
         overwrite: bool = False,
         mlflow: bool | str = False,
+        ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         verbose: int = 1,
     ):
         super().__init__(
@@ -45,7 +47,8 @@ class _SingleInputTask(AutoModel):
             memory_limit=memory_limit, seed=seed, population_size=population_size,
             evolution=evolution, max_generations=max_generations,
             secondary_objectives=secondary_objectives, directory=directory,
-            project_name=project_name, overwrite=overwrite, mlflow=mlflow, verbose=verbose,
+            project_name=project_name, overwrite=overwrite, mlflow=mlflow,
+            ensemble_size=ensemble_size, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)
 

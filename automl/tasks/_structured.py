@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from automl.blocks import StructuredDataBlock
 from automl.graph import ClassificationHead, Graph, RegressionHead, StructuredDataInput
+from automl.search import DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._auto_model import AutoModel
 
 
@@ -19,7 +20,7 @@ class _StructuredDataTask(AutoModel):
         column_names: Sequence[str] | None = None,
         column_types: Mapping[str, str] | None = None,
         objective: str | None = None,
-        max_trials: int | None = 100,
+        max_trials: int | str | None = "auto",
         time_budget: float | None = None,
         cv: int = 5,
         n_jobs: int | None = -1,
@@ -35,6 +36,7 @@ class _StructuredDataTask(AutoModel):
         project_name: str = "structured_data",
         overwrite: bool = False,
         mlflow: bool | str = False,
+        ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         verbose: int = 1,
     ):
         super().__init__(
@@ -43,7 +45,7 @@ class _StructuredDataTask(AutoModel):
             memory_limit=memory_limit, seed=seed, population_size=population_size, evolution=evolution,
             max_generations=max_generations, secondary_objectives=secondary_objectives,
             directory=directory, project_name=project_name, overwrite=overwrite, mlflow=mlflow,
-            verbose=verbose,
+            ensemble_size=ensemble_size, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)
         self.column_names = column_names

@@ -11,11 +11,12 @@ import pandas as pd
 from automl.evaluation import Trial
 
 
-def leaderboard(trials: Sequence[Trial]) -> pd.DataFrame:
+def leaderboard(trials: Sequence[Trial], extra_rows: Sequence[dict] = ()) -> pd.DataFrame:
     """One row per trial, best first (failed trials last): rank, score, spread over folds,
     each output's score (``<output>_score``, networks with several outputs), the pipeline's
-    choices and hyperparameters (``genome.describe()``), timings, status."""
-    rows = []
+    choices and hyperparameters (``genome.describe()``), timings, status; ``extra_rows`` (an
+    ensemble of trials) are ranked among them."""
+    rows = [dict(row) for row in extra_rows]
     for trial in trials:
         rows.append({
             "trial": trial.number,

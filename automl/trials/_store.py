@@ -26,6 +26,8 @@ import time
 from importlib import metadata
 from pathlib import Path
 
+import numpy as np
+
 from automl.evaluation import Status, Trial
 from automl.genome import Genome
 
@@ -69,6 +71,11 @@ CREATE TABLE IF NOT EXISTS trials (
     data_fingerprint TEXT,
     space_fingerprint TEXT,
     output_scores TEXT
+);
+CREATE TABLE IF NOT EXISTS predictions (
+    genome_key TEXT PRIMARY KEY,
+    shape TEXT NOT NULL,
+    data BLOB NOT NULL
 );
 """
 #: Columns added to ``trials`` after its first release, with their types: a store written
@@ -247,6 +254,26 @@ class TrialStore:
             for column in ("params", "objectives", "fold_scores", "output_scores"):
                 row[column] = None if row[column] is None else json.loads(row[column])
         return rows
+
+    # --- out-of-fold predictions of the ensemble's candidates ------------------------------
+
+    def put_predictions(self, genome_key: str, predictions: np.ndarray) -> None:
+        """Keeps a trial's out-of-fold predictions (float32), so a resumed search can
+        ensemble it."""
+        array = np.ascontiguousarray(predictions, dtype="float32")
+        with self._transaction() as cursor:
+            cursor.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?)",
+                           (genome_key, json.dumps(array.shape), array.tobytes()))
+
+    def drop_predictions(self, genome_key: str) -> None:
+        with self._transaction() as cursor:
+            cursor.execute("DELETE FROM predictions WHERE genome_key = ?", (genome_key,))
+
+    def predictions(self) -> dict[str, np.ndarray]:
+        """Every kept trial's out-of-fold predictions, by genome key."""
+        rows = self._connection.execute("SELECT genome_key, shape, data FROM predictions")
+        return {key: np.frombuffer(data, dtype="float32").reshape(json.loads(shape))
+                for key, shape, data in rows.fetchall()}
 
     def count(self) -> int:
         (total,) = self._connection.execute("SELECT COUNT(*) FROM trials").fetchone()

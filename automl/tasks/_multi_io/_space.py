@@ -96,10 +96,10 @@ class MultiIOCrossValidation:
         def fit(index: int, train, validation) -> MultiIONetwork:
             return network_for(genome, self.data, self.seed).fit(*self.data.take(train))
 
-        def score(network: MultiIONetwork, validation) -> list[float]:
+        def score(network: MultiIONetwork, validation) -> tuple[list[float], None]:
             validation_x, validation_y = self.data.take(validation)
             return _output_scores(self.data.outputs, self.metrics, validation_y,
-                                  network.predict_both(validation_x))
+                                  network.predict_both(validation_x)), None
 
         def model_size(network: MultiIONetwork) -> int:
             return len(pickle.dumps(network))  # the .keras bytes

@@ -1,0 +1,68 @@
+"""A weighted average of fitted pipelines: what a post-hoc ensemble ships as."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from sklearn.base import BaseEstimator
+
+
+class WeightedEnsemble(BaseEstimator):
+    """Averages fitted pipelines with fixed weights: class probabilities for classification
+    (``predict`` is their arg-max), values for regression. Picklable; takes what each member
+    takes (the same DataFrames, arrays or documents as ``fit``).
+
+    Args:
+        members: the fitted pipelines.
+        weights: one per member, summing to 1.
+        classes: the class labels, in the order of the averaged probabilities' columns
+            (``None`` for regression).
+    """
+
+    def __init__(self, members: Sequence = (), weights: Sequence[float] = (),
+                 classes: Sequence | None = None):
+        self.members = members
+        self.weights = weights
+        self.classes = classes
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.estimator_type = "regressor" if self.classes is None else "classifier"
+        return tags
+
+    def __sklearn_is_fitted__(self) -> bool:
+        return len(self.members) > 0  # it is built from fitted pipelines
+
+    def fit(self, x, y) -> WeightedEnsemble:
+        """Refits every member on ``x``/``y``; the weights stay as chosen."""
+        for member in self.members:
+            member.fit(x, y)
+        return self
+
+    @property
+    def classes_(self) -> np.ndarray:
+        if self.classes is None:
+            raise AttributeError("classes_ exists for classification only.")
+        return np.asarray(self.classes)
+
+    def _member_probabilities(self, member, x) -> np.ndarray:
+        """A member's probabilities with columns in the order of ``classes`` (a member fitted
+        without some class gives it 0)."""
+        probabilities = member.predict_proba(x)
+        aligned = np.zeros((len(probabilities), len(self.classes)))
+        columns = np.searchsorted(self.classes_, member.classes_)
+        aligned[:, columns] = probabilities
+        return aligned
+
+    def predict_proba(self, x) -> np.ndarray:
+        if self.classes is None:
+            raise AttributeError("predict_proba is for classification ensembles.")
+        return sum(weight * self._member_probabilities(member, x)
+                   for member, weight in zip(self.members, self.weights))
+
+    def predict(self, x) -> np.ndarray:
+        if self.classes is None:
+            return sum(weight * np.asarray(member.predict(x), dtype="float64")
+                       for member, weight in zip(self.members, self.weights))
+        return self.classes_[self.predict_proba(x).argmax(axis=1)]

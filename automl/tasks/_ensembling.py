@@ -1,0 +1,143 @@
+"""Post-hoc ensembles of a pipeline search: the out-of-fold predictions of the best candidates
+are kept as trials finish (in memory, and in the trial store so a resumed search ensembles too);
+after the search, greedy selection (``automl.search.select``) weighs them, and the members are
+refit within what is left of the time budget.
+
+Which candidates may join: those scored on every row. A Keras network under a time budget is
+scored on 2 of the ``cv`` folds only, so its out-of-fold predictions cover 2/``cv`` of the rows;
+averaging it with candidates that cover all of them would score the ensemble on other rows
+than its members, so such a network stays out (it can still win alone).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from automl.data import Task
+from automl.evaluation import Trial
+from automl.search import nested_score, prediction_scorer, select
+from automl.space import MODEL_SLOT
+
+#: Seconds kept free after the ensemble's refit, for what fit does after it.
+SAFETY_SECONDS = 1.0
+
+
+class PredictionPool:
+    """Callback: keeps the out-of-fold predictions of the best ``size`` trials that cover every
+    row, and mirrors them to ``store`` (a ``TrialStore``) when given; with a store, it starts
+    from what earlier runs kept there."""
+
+    def __init__(self, size: int, store=None):
+        self.size = size
+        self.store = store
+        self._kept: dict[str, tuple[Trial, np.ndarray]] = {}
+        if store is not None:
+            stored = store.predictions()
+            for trial in store.trials():
+                if trial.ok and trial.genome.key in stored:
+                    self._kept[trial.genome.key] = (trial, stored[trial.genome.key])
+
+    @staticmethod
+    def _rank(trial: Trial) -> tuple[float, float]:
+        return trial.score, -trial.fit_seconds
+
+    def __call__(self, trial: Trial) -> None:
+        predictions = trial.predictions
+        if not trial.ok or predictions is None or not np.isfinite(predictions).all():
+            return
+        key = trial.genome.key
+        self._kept[key] = (trial.without_predictions(), predictions)
+        if self.store is not None:
+            self.store.put_predictions(key, predictions)
+        while len(self._kept) > self.size:
+            worst = min(self._kept, key=lambda k: self._rank(self._kept[k][0]))
+            del self._kept[worst]
+            if self.store is not None:
+                self.store.drop_predictions(worst)
+
+    def best_first(self) -> list[tuple[Trial, np.ndarray]]:
+        return sorted(self._kept.values(), key=lambda kept: self._rank(kept[0]), reverse=True)
+
+
+@dataclass(frozen=True)
+class Ensemble:
+    """A chosen ensemble: its members (trials, best first), their weights, its score on the
+    out-of-fold rows it was chosen on (optimistic) and by nested selection (honest), and the
+    seconds its refit is expected to take."""
+
+    members: tuple[Trial, ...]
+    weights: tuple[float, ...]
+    selection_score: float
+    score: float
+    refit_seconds: float
+
+    def refit_in(self, seconds: float) -> Ensemble:
+        """This ensemble with the seconds its refit took."""
+        return replace(self, refit_seconds=seconds)
+
+    def describe(self, name: Callable[[Trial], str]) -> str:
+        """``"0.60 HistGradientBoosting (#12) + 0.40 SVM (#3)"``."""
+        return " + ".join(f"{weight:.2f} {name(trial)} (#{trial.number})"
+                          for trial, weight in zip(self.members, self.weights))
+
+
+def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: Task,
+                    classes, size: int, refit_seconds: Callable[[Trial], float],
+                    seconds_left: float | None, seed: int) -> tuple[Ensemble | None, str]:
+    """The ensemble to refit, or ``None`` (the best single pipeline then), and a line saying
+    what was chosen and why.
+
+    Members must be refit in the ``seconds_left``: while the chosen ensemble's refit would not
+    fit, its costliest member leaves the candidates and selection runs again.
+    """
+    candidates = pool.best_first()
+    if len(candidates) < 2:
+        return None, "ensemble: fewer than 2 candidates with out-of-fold predictions"
+    if task is Task.CLASSIFICATION:
+        index = {label: i for i, label in enumerate(classes)}
+        target = np.asarray([index[label] for label in truth])
+    else:
+        target = np.asarray(truth, dtype="float64")
+    scorer = prediction_scorer(metric, task, classes)
+    while len(candidates) >= 2:
+        predictions = [kept for _, kept in candidates]
+        selection = select(predictions, target, scorer, size)
+        members = selection.members
+        cost = sum(refit_seconds(candidates[i][0]) for i in members)
+        if seconds_left is not None and cost > seconds_left - SAFETY_SECONDS:
+            costliest = max(members, key=lambda i: refit_seconds(candidates[i][0]))
+            if len(members) == 1:
+                break
+            candidates = [c for i, c in enumerate(candidates) if i != costliest]
+            continue
+        if len(members) == 1:
+            kept = candidates[members[0]][0].number
+            return None, (f"ensemble: selection kept one pipeline (#{kept}) of the best "
+                          f"{len(candidates)}")
+        honest = nested_score(predictions, target, scorer, size,
+                              stratify=task is Task.CLASSIFICATION, seed=seed)
+        ensemble = Ensemble(tuple(candidates[i][0] for i in members),
+                            tuple(float(selection.weights[i]) for i in members),
+                            selection.score, honest, cost)
+        return ensemble, ""
+    return None, ("ensemble: its refit would not fit in the time left "
+                  f"({seconds_left:.1f} s); refitting the best pipeline alone")
+
+
+def seconds_left(deadline: float | None) -> float | None:
+    return None if deadline is None else deadline - time.monotonic()
+
+
+def ensemble_rows(ensemble: Ensemble | None) -> list[dict]:
+    """The ensemble's row of the leaderboard (none without an ensemble): its honest score, and
+    its members with their weights."""
+    if ensemble is None:
+        return []
+    return [{"status": "ok", "score": ensemble.score, MODEL_SLOT: "Ensemble",
+             "members": ensemble.describe(lambda t: t.genome.describe()[MODEL_SLOT]),
+             "selection_score": ensemble.selection_score,
+             "fit_seconds": ensemble.refit_seconds}]
