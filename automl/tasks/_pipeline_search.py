@@ -22,10 +22,6 @@ from automl.tasks._fitted import PipelineModel
 from automl.tasks._session import SearchOutcome, SearchSession
 from automl.tasks._settings import NETWORK_FOLDS
 
-#: The time kept for the final refit, in refits of a top candidate, when ensembling: an
-#: ensemble usually has a few members of similar cost.
-ENSEMBLE_REFIT_MEMBERS = 3.0
-
 
 def _load(input_node, x, y, task):
     if isinstance(input_node, ImageInput):
@@ -71,8 +67,7 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
         pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
         return pipeline.fit(data.x, data.y)
 
-    with SearchSession(model, space, objective, settings, started,
-                       refit_members=ENSEMBLE_REFIT_MEMBERS if ensembling else 1.0) as session:
+    with SearchSession(model, space, objective, settings, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
         result = session.run(cross_validation, listeners=[pool] if pool else [])
         best = result.best

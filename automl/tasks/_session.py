@@ -107,18 +107,15 @@ class SearchSession:
         settings: what a stored search must match to be resumed (task, objective, cv, seed,
             data and space fingerprints, ...); its ``seed`` is set when drawn.
         started: ``time.monotonic()`` when ``fit`` began: the time budget counts from it.
-        refit_members: how many models the final refit is expected to fit (an ensemble's
-            members): the time kept for it is that many times the refit of a top candidate.
     """
 
     def __init__(self, model, space: SearchSpace, objective: str, settings: dict,
-                 started: float, refit_members: float = 1.0):
+                 started: float):
         self.model, self.space, self.objective = model, space, objective
         self.settings, self.started = settings, started
         self.project: Project | None = (None if model.project_folder is None else
                                         Project(model.project_folder, overwrite=model.overwrite))
         self.seed: int | None = None
-        self.refit_members = refit_members
         self.deadline: float | None = None
         self.progress = Progress(model.verbose, objective, model.time_budget, trial_cap(model))
         self._store: StoreTrials | None = None
@@ -217,7 +214,7 @@ class SearchSession:
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
                                 else lambda: strategy.batch_size),
-                    reserve_seconds=self._reserve,
+                    reserve_seconds=self.refit_estimate,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state)
         finally:
@@ -237,10 +234,6 @@ class SearchSession:
         self.progress.refit_choice(result, self.refit_estimate)
         self.result = result
         return result
-
-    def _reserve(self, best: Trial | None) -> float:
-        estimate = self.refit_estimate(best)
-        return estimate if best is None else estimate * self.refit_members
 
     def refit_estimate(self, best: Trial | None) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time,
