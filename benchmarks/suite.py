@@ -62,10 +62,10 @@ def load(name: str):
     sys.path.insert(0, str(SHARED / "peers"))
     import datasets  # the peers harness: the same split the peers were measured on
 
-    x_train, x_test, y_train, y_test, task = datasets.load(name)
+    x_train, x_test, y_train, y_test, task = datasets.load(name)  # "binary", "multiclass", ...
     columns = [f"x{i}" for i in range(x_train.shape[1])]
     return (pd.DataFrame(x_train, columns=columns), pd.DataFrame(x_test, columns=columns),
-            y_train, y_test, task)
+            y_train, y_test, "regression" if task == "regression" else "classification")
 
 
 def headline(task: str, truth, predictions) -> float:

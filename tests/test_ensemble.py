@@ -167,3 +167,19 @@ def test_max_trials_caps_only_when_given_or_without_a_time_budget():
     assert StructuredDataClassifier().get_params()["max_trials"] == "auto"
     with pytest.raises(ValueError, match="ensemble_size must be an integer >= 0"):
         StructuredDataClassifier(ensemble_size=-1).fit(np.ones((10, 1)), [0, 1] * 5)
+
+
+def test_the_time_kept_for_an_ensemble_is_its_next_members_refits_up_to_a_share():
+    from automl.evaluation import Status, Trial
+    from automl.genome import BlockGene, Genome
+    from automl.tasks._ensembling import RESERVE_SHARE, ensemble_reserve
+
+    pool = PredictionPool(50)
+    for number, (score, seconds) in enumerate([(0.9, 1.0), (0.8, 2.0), (0.7, 3.0)]):
+        genome = Genome((("model", (BlockGene(f"Model{number}", ()),)),))
+        pool(Trial(genome, Status.OK, (score,), (score,), seconds, number=number,
+                   predictions=np.zeros((4, 2), "float32")))
+    refit = lambda trial: 10 * trial.fit_seconds  # noqa: E731
+    assert ensemble_reserve(pool, refit, time_budget=1000) == 20 + 30  # all but the best
+    assert ensemble_reserve(pool, refit, time_budget=60) == RESERVE_SHARE * 60
+    assert ensemble_reserve(None, refit, time_budget=60) == 0

@@ -24,6 +24,10 @@ from automl.space import MODEL_SLOT
 
 #: Seconds kept free after the ensemble's refit, for what fit does after it.
 SAFETY_SECONDS = 1.0
+#: The time kept for an ensemble's members beside the best: the refits of the next best
+#: candidates, at most this share of the time budget (so a costly candidate near the top
+#: does not end the search early; the ensemble then leaves it out).
+RESERVE_MEMBERS, RESERVE_SHARE = 4, 0.1
 
 
 class PredictionPool:
@@ -126,6 +130,16 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
         return ensemble, ""
     return None, ("ensemble: its refit would not fit in the time left "
                   f"({seconds_left:.1f} s); refitting the best pipeline alone")
+
+
+def ensemble_reserve(pool: PredictionPool | None, refit_seconds: Callable[[Trial], float],
+                     time_budget: float) -> float:
+    """Seconds to keep for the refit of an ensemble's members besides the best: the next
+    ``RESERVE_MEMBERS`` candidates' refits, at most ``RESERVE_SHARE`` of the budget."""
+    if pool is None:
+        return 0.0
+    others = pool.best_first()[1:1 + RESERVE_MEMBERS]
+    return min(RESERVE_SHARE * time_budget, sum(refit_seconds(trial) for trial, _ in others))
 
 
 def seconds_left(deadline: float | None) -> float | None:

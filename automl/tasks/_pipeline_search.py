@@ -17,7 +17,12 @@ from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
 from automl.search import POOL_SIZE
 from automl.space import MODEL_SLOT, build_space
-from automl.tasks._ensembling import PredictionPool, choose_ensemble, seconds_left
+from automl.tasks._ensembling import (
+    PredictionPool,
+    choose_ensemble,
+    ensemble_reserve,
+    seconds_left,
+)
 from automl.tasks._fitted import PipelineModel
 from automl.tasks._session import SearchOutcome, SearchSession
 from automl.tasks._settings import NETWORK_FOLDS
@@ -67,7 +72,10 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
         pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
         return pipeline.fit(data.x, data.y)
 
-    with SearchSession(model, space, objective, settings, started) as session:
+    pool = None
+    with SearchSession(model, space, objective, settings, started, extra_reserve=(
+            (lambda: ensemble_reserve(pool, session.refit_estimate, model.time_budget))
+            if ensembling and model.time_budget is not None else None)) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
         result = session.run(cross_validation, listeners=[pool] if pool else [])
         best = result.best

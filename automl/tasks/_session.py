@@ -107,16 +107,19 @@ class SearchSession:
         settings: what a stored search must match to be resumed (task, objective, cv, seed,
             data and space fingerprints, ...); its ``seed`` is set when drawn.
         started: ``time.monotonic()`` when ``fit`` began: the time budget counts from it.
+        extra_reserve: seconds to keep beside the refit of the best candidate, asked as the
+            search goes (an ensemble's other members); ``None``: none.
     """
 
     def __init__(self, model, space: SearchSpace, objective: str, settings: dict,
-                 started: float):
+                 started: float, extra_reserve: Callable[[], float] | None = None):
         self.model, self.space, self.objective = model, space, objective
         self.settings, self.started = settings, started
         self.project: Project | None = (None if model.project_folder is None else
                                         Project(model.project_folder, overwrite=model.overwrite))
         self.seed: int | None = None
         self.deadline: float | None = None
+        self.extra_reserve = extra_reserve
         self.progress = Progress(model.verbose, objective, model.time_budget, trial_cap(model))
         self._store: StoreTrials | None = None
         self._mlflow: MirrorToMlflow | None = None
@@ -214,7 +217,7 @@ class SearchSession:
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
                                 else lambda: strategy.batch_size),
-                    reserve_seconds=self.refit_estimate,
+                    reserve_seconds=self._reserve,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state)
         finally:
@@ -234,6 +237,11 @@ class SearchSession:
         self.progress.refit_choice(result, self.refit_estimate)
         self.result = result
         return result
+
+    def _reserve(self, best: Trial | None) -> float:
+        if best is None or self.extra_reserve is None:
+            return self.refit_estimate(best)
+        return self.refit_estimate(best) + self.extra_reserve()
 
     def refit_estimate(self, best: Trial | None) -> float:
         """Seconds to keep for the final refit: the best candidate's mean fold fit time,
