@@ -183,3 +183,10 @@ def test_the_time_kept_for_an_ensemble_is_its_next_members_refits_up_to_a_share(
     assert ensemble_reserve(pool, refit, time_budget=1000) == 20 + 30  # all but the best
     assert ensemble_reserve(pool, refit, time_budget=60) == RESERVE_SHARE * 60
     assert ensemble_reserve(None, refit, time_budget=60) == 0
+
+
+def test_the_nested_score_works_on_fewer_rows_than_parts():
+    truth = np.array([0, 1, 1, 0])
+    candidates = [np.eye(2)[truth], np.eye(2)[1 - truth]]
+    scorer = prediction_scorer("accuracy", Task.CLASSIFICATION, [0, 1])
+    assert nested_score(candidates, truth, scorer, size=3, stratify=True) == 1.0

@@ -19,7 +19,7 @@ from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._objectives import score_predictions
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
-from automl.pipeline import after_prefix, build_pipeline, prefix_steps
+from automl.pipeline import after_prefix, build_pipeline, class_probabilities, prefix_steps
 from automl.space import SearchSpace
 
 #: Cached column-stage outputs per process (a fold's worth each); oldest dropped first.
@@ -143,10 +143,8 @@ class CrossValidation:
         if not hasattr(fitted, "predict_proba"):
             return None
         classes = np.asarray(spec.classes)
-        probabilities = np.zeros((len(truth), len(classes)))
         # A fold's model knows the classes of its training rows only.
-        probabilities[:, np.searchsorted(classes, fitted.classes_)] = \
-            fitted.predict_proba(features)
+        probabilities = class_probabilities(fitted, features, classes)
         labels = classes[probabilities.argmax(axis=1)]
         return (score_predictions(self.scoring, spec.task, truth, labels, probabilities,
                                   classes),), probabilities

@@ -1,7 +1,7 @@
 """Candidate pipelines built from genomes, and the layout they share."""
 
 from automl.pipeline._build import build_pipeline
-from automl.pipeline._ensemble import WeightedEnsemble
+from automl.pipeline._ensemble import WeightedEnsemble, class_probabilities
 from automl.pipeline._layout import (
     COLUMNS_STEP,
     MODEL_STEP,
@@ -22,6 +22,7 @@ __all__ = [
     "after_prefix",
     "build_pipeline",
     "candidate_pipeline",
+    "class_probabilities",
     "feature_steps",
     "model_step",
     "prefix_steps",

@@ -8,6 +8,14 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 
+def class_probabilities(model, x, classes: np.ndarray) -> np.ndarray:
+    """``model.predict_proba(x)`` with one column per class of ``classes`` (sorted), in that
+    order: a model fitted without some class (a small fold) gives it 0."""
+    probabilities = np.zeros((len(x), len(classes)))
+    probabilities[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(x)
+    return probabilities
+
+
 class WeightedEnsemble(BaseEstimator):
     """Averages fitted pipelines with fixed weights: class probabilities for classification
     (``predict`` is their arg-max), values for regression. Picklable; takes what each member
@@ -46,19 +54,10 @@ class WeightedEnsemble(BaseEstimator):
             raise AttributeError("classes_ exists for classification only.")
         return np.asarray(self.classes)
 
-    def _member_probabilities(self, member, x) -> np.ndarray:
-        """A member's probabilities with columns in the order of ``classes`` (a member fitted
-        without some class gives it 0)."""
-        probabilities = member.predict_proba(x)
-        aligned = np.zeros((len(probabilities), len(self.classes)))
-        columns = np.searchsorted(self.classes_, member.classes_)
-        aligned[:, columns] = probabilities
-        return aligned
-
     def predict_proba(self, x) -> np.ndarray:
         if self.classes is None:
             raise AttributeError("predict_proba is for classification ensembles.")
-        return sum(weight * self._member_probabilities(member, x)
+        return sum(weight * class_probabilities(member, x, self.classes_)
                    for member, weight in zip(self.members, self.weights))
 
     def predict(self, x) -> np.ndarray:

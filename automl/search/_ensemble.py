@@ -10,6 +10,7 @@ honest figure the leaderboard shows.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -106,10 +107,16 @@ def nested_score(predictions: Sequence[np.ndarray], truth: np.ndarray,
                  stratify: bool, n_splits: int = 5, seed: int = 0) -> float:
     """The ensemble's score without the optimism of choosing and scoring on the same rows:
     selection on ``n_splits - 1`` parts of the rows, score on the part left out, averaged."""
-    splitter = (StratifiedKFold if stratify else KFold)(n_splits, shuffle=True,
-                                                        random_state=seed)
+    # Small tables: no more parts than rows (stratified: than the largest class has).
+    largest = int(np.bincount(truth).max()) if stratify else len(truth)
+    stratify = stratify and largest >= 2
+    splitter = (StratifiedKFold if stratify else KFold)(
+        min(n_splits, largest if stratify else len(truth)), shuffle=True, random_state=seed)
     scores = []
-    for chosen_on, scored_on in splitter.split(np.zeros(len(truth)), truth):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # a class with fewer rows than parts is allowed
+        splits = list(splitter.split(np.zeros(len(truth)), truth))
+    for chosen_on, scored_on in splits:
         selection = select([p[chosen_on] for p in predictions], truth[chosen_on], scorer, size)
         averaged = sum(w * p[scored_on] for w, p in zip(selection.weights, predictions) if w)
         scores.append(scorer(truth[scored_on], averaged))

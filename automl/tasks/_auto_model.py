@@ -231,6 +231,8 @@ class AutoModel(BaseEstimator):
             state["fitted_model_"] = as_fitted_model(
                 state.pop("pipeline_"), state.get("data_spec_"), state.get("objective_"),
                 state.get("target_column_"), type(self).__name__)
+        if "fitted_model_" in state:  # fitted before ensembles existed
+            state.setdefault("ensemble_", None)
         self.__dict__.update(state)
 
     # --- after fit -----------------------------------------------------------------------
@@ -304,7 +306,7 @@ class AutoModel(BaseEstimator):
     def leaderboard_(self) -> pd.DataFrame:
         """Every trial, best first: score, spread over folds, pipeline, timings, status."""
         self._fitted()
-        return leaderboard(self.trials_, ensemble_rows(getattr(self, "ensemble_", None)))
+        return leaderboard(self.trials_, ensemble_rows(self.ensemble_))
 
 
 __all__ = ["AutoModel"]

@@ -83,9 +83,9 @@ class Ensemble:
         """This ensemble with the seconds its refit took."""
         return replace(self, refit_seconds=seconds)
 
-    def describe(self, name: Callable[[Trial], str]) -> str:
+    def describe(self) -> str:
         """``"0.60 HistGradientBoosting (#12) + 0.40 SVM (#3)"``."""
-        return " + ".join(f"{weight:.2f} {name(trial)} (#{trial.number})"
+        return " + ".join(f"{weight:.2f} {trial.genome.describe()[MODEL_SLOT]} (#{trial.number})"
                           for trial, weight in zip(self.members, self.weights))
 
 
@@ -152,6 +152,6 @@ def ensemble_rows(ensemble: Ensemble | None) -> list[dict]:
     if ensemble is None:
         return []
     return [{"status": "ok", "score": ensemble.score, MODEL_SLOT: "Ensemble",
-             "members": ensemble.describe(lambda t: t.genome.describe()[MODEL_SLOT]),
+             "members": ensemble.describe(),
              "selection_score": ensemble.selection_score,
              "fit_seconds": ensemble.refit_seconds}]

@@ -72,11 +72,11 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
         pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
         return pipeline.fit(data.x, data.y)
 
-    pool = None
-    with SearchSession(model, space, objective, settings, started, extra_reserve=(
-            (lambda: ensemble_reserve(pool, session.refit_estimate, model.time_budget))
-            if ensembling and model.time_budget is not None else None)) as session:
+    with SearchSession(model, space, objective, settings, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
+        if pool is not None and model.time_budget is not None:
+            session.extra_reserve = lambda: ensemble_reserve(pool, session.refit_estimate,
+                                                             model.time_budget)
         result = session.run(cross_validation, listeners=[pool] if pool else [])
         best = result.best
         ensemble = None

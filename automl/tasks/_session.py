@@ -120,6 +120,7 @@ class SearchSession:
         self.seed: int | None = None
         self.deadline: float | None = None
         self.extra_reserve = extra_reserve
+        self.result: SearchResult | None = None
         self.progress = Progress(model.verbose, objective, model.time_budget, trial_cap(model))
         self._store: StoreTrials | None = None
         self._mlflow: MirrorToMlflow | None = None
