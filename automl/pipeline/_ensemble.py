@@ -11,8 +11,9 @@ from sklearn.base import BaseEstimator
 def class_probabilities(model, x, classes: np.ndarray) -> np.ndarray:
     """``model.predict_proba(x)`` with one column per class of ``classes`` (sorted), in that
     order: a model fitted without some class (a small fold) gives it 0."""
-    probabilities = np.zeros((len(x), len(classes)))
-    probabilities[:, np.searchsorted(classes, model.classes_)] = model.predict_proba(x)
+    predicted = model.predict_proba(x)  # x may be sparse (TF-IDF) or documents: rows from here
+    probabilities = np.zeros((len(predicted), len(classes)))
+    probabilities[:, np.searchsorted(classes, model.classes_)] = predicted
     return probabilities
 
 
