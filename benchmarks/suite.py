@@ -6,6 +6,9 @@ run, over the 28 PMLB tables of ../shared/data/pmlb (and the 7 raw tables of
     python benchmarks/suite.py --budget 60 --tables pima letter   # a subset
     python benchmarks/suite.py --budget 60 --suite tables         # the raw tables only
     python benchmarks/suite.py --budget 60 --ensemble-size 0      # automl without ensembles
+    python benchmarks/suite.py --budget 60 --models SVM RandomForest  # other model options
+    python benchmarks/suite.py --budget 60 --keep-trials trials/    # every trial, per table
+    python benchmarks/suite.py --budget 60 --presets loo/          # a preset per table
     python benchmarks/suite.py --compare results/suite-a.json results/suite-b.json
 
 PMLB tables use the peers harness's split (``../shared/peers/datasets.py``: 75/25,
@@ -104,9 +107,35 @@ def _numeric(x_train: pd.DataFrame, x_test: pd.DataFrame):
             encode.transform(x_test.astype({c: str for c in text})))
 
 
-def run_table(name: str, budget: float, seed: int, automl_options: dict) -> dict:
-    from automl import StructuredDataClassifier, StructuredDataRegressor
+def automl_model(task: str, budget: float, seed: int, models: list[str] | None, options: dict,
+                 preset: Path | None = None):
+    """The task class with automl's defaults, or an AutoModel searching ``models`` only or the
+    space of ``preset`` (a .toml file)."""
+    import automl
 
+    if models is None and preset is None:
+        estimator = (automl.StructuredDataClassifier if task == "classification"
+                     else automl.StructuredDataRegressor)
+        return estimator(time_budget=budget, seed=seed, verbose=0, **options)
+    inputs = automl.StructuredDataInput()
+    head = automl.ClassificationHead if task == "classification" else automl.RegressionHead
+    block = automl.StructuredDataBlock(models=models, preset=None if preset is None else str(preset))
+    return automl.AutoModel(inputs, head()(block(inputs)), time_budget=budget, seed=seed,
+                            verbose=0, **options)
+
+
+def keep_trials(model, path: Path) -> None:
+    """Every trial of ``model``'s search as JSON lines: genome, status, score, fit seconds."""
+    with path.open("w") as file:
+        for trial in model.trials_:
+            file.write(json.dumps({"genome": trial.genome.to_json(), "status": trial.status.value,
+                                   "score": trial.score if trial.ok else None,
+                                   "fit_seconds": trial.fit_seconds}) + "\n")
+
+
+def run_table(name: str, budget: float, seed: int, automl_options: dict,
+              models: list[str] | None = None, trials: Path | None = None,
+              presets: Path | None = None) -> dict:
     x_train, x_test, y_train, y_test, task = load(name)
     record = {"table": name, "task": task, "rows": len(x_train) + len(x_test),
               "budget": budget, "scores": {}, "fit_seconds": {}}
@@ -116,11 +145,13 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict) -> dict
         model.fit(numeric_train, y_train)
         record["fit_seconds"][system] = time.monotonic() - started
         record["scores"][system] = headline(task, y_test, model.predict(numeric_test))
-    estimator = StructuredDataClassifier if task == "classification" else StructuredDataRegressor
-    model = estimator(time_budget=budget, seed=seed, verbose=0, **automl_options)
+    model = automl_model(task, budget, seed, models, automl_options,
+                         None if presets is None else presets / f"{name}.toml")
     started = time.monotonic()
     model.fit(x_train, y_train)
     wall = time.monotonic() - started
+    if trials is not None:
+        keep_trials(model, trials / f"{name}.jsonl")
     record["scores"]["automl"] = headline(task, y_test, model.predict(x_test))
     record["fit_seconds"]["automl"] = wall
     record["overshoot"] = wall / budget - 1
@@ -206,6 +237,12 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--ensemble-size", type=int, default=None,
                         help="automl's ensemble_size (default: automl's own)")
+    parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
+                        "preset's)")
+    parser.add_argument("--presets", type=Path, help="search each table with the preset "
+                        "DIR/<table>.toml (benchmarks/portfolio.py writes them)")
+    parser.add_argument("--keep-trials", type=Path, help="write each table's trials to "
+                        "DIR/<table>.jsonl (the portfolio is built from them)")
     parser.add_argument("--output", type=Path, help="the JSON file (default: "
                         "benchmarks/results/suite-<budget>s-<time>.json)")
     parser.add_argument("--compare", nargs="+", type=Path, help="compare stored runs")
@@ -224,9 +261,12 @@ def main() -> None:
     output = args.output or (Path(__file__).parent / "results" /
                              f"suite-{args.budget:.0f}s-{time.strftime('%Y%m%d-%H%M%S')}.json")
     output.parent.mkdir(parents=True, exist_ok=True)
+    if args.keep_trials:
+        args.keep_trials.mkdir(parents=True, exist_ok=True)
     records = []
     for name in names:
-        record = run_table(name, args.budget, args.seed, options)
+        record = run_table(name, args.budget, args.seed, options, args.models, args.keep_trials,
+                           args.presets)
         records.append(record)
         print(f"{name}: " + ", ".join(f"{s} {v:.4f}" for s, v in record["scores"].items())
               + f"; automl {record['fit_seconds']['automl']:.1f} s, {record['candidates']} "

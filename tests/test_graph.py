@@ -195,3 +195,20 @@ def test_registration_refuses_a_taken_name_and_a_head():
         register_block(RandomForest)
     with pytest.raises(TypeError, match="cannot be registered"):
         register_block(ClassificationHead)
+
+
+def test_default_spaces_leave_out_blocks_too_costly_for_the_table():
+    def models(rows, columns):
+        rng = np.random.default_rng(0)
+        frame = __import__("pandas").DataFrame(rng.normal(size=(rows, columns)))
+        data_spec = load_training_data(frame, np.arange(rows) % 2, Task.CLASSIFICATION).spec
+        inp = StructuredDataInput()
+        space = build_space(Graph(inp, ClassificationHead()(StructuredDataBlock()(inp))),
+                            data_spec)
+        return ([o.block for o in space.slot("model").options],
+                [o.block for o in space.slot("preprocessing").options])
+
+    small, large, wide = models(200, 3), models(10_001, 3), models(200, 41)
+    assert "SVM" in small[0] and "LightGBM" in small[0]
+    assert "SVM" not in large[0] and "LightGBM" in large[0]  # a kernel SVM past 10,000 rows
+    assert "PolynomialFeatures" in small[1] and "PolynomialFeatures" not in wide[1]

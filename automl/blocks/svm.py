@@ -13,8 +13,10 @@ class SVM(Block):
     """An RBF-kernel SVM (SVC / SVR); strong on small, scaled data."""
 
     role = Role.MODEL
-    # refit_cost_factor: the exported SVC's probabilities need an internal 5-fold fit
-    tags = BlockTags(scale_sensitive=True, refit_cost_factor=6.0)
+    # refit_cost_factor: the exported SVC's probabilities need an internal 5-fold fit;
+    # max_input_rows: a fit grows with the square of the rows (20 s and more past 10,000
+    # rows on one core), where gradient boosting wins anyway
+    tags = BlockTags(scale_sensitive=True, refit_cost_factor=6.0, max_input_rows=10_000)
     hyperparameters = {
         "C": Float(0.01, 1000.0, log=True, default=1.0),
         "gamma": Float(1e-4, 1.0, log=True, default=0.01),

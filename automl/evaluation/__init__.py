@@ -1,6 +1,13 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
-from automl.evaluation._cross_validation import CrossValidation, fold_indices, make_folds
+from automl.evaluation._cross_validation import (
+    VALIDATION_ROWS,
+    CrossValidation,
+    fold_indices,
+    make_folds,
+    scored_folds,
+    validation_rows,
+)
 from automl.evaluation._folds import cross_validate, current_worker, run_folds
 from automl.evaluation._objectives import (
     DEFAULT_OBJECTIVES,
@@ -16,6 +23,7 @@ from automl.evaluation._trial import Status, Trial, describe_error
 __all__ = [
     "DEFAULT_OBJECTIVES",
     "SECONDARY_OBJECTIVES",
+    "VALIDATION_ROWS",
     "CrossValidation",
     "Status",
     "Trial",
@@ -30,4 +38,6 @@ __all__ = [
     "resolve_objective",
     "run_folds",
     "score_predictions",
+    "scored_folds",
+    "validation_rows",
 ]

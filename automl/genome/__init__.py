@@ -10,6 +10,7 @@ from automl.genome._operators import (
     random_gene,
     sample_genome,
 )
+from automl.genome._portfolio import genome_in, pipeline_of, portfolio_genomes
 
 __all__ = [
     "BlockGene",
@@ -18,7 +19,10 @@ __all__ = [
     "crossover",
     "default_gene",
     "default_genomes",
+    "genome_in",
     "mutate",
+    "pipeline_of",
+    "portfolio_genomes",
     "random_gene",
     "sample_genome",
 ]

@@ -68,6 +68,8 @@ class BlockTags:
         scale_sensitive: a model that needs scaled features (its default pipeline starts with
             a StandardScaler).
         max_input_columns: left out of default spaces for tables with more columns than this.
+        max_input_rows: left out of default spaces for tables with more rows than this (a
+            cost that grows faster than the rows, as a kernel SVM's).
         refit_cost_factor: how much more the exported refit costs than a cross-validation fit
             on as many rows.
         keras_network: trains a Keras network: scored on fewer folds under a time budget,
@@ -86,6 +88,7 @@ class BlockTags:
     tasks: frozenset[Task] = frozenset(Task)
     scale_sensitive: bool = False
     max_input_columns: int | None = None
+    max_input_rows: int | None = None
     refit_cost_factor: float = 1.0
     keras_network: bool = False
     imports_tensorflow: bool = False

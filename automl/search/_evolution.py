@@ -5,7 +5,14 @@ from __future__ import annotations
 import numpy as np
 from deap import base, tools
 
-from automl.genome import Genome, crossover, default_genomes, mutate, sample_genome
+from automl.genome import (
+    Genome,
+    crossover,
+    default_genomes,
+    mutate,
+    portfolio_genomes,
+    sample_genome,
+)
 from automl.search._individual import Individual
 from automl.search._strategy import Strategy
 from automl.space import SearchSpace
@@ -23,7 +30,9 @@ def _tournament(population: list, k: int, tournament_size: int, rng) -> list:
 class Evolution(Strategy):
     """Elitist (mu + lambda) evolution, generational or steady-state.
 
-    The first generation holds every model's default pipeline, then random genomes. Each later
+    The first generation holds every model's default pipeline, then the space's portfolio
+    (pipelines that did well on other tables), then random genomes up to ``population_size``;
+    it is as large as the defaults and portfolio when they are more. Each later
     generation breeds ``offspring_size`` children from tournament-selected parents by crossover
     and/or mutation; survivors are the best ``population_size`` of parents and children —
     ``selBest`` on the score alone, ``selNSGA2`` when the objective vector has costs too.
@@ -58,8 +67,9 @@ class Evolution(Strategy):
         self.crossover_probability = crossover_probability
         self.mutation_probability = mutation_probability
         self.population: list[Individual] = []
-        self._seeds = default_genomes(space)[:population_size]
-        self._initial_left = population_size  # first-generation genomes still to hand out
+        self._seeds = list(dict.fromkeys(default_genomes(space) + portfolio_genomes(space)))
+        # first-generation genomes still to hand out
+        self._initial_left = max(population_size, len(self._seeds))
         self.toolbox = base.Toolbox()
         self.toolbox.register("sample", sample_genome, space, rng)
         self.toolbox.register("mutate", mutate, space=space, rng=rng)

@@ -26,6 +26,8 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
             continue
         if block.tags.max_input_columns is not None and n_columns > block.tags.max_input_columns:
             continue
+        if block.tags.max_input_rows is not None and spec.n_rows > block.tags.max_input_rows:
+            continue
         if block.tags.needs_images and spec.image_shape is None:
             continue
         if block.tags.needs_text and not spec.is_text:
@@ -59,7 +61,8 @@ def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block,
     return tuple(dict.fromkeys(wanted))
 
 
-def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
+def _choice_slots(block: Block, spec: DataSpec) -> tuple[dict[str, Slot], tuple[str, ...]]:
+    """The slots of a choice block's preset, and the preset's portfolio."""
     defaults = getattr(block, "default_presets", None) or DEFAULT_PRESETS
     preset = load_preset(block.preset or defaults[spec.task])
     slots = {}
@@ -80,7 +83,7 @@ def _choice_slots(block: Block, spec: DataSpec) -> dict[str, Slot]:
         raise ValueError(f"preset {preset.name!r} has no [model] section: add one.")
     names = _restrict(preset.slots[MODEL_SLOT].blocks, block.models, "models", block, Role.MODEL)
     slots[MODEL_SLOT] = Slot(MODEL_SLOT, Role.MODEL, _task_options(MODEL_SLOT, names, preset, spec))
-    return slots
+    return slots, preset.portfolio
 
 
 def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
@@ -117,9 +120,10 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
     steps: list[Slot] = []
     model: Slot | None = None
     model_block: Block | None = None
+    portfolio: tuple[str, ...] = ()
     for block in body:
         if block.role is Role.CHOICE:
-            expanded = _choice_slots(block, spec)
+            expanded, portfolio = _choice_slots(block, spec)
             for name in (IMPUTER_SLOT, ENCODER_SLOT, VECTORIZER_SLOT):
                 if name in expanded:
                     typed.setdefault(name, expanded[name])
@@ -150,7 +154,7 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
             first = text_defaults.slots[VECTORIZER_SLOT].blocks[:1]
             typed[VECTORIZER_SLOT] = Slot(VECTORIZER_SLOT, Role.VECTORIZER,
                                        _task_options(VECTORIZER_SLOT, first, text_defaults, spec))
-        return SearchSpace(spec.task, (typed[VECTORIZER_SLOT], *steps, model))
+        return SearchSpace(spec.task, (typed[VECTORIZER_SLOT], *steps, model), portfolio)
     defaults = load_preset(DEFAULT_PRESETS[spec.task])
     slots = []
     for name, kind in ((IMPUTER_SLOT, ColumnKind.NUMERICAL), (ENCODER_SLOT, ColumnKind.CATEGORICAL)):
@@ -160,4 +164,4 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
             first = defaults.slots[name].blocks[:1]
             typed[name] = Slot(name, Role[name.upper()], _task_options(name, first, defaults, spec))
         slots.append(typed[name])
-    return SearchSpace(spec.task, (*slots, *steps, model))
+    return SearchSpace(spec.task, (*slots, *steps, model), portfolio)

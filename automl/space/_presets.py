@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib.resources
+import json
 import os
 import tomllib
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ class Preset:
     slots: dict[str, PresetSlot]
     ranges: dict[str, dict[str, Hyperparameter]]
     description: str = ""
+    #: Pipelines to try first (JSON text each, see ``automl.genome.portfolio_genomes``).
+    portfolio: tuple[str, ...] = ()
 
     def ranges_of(self, block: str) -> dict[str, Hyperparameter]:
         """The declared hyperparameters of ``block`` narrowed by this preset."""
@@ -53,12 +56,31 @@ def load_preset(name_or_path: str | os.PathLike) -> Preset:
                              f"{available_presets()} (or pass the path of a .toml file).")
     with open(path, "rb") as file:
         document = tomllib.load(file)
-    return _parse(path.stem, document)
+    return _parse(path.stem, document, path.parent)
 
 
-def _parse(name: str, document: dict) -> Preset:
+def _portfolio(name: str, file: str, folder: Path) -> tuple[str, ...]:
+    """The pipelines of a portfolio file (relative to the preset's folder), checked."""
+    path = folder / file
+    try:
+        pipelines = json.loads(path.read_text())["pipelines"]
+    except (OSError, ValueError, KeyError, TypeError) as error:
+        raise ValueError(f"preset {name!r}: portfolio {str(path)!r} cannot be read ({error}); it "
+                         f"must be a JSON file with a list of pipelines under 'pipelines'.") from None
     blocks = registered_blocks()
-    known_keys = {*SLOT_ROLES, "ranges", "description"}
+    for pipeline in pipelines:
+        for slot, genes in pipeline.items():
+            unknown = [block for block, _ in genes if block not in blocks]
+            if slot not in SLOT_ROLES or unknown:
+                raise ValueError(f"preset {name!r}: portfolio {str(path)!r} names "
+                                 f"{'slot ' + repr(slot) if slot not in SLOT_ROLES else unknown}, "
+                                 f"unknown here; the slots are {sorted(SLOT_ROLES)}.")
+    return tuple(json.dumps(pipeline, sort_keys=True) for pipeline in pipelines)
+
+
+def _parse(name: str, document: dict, folder: Path) -> Preset:
+    blocks = registered_blocks()
+    known_keys = {*SLOT_ROLES, "ranges", "description", "portfolio"}
     unknown = sorted(set(document) - known_keys)
     if unknown:
         raise ValueError(f"preset {name!r} has unknown section {unknown[0]!r}; the sections are "
@@ -94,4 +116,5 @@ def _parse(name: str, document: dict) -> Preset:
                 ranges[block][key] = declared[key].narrow(value)
             except ValueError as error:
                 raise ValueError(f"preset {name!r}, [ranges.{block}] {key}: {error}") from None
-    return Preset(name, slots, ranges, document.get("description", ""))
+    portfolio = _portfolio(name, document["portfolio"], folder) if "portfolio" in document else ()
+    return Preset(name, slots, ranges, document.get("description", ""), portfolio)

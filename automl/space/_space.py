@@ -71,6 +71,8 @@ class SearchSpace:
 
     task: Task
     slots: tuple[Slot, ...]
+    #: Pipelines to try first, from the preset (``automl.genome.portfolio_genomes``).
+    portfolio: tuple[str, ...] = ()
 
     def slot(self, name: str) -> Slot:
         for slot in self.slots:

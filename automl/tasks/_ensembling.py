@@ -3,10 +3,13 @@ are kept as trials finish (in memory, and in the trial store so a resumed search
 after the search, greedy selection (``automl.search.select``) weighs them, and the members are
 refit within what is left of the time budget.
 
-Which candidates may join: those scored on every row. A Keras network under a time budget is
-scored on 2 of the ``cv`` folds only, so its out-of-fold predictions cover 2/``cv`` of the rows;
-averaging it with candidates that cover all of them would score the ensemble on other rows
-than its members, so such a network stays out (it can still win alone).
+Which candidates may join: those with predictions on every row the search scores candidates on
+(all rows; on large tables under a time budget, the first folds' validation rows, see
+``automl.evaluation.scored_folds``), and the ensemble is chosen on those rows. A Keras network
+under a time budget is scored on 2 of the ``cv`` folds only: where every fold is scored, its
+predictions cover 2/``cv`` of the rows and averaging it with the others would score the ensemble
+on other rows than its members, so it stays out (it can still win alone); where one or two
+folds are scored, it covers them and joins.
 """
 
 from __future__ import annotations
@@ -31,13 +34,15 @@ RESERVE_MEMBERS, RESERVE_SHARE = 4, 0.1
 
 
 class PredictionPool:
-    """Callback: keeps the out-of-fold predictions of the best ``size`` trials that cover every
-    row, and mirrors them to ``store`` (a ``TrialStore``) when given; with a store, it starts
-    from what earlier runs kept there."""
+    """Callback: keeps the out-of-fold predictions of the best ``size`` trials on the rows
+    every candidate is scored on (``score_on``; all rows until told), and mirrors them to
+    ``store`` (a ``TrialStore``) when given; with a store, it starts from what earlier runs
+    kept there."""
 
     def __init__(self, size: int, store=None):
         self.size = size
         self.store = store
+        self.rows: np.ndarray | None = None
         self._kept: dict[str, tuple[Trial, np.ndarray]] = {}
         if store is not None:
             stored = store.predictions()
@@ -45,12 +50,20 @@ class PredictionPool:
                 if trial.ok and trial.genome.key in stored:
                     self._kept[trial.genome.key] = (trial, stored[trial.genome.key])
 
+    def score_on(self, rows: np.ndarray) -> None:
+        """Keeps predictions on ``rows`` (ascending indices) only, from now on; what an earlier
+        run kept on other rows leaves."""
+        self.rows = rows
+        self._kept = {key: kept for key, kept in self._kept.items() if len(kept[1]) == len(rows)}
+
     @staticmethod
     def _rank(trial: Trial) -> tuple[float, float]:
         return trial.score, -trial.fit_seconds
 
     def __call__(self, trial: Trial) -> None:
         predictions = trial.predictions
+        if predictions is not None and self.rows is not None:
+            predictions = predictions[self.rows]
         if not trial.ok or predictions is None or not np.isfinite(predictions).all():
             return
         key = trial.genome.key
@@ -96,7 +109,8 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
     what was chosen and why.
 
     Members must be refit in the ``seconds_left``: while the chosen ensemble's refit would not
-    fit, its costliest member leaves the candidates and selection runs again.
+    fit, its costliest member leaves the candidates and selection runs again. The ensemble is
+    kept only when its nested score is at least that of picking the best pipeline alone.
     """
     candidates = pool.best_first()
     if len(candidates) < 2:
@@ -124,6 +138,13 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
                           f"{len(candidates)}")
         honest = nested_score(predictions, target, scorer, size,
                               stratify=task is Task.CLASSIFICATION, seed=seed)
+        # The same nested estimate for picking the best single pipeline (a selection of one):
+        # the best pipeline's own CV score is as optimistic as the ensemble's selection score.
+        single = nested_score(predictions, target, scorer, 1,
+                              stratify=task is Task.CLASSIFICATION, seed=seed)
+        if honest < single:
+            return None, (f"ensemble: its nested CV {metric} {honest:.4f} is below picking "
+                          f"the best pipeline's {single:.4f}; refitting the best pipeline")
         ensemble = Ensemble(tuple(candidates[i][0] for i in members),
                             tuple(float(selection.weights[i]) for i in members),
                             selection.score, honest, cost)

@@ -12,6 +12,8 @@ from automl.evaluation import (
     check_secondary_objectives,
     make_folds,
     resolve_objective,
+    scored_folds,
+    validation_rows,
 )
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
@@ -60,20 +62,27 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 "target_column": data.target_column}
     ensembling = model.ensemble_size > 0
 
-    def cross_validation(seed: int) -> CrossValidation:
-        # Under a time budget a network is scored on 2 folds, not cv: one network fit often
-        # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
-        return CrossValidation(data, space, make_folds(data, model.cv, seed), objective, seed,
-                               secondary, network_folds=(
-                                   NETWORK_FOLDS if model.time_budget is not None else None),
-                               keep_predictions=ensembling)
-
     def refit(genome, seed: int):
         pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
         return pipeline.fit(data.x, data.y)
 
     with SearchSession(model, space, objective, settings, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
+
+        def cross_validation(seed: int) -> CrossValidation:
+            folds = make_folds(data, model.cv, seed)
+            if model.time_budget is not None:
+                # Under a time budget, candidates on a large table are scored on the folds that
+                # hold enough validation rows, not all cv: a short budget still compares dozens.
+                folds = scored_folds(folds)
+            if pool is not None:
+                pool.score_on(validation_rows(folds))
+            # Under a time budget a network is scored on 2 folds, not cv: one network fit often
+            # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
+            return CrossValidation(data, space, folds, objective, seed, secondary, network_folds=(
+                NETWORK_FOLDS if model.time_budget is not None else None),
+                keep_predictions=ensembling)
+
         if pool is not None and model.time_budget is not None:
             session.extra_reserve = lambda: ensemble_reserve(pool, session.refit_estimate,
                                                              model.time_budget)
@@ -82,8 +91,8 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
         ensemble = None
         if pool is not None and not result.interrupted:
             ensemble, note = choose_ensemble(
-                pool, data.y, objective, data.spec.task, data.spec.classes, model.ensemble_size,
-                session.refit_estimate, seconds_left(session.deadline), session.seed)
+                pool, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
+                model.ensemble_size, session.refit_estimate, seconds_left(session.deadline), session.seed)
             if note:
                 session.progress.line(note)
         if ensemble is None:

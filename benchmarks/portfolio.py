@@ -1,0 +1,220 @@
+"""Learns the first generation's portfolio from stored searches, and measures it leave-one-table-out.
+
+    python benchmarks/suite.py --budget 60 --suite pmlb --keep-trials runs/trials   # searches
+    python benchmarks/portfolio.py --trials runs/trials --out runs/portfolio        # matrix,
+        # portfolio, and one leave-one-table-out preset per table
+    python benchmarks/suite.py --budget 60 --suite pmlb --presets runs/portfolio/loo  # measure
+    python benchmarks/portfolio.py --trials runs/trials --out runs/portfolio --install
+
+How (as auto-sklearn 2.0's and AutoGluon's portfolios): the best ``--top`` distinct pipelines of
+each table's search are the candidates; every candidate, and every model's default pipeline, is
+scored by the search's own cross-validation on every table of its task (the matrix, cached in
+``--out``). A candidate's error on a table is its shortfall from the table's best score, over
+the spread between that best and the table's median candidate (clipped to [0, 1]; a failure
+counts 1). Greedy selection then adds, up to ``--size`` times, the candidate that lowers the
+mean over tables of the smallest error reached so far, starting from the defaults' (they are
+in the first generation anyway); it stops when nothing lowers it.
+
+Leave-one-table-out: table T's portfolio is chosen from the other tables' candidates, on the
+other tables' columns of the matrix, so T's own searches never pick it; ``--out``/loo holds a
+preset per table naming that portfolio (``suite.py --presets`` uses them). ``--install`` writes
+the portfolio learned from every table to ``search_spaces/``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+from joblib import Parallel, delayed
+
+from suite import load
+
+REPOSITORY = Path(__file__).resolve().parents[1]
+PRESETS = {"classification": "structured_classification", "regression": "structured_regression"}
+#: Seconds one candidate may take on one table (its score is then a failure).
+EVALUATION_SECONDS = 30.0
+
+
+def search_space(table: str):
+    """``(training data, search space, task)`` of ``table``'s training split, as fit builds them."""
+    import automl
+    from automl.data import Task, load_training_data
+    from automl.graph import Graph
+    from automl.space import build_space
+
+    x_train, _, y_train, _, task = load(table)
+    data = load_training_data(x_train, y_train, Task(task))
+    inputs = automl.StructuredDataInput()
+    head = automl.ClassificationHead if task == "classification" else automl.RegressionHead
+    graph = Graph(inputs, head()(automl.StructuredDataBlock()(inputs)))
+    return data, build_space(graph, data.spec), task
+
+
+def candidates_of(trials: Path, top: int) -> list[dict]:
+    """The best ``top`` distinct pipelines of each stored search, and each model's defaults."""
+    from automl.genome import Genome, default_genomes
+    from automl.genome._portfolio import pipeline_of
+
+    found = []
+    for path in sorted(trials.glob("*.jsonl")):
+        table = path.stem
+        rows = [json.loads(line) for line in path.read_text().splitlines()]
+        ranked = sorted((r for r in rows if r["score"] is not None), key=lambda r: -r["score"])
+        seen = set()
+        for row in ranked:
+            if row["genome"] in seen:
+                continue
+            seen.add(row["genome"])
+            found.append({"source": table, "task": load(table)[4],
+                          "pipeline": pipeline_of(Genome.from_json(row["genome"]))})
+            if len(seen) == top:
+                break
+    for task in PRESETS:
+        tables = [c["source"] for c in found if c["task"] == task]
+        if tables:
+            space = search_space(tables[0])[1]
+            found += [{"source": "defaults", "task": task, "pipeline": pipeline_of(genome)}
+                      for genome in default_genomes(space)]
+    return found
+
+
+def _score(table: str, pipelines: list[dict]) -> list[float]:
+    from threadpoolctl import threadpool_limits
+
+    from automl.evaluation import CrossValidation, make_folds, resolve_objective, scored_folds
+    from automl.genome._portfolio import genome_in
+
+    threadpool_limits(1)
+    data, space, task = search_space(table)
+    objective = resolve_objective(None, data.spec.task, data.y)
+    evaluate = CrossValidation(data, space, scored_folds(make_folds(data, 5, 0)), objective, 0)
+    scores = []
+    for pipeline in pipelines:
+        genome = genome_in(pipeline, space)
+        trial = (None if genome is None
+                 else evaluate(genome, deadline=time.monotonic() + EVALUATION_SECONDS))
+        scores.append(trial.score if trial is not None and trial.ok else float("nan"))
+    return scores
+
+
+def score_matrix(candidates: list[dict], tables: list[str], n_jobs: int) -> dict:
+    """``{table: [score of each candidate of the table's task, nan where not]}``."""
+    jobs, order = [], []
+    for table in tables:
+        task = load(table)[4]
+        indices = [i for i, c in enumerate(candidates) if c["task"] == task]
+        for half in (indices[0::2], indices[1::2]):  # both cores on every table
+            jobs.append(delayed(_score)(table, [candidates[i]["pipeline"] for i in half]))
+            order.append((table, half))
+    results = Parallel(n_jobs=n_jobs, verbose=5)(jobs)
+    matrix = {table: [float("nan")] * len(candidates) for table in tables}
+    for (table, half), scores in zip(order, results):
+        for index, score in zip(half, scores):
+            matrix[table][index] = score
+    return matrix
+
+
+def errors(matrix: dict, tables: list[str], indices: list[int]) -> np.ndarray:
+    """Candidates x tables: shortfall from the table's best over its spread, in [0, 1]."""
+    scores = np.array([[matrix[t][i] for t in tables] for i in indices], dtype=float)
+    best = np.nanmax(scores, axis=0)
+    spread = best - np.nanmedian(scores, axis=0)
+    spread[~(spread > 0)] = 1e-9
+    result = np.clip((best - scores) / spread, 0.0, 1.0)
+    return np.where(np.isnan(result), 1.0, result)
+
+
+def choose(candidates: list[dict], matrix: dict, tables: list[str], task: str, size: int,
+           left_out: str | None = None) -> tuple[list[int], list[float]]:
+    """Greedy portfolio over ``tables`` (``left_out``'s candidates excluded): candidate indices
+    in order, and the mean error after each."""
+    usable = [i for i, c in enumerate(candidates) if c["task"] == task
+              and c["source"] != left_out]
+    error = errors(matrix, tables, usable)
+    defaults = [k for k, i in enumerate(usable) if candidates[i]["source"] == "defaults"]
+    reached = error[defaults].min(axis=0) if defaults else np.ones(len(tables))
+    chosen, means = [], []
+    for _ in range(size):
+        means_if = np.minimum(error, reached).mean(axis=1)
+        best = int(np.argmin(means_if))
+        if means_if[best] >= reached.mean() - 1e-9:
+            break
+        chosen.append(usable[best])
+        means.append(float(means_if[best]))
+        reached = np.minimum(error[best], reached)
+    return chosen, means
+
+
+def write_portfolio(path: Path, candidates: list[dict], chosen: list[int], note: str) -> None:
+    path.write_text(json.dumps({"description": note,
+                                "pipelines": [candidates[i]["pipeline"] for i in chosen]},
+                               indent=1) + "\n")
+
+
+def preset_with(portfolio: Path, task: str) -> str:
+    """The task's default preset, naming ``portfolio`` instead of its own."""
+    text = (REPOSITORY / "search_spaces" / f"{PRESETS[task]}.toml").read_text()
+    lines = [line for line in text.splitlines() if not line.startswith("portfolio =")]
+    return "\n".join([f'portfolio = "{portfolio.resolve()}"', *lines]) + "\n"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--trials", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--top", type=int, default=2)
+    parser.add_argument("--size", type=int, default=24)
+    parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--install", action="store_true",
+                        help="write the portfolio of all tables to search_spaces/")
+    args = parser.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    cached = args.out / "matrix.json"
+    if cached.exists():
+        stored = json.loads(cached.read_text())
+        candidates, matrix = stored["candidates"], stored["matrix"]
+    else:
+        candidates = candidates_of(args.trials, args.top)
+        tables = sorted({c["source"] for c in candidates} - {"defaults"})
+        started = time.monotonic()
+        matrix = score_matrix(candidates, tables, args.n_jobs)
+        print(f"matrix: {len(candidates)} candidates x {len(tables)} tables in "
+              f"{time.monotonic() - started:.0f} s")
+        cached.write_text(json.dumps({"candidates": candidates, "matrix": matrix}))
+    loo = args.out / "loo"
+    loo.mkdir(exist_ok=True)
+    for task in PRESETS:
+        tables = sorted(t for t in matrix if load(t)[4] == task)
+        if not tables:
+            continue
+        chosen, means = choose(candidates, matrix, tables, task, args.size)
+        print(f"{task}: {len(chosen)} pipelines; mean error of the defaults "
+              f"{choose(candidates, matrix, tables, task, 0)[1] or '-'} -> "
+              + ", ".join(f"{m:.3f}" for m in means))
+        note = (f"Learned by benchmarks/portfolio.py from the searches of {len(tables)} "
+                f"{task} tables (top {args.top} each), greedily.")
+        write_portfolio(args.out / f"portfolio_{task}.json", candidates, chosen, note)
+        if args.install:
+            write_portfolio(REPOSITORY / "search_spaces" / f"portfolio_{task}.json",
+                            candidates, chosen, note)
+        of_task = [i for i, c in enumerate(candidates) if c["task"] == task]
+        error = errors(matrix, tables, of_task)  # against every candidate, own ones included
+        defaults = [k for k, i in enumerate(of_task) if candidates[i]["source"] == "defaults"]
+        for table in tables:
+            others = [t for t in tables if t != table]
+            own, _ = choose(candidates, matrix, others, task, args.size, left_out=table)
+            write_portfolio(loo / f"{table}.json", candidates, own,
+                            f"Leave-one-table-out portfolio for {table}.")
+            (loo / f"{table}.toml").write_text(preset_with(loo / f"{table}.json", task))
+            column = error[:, tables.index(table)]
+            with_portfolio = column[defaults + [of_task.index(i) for i in own]].min()
+            print(f"  {table}: {len(own)} pipelines; its error: defaults "
+                  f"{column[defaults].min():.3f}, with the portfolio {with_portfolio:.3f}")
+
+
+if __name__ == "__main__":
+    main()

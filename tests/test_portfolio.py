@@ -1,0 +1,74 @@
+"""The portfolio: pipelines a preset names, adapted to each table's space and tried first."""
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from automl import ClassificationHead, StructuredDataBlock, StructuredDataInput
+from automl.data import Task, load_training_data
+from automl.genome import default_genomes, genome_in, pipeline_of
+from automl.graph import Graph
+from automl.search import Evolution
+from automl.space import build_space, load_preset, presets_directory
+
+
+def space_for(frame: pd.DataFrame, preset: str | None = None):
+    data = load_training_data(frame, np.arange(len(frame)) % 2, Task.CLASSIFICATION)
+    inputs = StructuredDataInput()
+    graph = Graph(inputs, ClassificationHead()(StructuredDataBlock(preset=preset)(inputs)))
+    return build_space(graph, data.spec)
+
+
+NUMBERS = pd.DataFrame({"a": np.arange(40.0), "b": np.arange(40.0) % 7})
+MIXED = NUMBERS.assign(kind=["u", "v"] * 20)
+
+
+def test_a_pipeline_fits_spaces_with_and_without_categorical_columns():
+    pipeline = {"model": [["LightGBM", {"num_leaves": 63, "not_a_parameter": 1}]],
+                "preprocessing": [["StandardScaler", {}]],
+                "encoder": [["TargetEncoder", {}]]}
+    numeric = genome_in(pipeline, space_for(NUMBERS))
+    mixed = genome_in(pipeline, space_for(MIXED))
+    assert [slot for slot, _ in numeric.slots] == ["imputer", "preprocessing", "model"]
+    assert mixed["encoder"][0].block == "TargetEncoder"
+    model = numeric["model"][0]
+    assert model.block == "LightGBM" and model.values["num_leaves"] == 63
+    assert model.values["learning_rate"] == 0.1  # left out: its default
+    assert "not_a_parameter" not in model.values
+    # what the space cannot hold is skipped, not forced in
+    assert genome_in({"model": [["GaussianProcess", {}]]}, space_for(NUMBERS)) is None
+    assert genome_in({"model": [["LightGBM", {"num_leaves": 10**6}]]}, space_for(NUMBERS)) is None
+    # and a genome written out comes back equal
+    assert genome_in(pipeline_of(mixed), space_for(MIXED)) == mixed
+
+
+def test_the_first_generation_is_the_defaults_then_the_portfolio(tmp_path):
+    pipelines = [{"model": [["LightGBM", {"num_leaves": 7}]]},
+                 {"model": [["RandomForest", {"n_estimators": 77}]]},
+                 {"model": [["DenseNetwork", {}]]}]  # registered, not in this space
+    (tmp_path / "mine.json").write_text(json.dumps({"pipelines": pipelines}))
+    preset = (presets_directory() / "structured_classification.toml").read_text()
+    preset = "\n".join(line for line in preset.splitlines() if not line.startswith("portfolio"))
+    (tmp_path / "mine.toml").write_text('portfolio = "mine.json"\n' + preset)
+    space = space_for(NUMBERS, str(tmp_path / "mine.toml"))
+    defaults = default_genomes(space)
+    strategy = Evolution(space, np.random.default_rng(0), population_size=4)
+    first = strategy.ask(100, lambda genome: True)
+    assert first[:len(defaults)] == defaults
+    assert [g["model"][0].values.get("num_leaves", g["model"][0].values.get("n_estimators"))
+            for g in first[len(defaults):]] == [7, 77]
+    assert len(first) == len(defaults) + 2  # larger than population_size: all of them
+
+
+def test_a_broken_portfolio_file_is_named(tmp_path):
+    preset = (presets_directory() / "structured_classification.toml").read_text()
+    preset = "\n".join(line for line in preset.splitlines() if not line.startswith("portfolio"))
+    (tmp_path / "missing.toml").write_text('portfolio = "nowhere.json"\n' + preset)
+    with pytest.raises(ValueError, match="portfolio .*nowhere.json.* cannot be read"):
+        load_preset(tmp_path / "missing.toml")
+    (tmp_path / "bad.json").write_text(json.dumps({"pipelines": [{"model": [["Boost", {}]]}]}))
+    (tmp_path / "bad.toml").write_text('portfolio = "bad.json"\n' + preset)
+    with pytest.raises(ValueError, match="names \\['Boost'\\], unknown here"):
+        load_preset(tmp_path / "bad.toml")
