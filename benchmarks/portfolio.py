@@ -29,7 +29,6 @@ import time
 from pathlib import Path
 
 import numpy as np
-from joblib import Parallel, delayed
 
 from suite import load
 
@@ -82,39 +81,44 @@ def candidates_of(trials: Path, top: int) -> list[dict]:
     return found
 
 
-def _score(table: str, pipelines: list[dict]) -> list[float]:
-    from threadpoolctl import threadpool_limits
-
+def score_table(table: str, pipelines: list[dict], n_jobs: int) -> list[float]:
+    """Each pipeline's score on ``table`` by the search's own cross-validation, on automl's
+    worker processes (a candidate still running after ``EVALUATION_SECONDS`` is killed:
+    nan, as for a pipeline the table's space cannot hold)."""
     from automl.evaluation import CrossValidation, make_folds, resolve_objective, scored_folds
-    from automl.genome._portfolio import genome_in
+    from automl.execution import make_executor
+    from automl.genome import genome_in
 
-    threadpool_limits(1)
-    data, space, task = search_space(table)
+    data, space, _ = search_space(table)
     objective = resolve_objective(None, data.spec.task, data.y)
     evaluate = CrossValidation(data, space, scored_folds(make_folds(data, 5, 0)), objective, 0)
-    scores = []
-    for pipeline in pipelines:
-        genome = genome_in(pipeline, space)
-        trial = (None if genome is None
-                 else evaluate(genome, deadline=time.monotonic() + EVALUATION_SECONDS))
-        scores.append(trial.score if trial is not None and trial.ok else float("nan"))
-    return scores
+    genomes = [genome_in(pipeline, space) for pipeline in pipelines]
+    held = [genome for genome in genomes if genome is not None]
+    with make_executor(n_jobs, max_eval_time=EVALUATION_SECONDS) as executor:
+        trials = executor.map(evaluate, held, failure=lambda *failed, **where: None)
+    scores = {genome: trial.score for genome, trial in zip(held, trials)
+              if trial is not None and trial.ok}
+    return [scores.get(genome, float("nan")) if genome is not None else float("nan")
+            for genome in genomes]
 
 
-def score_matrix(candidates: list[dict], tables: list[str], n_jobs: int) -> dict:
-    """``{table: [score of each candidate of the table's task, nan where not]}``."""
-    jobs, order = [], []
+def score_matrix(candidates: list[dict], tables: list[str], n_jobs: int, cache: Path) -> dict:
+    """``{table: [score of each candidate of the table's task, nan where not]}``, kept in
+    ``cache`` table by table (an interrupted run goes on where it stopped)."""
+    matrix = json.loads(cache.read_text())["matrix"] if cache.exists() else {}
     for table in tables:
+        if table in matrix:
+            continue
+        started = time.monotonic()
         task = load(table)[4]
         indices = [i for i, c in enumerate(candidates) if c["task"] == task]
-        for half in (indices[0::2], indices[1::2]):  # both cores on every table
-            jobs.append(delayed(_score)(table, [candidates[i]["pipeline"] for i in half]))
-            order.append((table, half))
-    results = Parallel(n_jobs=n_jobs, verbose=5)(jobs)
-    matrix = {table: [float("nan")] * len(candidates) for table in tables}
-    for (table, half), scores in zip(order, results):
-        for index, score in zip(half, scores):
+        scores = score_table(table, [candidates[i]["pipeline"] for i in indices], n_jobs)
+        matrix[table] = [float("nan")] * len(candidates)
+        for index, score in zip(indices, scores):
             matrix[table][index] = score
+        cache.write_text(json.dumps({"candidates": candidates, "matrix": matrix}))
+        print(f"{table}: {len(indices)} candidates in {time.monotonic() - started:.0f} s, "
+              f"{sum(s == s for s in scores)} scored", flush=True)
     return matrix
 
 
@@ -150,9 +154,9 @@ def choose(candidates: list[dict], matrix: dict, tables: list[str], task: str, s
 
 
 def write_portfolio(path: Path, candidates: list[dict], chosen: list[int], note: str) -> None:
-    path.write_text(json.dumps({"description": note,
-                                "pipelines": [candidates[i]["pipeline"] for i in chosen]},
-                               indent=1) + "\n")
+    pipelines = ",\n  ".join(json.dumps(candidates[i]["pipeline"], sort_keys=True)
+                             for i in chosen)  # one per line: diffs stay readable
+    path.write_text(f'{{\n "description": {json.dumps(note)},\n "pipelines": [\n  {pipelines}\n ]\n}}\n')
 
 
 def preset_with(portfolio: Path, task: str) -> str:
@@ -173,18 +177,11 @@ def main() -> None:
                         help="write the portfolio of all tables to search_spaces/")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
-    cached = args.out / "matrix.json"
-    if cached.exists():
-        stored = json.loads(cached.read_text())
-        candidates, matrix = stored["candidates"], stored["matrix"]
-    else:
-        candidates = candidates_of(args.trials, args.top)
-        tables = sorted({c["source"] for c in candidates} - {"defaults"})
-        started = time.monotonic()
-        matrix = score_matrix(candidates, tables, args.n_jobs)
-        print(f"matrix: {len(candidates)} candidates x {len(tables)} tables in "
-              f"{time.monotonic() - started:.0f} s")
-        cached.write_text(json.dumps({"candidates": candidates, "matrix": matrix}))
+    cache = args.out / "matrix.json"
+    candidates = (json.loads(cache.read_text())["candidates"] if cache.exists()
+                  else candidates_of(args.trials, args.top))
+    tables = sorted({c["source"] for c in candidates} - {"defaults"})
+    matrix = score_matrix(candidates, tables, args.n_jobs, cache)
     loo = args.out / "loo"
     loo.mkdir(exist_ok=True)
     for task in PRESETS:
@@ -192,8 +189,7 @@ def main() -> None:
         if not tables:
             continue
         chosen, means = choose(candidates, matrix, tables, task, args.size)
-        print(f"{task}: {len(chosen)} pipelines; mean error of the defaults "
-              f"{choose(candidates, matrix, tables, task, 0)[1] or '-'} -> "
+        print(f"{task}: {len(chosen)} pipelines; mean error on these tables as each is added: "
               + ", ".join(f"{m:.3f}" for m in means))
         note = (f"Learned by benchmarks/portfolio.py from the searches of {len(tables)} "
                 f"{task} tables (top {args.top} each), greedily.")
@@ -204,6 +200,7 @@ def main() -> None:
         of_task = [i for i, c in enumerate(candidates) if c["task"] == task]
         error = errors(matrix, tables, of_task)  # against every candidate, own ones included
         defaults = [k for k, i in enumerate(of_task) if candidates[i]["source"] == "defaults"]
+        held_out = []
         for table in tables:
             others = [t for t in tables if t != table]
             own, _ = choose(candidates, matrix, others, task, args.size, left_out=table)
@@ -212,8 +209,13 @@ def main() -> None:
             (loo / f"{table}.toml").write_text(preset_with(loo / f"{table}.json", task))
             column = error[:, tables.index(table)]
             with_portfolio = column[defaults + [of_task.index(i) for i in own]].min()
+            held_out.append((column[defaults].min(), with_portfolio))
             print(f"  {table}: {len(own)} pipelines; its error: defaults "
                   f"{column[defaults].min():.3f}, with the portfolio {with_portfolio:.3f}")
+        before, after = np.mean(held_out, axis=0)
+        print(f"  leave-one-table-out, mean error over {len(tables)} tables: defaults "
+              f"{before:.3f}, with the portfolio {after:.3f}; better on "
+              f"{sum(b > a for b, a in held_out)}, worse on {sum(b < a for b, a in held_out)}")
 
 
 if __name__ == "__main__":

@@ -10,6 +10,7 @@ run, over the 28 PMLB tables of ../shared/data/pmlb (and the 7 raw tables of
     python benchmarks/suite.py --budget 60 --keep-trials trials/    # every trial, per table
     python benchmarks/suite.py --budget 60 --presets loo/          # a preset per table
     python benchmarks/suite.py --compare results/suite-a.json results/suite-b.json
+    python benchmarks/suite.py --compare results/suite-a.json --peers /tmp/peers-results/X.jsonl
 
 PMLB tables use the peers harness's split (``../shared/peers/datasets.py``: 75/25,
 random_state=0, stratified for classification; numbers as float64), so the figures sit beside
@@ -229,6 +230,27 @@ def compare(paths: list[Path]) -> None:
                         for b, v in summary["wins_ties_losses"].items()))
 
 
+def with_peers(path: Path, peers: Path) -> None:
+    """A stored run with the peers' scores (``../shared/peers`` JSON lines, same split and
+    budget) added as systems, over the tables both have: scores, ranks, wins/ties/losses."""
+    run = json.loads(path.read_text())
+    found: dict[str, dict[str, float]] = {}
+    for line in peers.read_text().splitlines():
+        peer = json.loads(line)
+        if peer.get("metrics") and peer["budget"] == run["records"][0]["budget"]:
+            metric = "r2" if peer["task"] == "regression" else "balanced_accuracy"
+            found.setdefault(peer["dataset"], {})[peer["system"]] = peer["metrics"][metric]
+    records = []
+    for record in run["records"]:
+        if record["table"] in found:
+            records.append({**record, "scores": {**record["scores"], **found[record["table"]]},
+                            "ranks": {}})
+    if not records:
+        raise SystemExit(f"no table of {path} is in {peers} at budget "
+                         f"{run['records'][0]['budget']}")
+    print_table(records, summarize(records, f"{path} with {peers}"))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", type=float, default=60.0)
@@ -246,7 +268,14 @@ def main() -> None:
     parser.add_argument("--output", type=Path, help="the JSON file (default: "
                         "benchmarks/results/suite-<budget>s-<time>.json)")
     parser.add_argument("--compare", nargs="+", type=Path, help="compare stored runs")
+    parser.add_argument("--peers", type=Path, help="with --compare RUN.json: add the scores "
+                        "of ../shared/peers (its JSON lines) beside the run's")
     args = parser.parse_args()
+    if args.peers:
+        if not args.compare or len(args.compare) != 1:
+            parser.error("--peers needs --compare with one run")
+        with_peers(args.compare[0], args.peers)
+        return
     if args.compare:
         compare(args.compare)
         return

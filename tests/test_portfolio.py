@@ -8,7 +8,7 @@ import pytest
 
 from automl import ClassificationHead, StructuredDataBlock, StructuredDataInput
 from automl.data import Task, load_training_data
-from automl.genome import default_genomes, genome_in, pipeline_of
+from automl.genome import default_genomes, genome_in, pipeline_of, portfolio_genomes
 from automl.graph import Graph
 from automl.search import Evolution
 from automl.space import build_space, load_preset, presets_directory
@@ -44,6 +44,15 @@ def test_a_pipeline_fits_spaces_with_and_without_categorical_columns():
     assert genome_in(pipeline_of(mixed), space_for(MIXED)) == mixed
 
 
+def test_the_shipped_portfolios_hold_pipelines_of_their_spaces():
+    for task, preset in (("classification", "structured_classification"),
+                         ("regression", "structured_regression")):
+        document = json.loads((presets_directory() / f"portfolio_{task}.json").read_text())
+        assert len(load_preset(preset).portfolio) == len(document["pipelines"]) >= 5
+    space = space_for(MIXED)
+    assert len(portfolio_genomes(space)) >= 5
+
+
 def test_the_first_generation_is_the_defaults_then_the_portfolio(tmp_path):
     pipelines = [{"model": [["LightGBM", {"num_leaves": 7}]]},
                  {"model": [["RandomForest", {"n_estimators": 77}]]},
@@ -70,5 +79,5 @@ def test_a_broken_portfolio_file_is_named(tmp_path):
         load_preset(tmp_path / "missing.toml")
     (tmp_path / "bad.json").write_text(json.dumps({"pipelines": [{"model": [["Boost", {}]]}]}))
     (tmp_path / "bad.toml").write_text('portfolio = "bad.json"\n' + preset)
-    with pytest.raises(ValueError, match="names \\['Boost'\\], unknown here"):
+    with pytest.raises(ValueError, match="names block 'Boost'; the blocks are"):
         load_preset(tmp_path / "bad.toml")

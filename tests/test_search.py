@@ -106,6 +106,10 @@ def test_the_trial_refit_is_the_best_whose_refit_fits_the_budget(space):
     assert affordable_best(trials, Budget(5, None), refit) is costly  # no deadline
     assert affordable_best(trials, Budget(None, time.monotonic() + 0.1), refit) is costly
     assert affordable_best([], Budget(None, time.monotonic() + 10), refit) is None
+    # The last trials finished a little past the time kept for the top one's refit: within
+    # the grace, it is still refit rather than a cheaper, worse one.
+    assert affordable_best(trials, Budget(None, time.monotonic() + 499), refit) is good
+    assert affordable_best(trials, Budget(None, time.monotonic() + 499), refit, grace=2) is costly
 
 
 def test_failed_trials_are_recorded_and_skipped_by_selection(space):

@@ -80,19 +80,27 @@ def _reserve(trials: list[Trial], reserve_seconds: Callable[[Trial | None], floa
     return max(reserve_seconds(trial) for trial in finished[:TOP_TRIALS_RESERVED])
 
 
-def affordable_best(trials: list[Trial], budget: Budget,
-                    refit_seconds: Callable[[Trial | None], float]) -> Trial | None:
-    """The best trial whose refit (``refit_seconds(trial)``) still fits before the budget's
-    deadline; the best of all without a deadline, or when none fits.
+#: The share of the search's time by which a refit may overrun what is left: the last trials
+#: finish a little after the search stops, eating into the time kept for the refit, and the
+#: top trial, whose refit that time was kept for, must not lose to a cheaper, worse one.
+REFIT_GRACE_SHARE = 0.02
 
-    The search keeps time for the refit of the best trial so far, but a candidate that becomes
-    the best late (a network after gradient boosting) may cost far more to refit than the time
+
+def affordable_best(trials: list[Trial], budget: Budget,
+                    refit_seconds: Callable[[Trial | None], float],
+                    grace: float = 0.0) -> Trial | None:
+    """The best trial whose refit (``refit_seconds(trial)``) still fits before the budget's
+    deadline (give or take ``grace`` seconds); the best of all without a deadline, or when none
+    fits.
+
+    The search keeps time for the refit of its top trials, but a candidate that becomes the
+    best late (a network after gradient boosting) may cost far more to refit than the time
     kept: refitting it would overrun the time budget.
     """
     best = best_trial(trials)
     if budget.deadline is None or best is None:
         return best
-    left = budget.seconds_left()
+    left = budget.seconds_left() + grace
     return best_trial([trial for trial in trials
                        if trial.ok and refit_seconds(trial) <= left]) or best
 
@@ -146,6 +154,7 @@ def run_search(
     executor: Executor | None = None,
     batch_size: int | Callable[[], int] = 20,
     reserve_seconds: Callable[[Trial | None], float] = lambda best: 0.0,
+    refit_seconds: Callable[[Trial | None], float] | None = None,
     on_generation: Callable[[dict], None] | None = None,
     on_trial: Callable[[Trial], None] | None = None,
     previous: Sequence[Trial] = (),
@@ -163,6 +172,9 @@ def run_search(
             trial wins (``None``: none finished yet). The search keeps the most any of its
             top trials would need, and refits the best whose refit still fits
             (``affordable_best``).
+        refit_seconds: what the refit of a trial alone takes, when ``reserve_seconds`` keeps
+            more (time for an ensemble's other members, which can do without them): judges
+            which trials are affordable. Defaults to ``reserve_seconds``.
         on_generation: called with each generation's logbook record.
         on_trial: called with each trial as soon as it is recorded (e.g. to store it).
         previous: trials of earlier runs of this search (a resumed search): their genomes are
@@ -178,6 +190,7 @@ def run_search(
     """
     record = _Recorder(previous, on_trial)
     logbook = _new_logbook()
+    grace = REFIT_GRACE_SHARE * max(budget.seconds_left(), 0.0) if budget.deadline else 0.0
     loop = _run_steady_state if steady_state else _run_generations
     try:
         loop(strategy, evaluate, budget, executor or InProcessExecutor(), batch_size,
@@ -185,7 +198,8 @@ def run_search(
     except KeyboardInterrupt:
         return SearchResult(record.trials, logbook, interrupted=True)
     return SearchResult(record.trials, logbook,
-                        chosen=affordable_best(record.trials, budget, reserve_seconds))
+                        chosen=affordable_best(record.trials, budget,
+                                               refit_seconds or reserve_seconds, grace))
 
 
 def _first_generation(previous: list[Trial]) -> int:

@@ -70,11 +70,13 @@ def _portfolio(name: str, file: str, folder: Path) -> tuple[str, ...]:
     blocks = registered_blocks()
     for pipeline in pipelines:
         for slot, genes in pipeline.items():
-            unknown = [block for block, _ in genes if block not in blocks]
-            if slot not in SLOT_ROLES or unknown:
-                raise ValueError(f"preset {name!r}: portfolio {str(path)!r} names "
-                                 f"{'slot ' + repr(slot) if slot not in SLOT_ROLES else unknown}, "
-                                 f"unknown here; the slots are {sorted(SLOT_ROLES)}.")
+            if slot not in SLOT_ROLES:
+                raise ValueError(f"preset {name!r}: portfolio {str(path)!r} names slot "
+                                 f"{slot!r}; the slots are {sorted(SLOT_ROLES)}.")
+            for block, _ in genes:
+                if block not in blocks:
+                    raise ValueError(f"preset {name!r}: portfolio {str(path)!r} names block "
+                                     f"{block!r}; the blocks are {sorted(blocks)}.")
     return tuple(json.dumps(pipeline, sort_keys=True) for pipeline in pipelines)
 
 

@@ -218,7 +218,7 @@ class SearchSession:
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
                                 else lambda: strategy.batch_size),
-                    reserve_seconds=self._reserve,
+                    reserve_seconds=self._reserve, refit_seconds=self.refit_estimate,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state)
         finally:
