@@ -24,6 +24,7 @@ the portfolio learned from every table to ``search_spaces/``.
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import time
 from pathlib import Path
@@ -36,6 +37,12 @@ REPOSITORY = Path(__file__).resolve().parents[1]
 PRESETS = {"classification": "structured_classification", "regression": "structured_regression"}
 #: Seconds one candidate may take on one table (its score is then a failure).
 EVALUATION_SECONDS = 30.0
+
+
+@functools.cache
+def task_of(table: str) -> str:
+    """``"classification"`` or ``"regression"`` (the table is read once)."""
+    return load(table)[4]
 
 
 def search_space(table: str):
@@ -68,7 +75,7 @@ def candidates_of(trials: Path, top: int) -> list[dict]:
             if row["genome"] in seen:
                 continue
             seen.add(row["genome"])
-            found.append({"source": table, "task": load(table)[4],
+            found.append({"source": table, "task": task_of(table),
                           "pipeline": pipeline_of(Genome.from_json(row["genome"]))})
             if len(seen) == top:
                 break
@@ -110,7 +117,7 @@ def score_matrix(candidates: list[dict], tables: list[str], n_jobs: int, cache: 
         if table in matrix:
             continue
         started = time.monotonic()
-        task = load(table)[4]
+        task = task_of(table)
         indices = [i for i, c in enumerate(candidates) if c["task"] == task]
         scores = score_table(table, [candidates[i]["pipeline"] for i in indices], n_jobs)
         matrix[table] = [float("nan")] * len(candidates)
@@ -185,7 +192,7 @@ def main() -> None:
     loo = args.out / "loo"
     loo.mkdir(exist_ok=True)
     for task in PRESETS:
-        tables = sorted(t for t in matrix if load(t)[4] == task)
+        tables = sorted(t for t in matrix if task_of(t) == task)
         if not tables:
             continue
         chosen, means = choose(candidates, matrix, tables, task, args.size)

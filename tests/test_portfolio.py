@@ -81,3 +81,7 @@ def test_a_broken_portfolio_file_is_named(tmp_path):
     (tmp_path / "bad.toml").write_text('portfolio = "bad.json"\n' + preset)
     with pytest.raises(ValueError, match="names block 'Boost'; the blocks are"):
         load_preset(tmp_path / "bad.toml")
+    (tmp_path / "shape.json").write_text(json.dumps({"pipelines": [{"model": "LightGBM"}]}))
+    (tmp_path / "shape.toml").write_text('portfolio = "shape.json"\n' + preset)
+    with pytest.raises(ValueError, match="a pipeline is"):
+        load_preset(tmp_path / "shape.toml")

@@ -69,6 +69,12 @@ def _portfolio(name: str, file: str, folder: Path) -> tuple[str, ...]:
                          f"must be a JSON file with a list of pipelines under 'pipelines'.") from None
     blocks = registered_blocks()
     for pipeline in pipelines:
+        if not (isinstance(pipeline, dict) and all(
+                isinstance(genes, list) and all(isinstance(gene, list) and len(gene) == 2
+                                                and isinstance(gene[1], dict) for gene in genes)
+                for genes in pipeline.values())):
+            raise ValueError(f"preset {name!r}: portfolio {str(path)!r} holds {pipeline!r}; "
+                             'a pipeline is {"slot": [["Block", {"value": ...}], ...], ...}.')
         for slot, genes in pipeline.items():
             if slot not in SLOT_ROLES:
                 raise ValueError(f"preset {name!r}: portfolio {str(path)!r} names slot "
