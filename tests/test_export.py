@@ -83,6 +83,26 @@ def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regr
     assert model.export_model(format="sklearn") is model.pipeline_
 
 
+def test_an_ensemble_of_networks_exports_as_one_keras_model(tmp_path):
+    from sklearn.base import clone
+
+    from automl.pipeline import WeightedEnsemble
+    from automl.tasks._fitted import PipelineModel
+
+    frame, labels = _table()
+    y = np.where(labels, "yes", "no")
+    inp = StructuredDataInput()
+    out = ClassificationHead()(DenseNetwork(max_epochs=2, num_layers=1)(StandardScaler()(inp)))
+    model = AutoModel(inputs=inp, outputs=out, **SMALL).fit(frame, y)
+    other = clone(model.pipeline_).fit(frame, y[::-1])  # a second member, another model
+    ensemble = WeightedEnsemble([model.pipeline_, other], [0.25, 0.75], model.classes_)
+    fitted = PipelineModel(ensemble, model.fitted_model_.spec, "accuracy", None)
+    loaded = _save_and_load(fitted.export(), tmp_path)  # "auto": every member is a network
+    got = np.asarray(loaded.predict(_table_inputs(frame), verbose=0))
+    assert np.allclose(got, ensemble.predict_proba(frame), atol=1e-5)
+    assert not np.allclose(got, model.predict_proba(frame), atol=1e-3)  # both members count
+
+
 def test_a_step_without_translation_is_named(tmp_path):
     frame, labels = _table()
     inp = StructuredDataInput()

@@ -16,7 +16,14 @@ from automl.data import Task, load_training_data
 from automl.evaluation import Status, Trial
 from automl.execution import WorkerPoolExecutor
 from automl.graph import Graph, RegressionHead, StructuredDataInput
-from automl.search import Budget, Evolution, RandomSearch, affordable_best, run_search
+from automl.search import (
+    Budget,
+    Evolution,
+    RandomSearch,
+    affordable_best,
+    candidate_limit,
+    run_search,
+)
 from automl.space import build_space
 
 
@@ -157,6 +164,31 @@ def test_steady_state_with_worker_processes(space):
     assert len(result.trials) == 30
     assert len({t.genome for t in result.trials}) == 30
     assert {t.worker for t in result.trials} == {"main"}  # synthetic trials name no worker
+
+
+def forests_hang(genome, deadline=None):
+    if genome["model"][0].block == "RandomForest":
+        time.sleep(30)
+    return synthetic(genome)
+
+
+def test_no_candidate_takes_more_than_its_share_of_the_time_budget(space):
+    limit = candidate_limit(8.0)
+    assert limit([]) is None  # nothing finished: the first candidates run free
+    genome = Evolution(space, np.random.default_rng(0)).ask(1, lambda g: True)[0]
+    assert limit([Trial(genome, Status.OK, (0.5,), fit_seconds=0.5)]) == 2.0  # a quarter
+    assert limit([Trial(genome, Status.OK, (0.5,), fit_seconds=3.0)]) == 9.0  # 3 x the best
+
+    strategy = Evolution(space, np.random.default_rng(0), population_size=6)
+    started = time.monotonic()
+    with WorkerPoolExecutor(2) as executor:
+        result = run_search(strategy, forests_hang, Budget(deadline=started + 10), batch_size=6,
+                            executor=executor, steady_state=True, limit_candidates=limit)
+    forests = [t for t in result.trials if t.genome["model"][0].block == "RandomForest"]
+    assert forests and all(t.status is Status.TIMEOUT for t in forests)
+    assert any(t.reason == "stopped after max_eval_time=2 s" for t in forests)
+    # Stopped forests free their workers: the search goes on with other candidates.
+    assert sum(t.ok for t in result.trials) > len(forests)
 
 
 def double(item, deadline=None):

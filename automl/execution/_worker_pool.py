@@ -80,7 +80,8 @@ class _Worker:
         self.name = name
         self.gpu = gpu
         self.ready = False  # True once it has loaded the payload
-        self.task: tuple[int, float | None] | None = None  # (item index, its deadline)
+        # (item index, its deadline, the max_eval_time it was started under)
+        self.task: tuple[int, float | None, float | None] | None = None
         self.task_sent_at = 0.0  # wall clock (time.time()) when the task was sent
 
     def stop(self, *, kill: bool = False) -> None:
@@ -227,7 +228,8 @@ class WorkerPoolExecutor(Executor):
                     item, deadline = self._submitted[ticket]
                     own = candidate_deadline(deadline, self.max_eval_time)
                     worker.connection.send((ticket, item, own))
-                    worker.task, worker.task_sent_at = (ticket, own), time.time()
+                    worker.task = (ticket, own, self.max_eval_time)
+                    worker.task_sent_at = time.time()
             busy = [w for w in self._workers if w.task is not None]
             watched = busy + [w for w in self._workers if not w.ready and self._queue]
             if not watched:
@@ -257,11 +259,11 @@ class WorkerPoolExecutor(Executor):
                     worker.task = None
                 elif worker.task is not None and worker.task[1] is not None and (
                         time.monotonic() >= worker.task[1] + GRACE_SECONDS):
-                    ticket, limit = worker.task
+                    ticket, limit, seconds = worker.task
                     search_deadline = self._submitted[ticket][1]
                     past_search = search_deadline is not None and limit >= search_deadline
                     reason = ("stopped at the search deadline" if past_search else
-                              f"stopped after max_eval_time={self.max_eval_time:g} s")
+                              f"stopped after max_eval_time={seconds:g} s")
                     fail(ticket, Status.TIMEOUT, reason, worker)
                     self._retire(worker)
         return done

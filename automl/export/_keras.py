@@ -14,7 +14,9 @@ neither scikit-learn nor automl's pipeline code:
   and checked on random probes;
 - images: an input of the image shape, flattened; text: the network's own
   ``TextVectorization`` input;
-- regression outputs: a ``Rescaling`` layer back to the target's units.
+- regression outputs: a ``Rescaling`` layer back to the target's units;
+- a post-hoc ensemble whose members are all networks: each member translated as above, fed
+  the same inputs, their outputs weighted (``Rescaling``) and summed (``Add``).
 
 Steps that are not affine (``QuantileTransformer``, ``PolynomialFeatures``, ``Nystroem``)
 have no translation: ``to_keras`` raises ``NotTranslatableError`` naming the step.
@@ -29,7 +31,13 @@ from sklearn.pipeline import Pipeline
 
 from automl.blocks._multi_network import layer_name
 from automl.data import ColumnKind, DataSpec
-from automl.pipeline import COLUMNS_STEP, candidate_pipeline, feature_steps, model_step
+from automl.pipeline import (
+    COLUMNS_STEP,
+    WeightedEnsemble,
+    candidate_pipeline,
+    feature_steps,
+    model_step,
+)
 
 #: An affine step must reproduce ``A x + c`` to this relative tolerance on random probes.
 AFFINE_TOLERANCE = 1e-6
@@ -48,8 +56,11 @@ def _network(pipeline: Pipeline):
     return model if isinstance(model, KerasNetwork) else None
 
 
-def has_keras_model(pipeline: Pipeline) -> bool:
-    """Whether the fitted pipeline's model is a Keras network."""
+def has_keras_model(pipeline) -> bool:
+    """Whether the fitted pipeline's model is a Keras network (for an ensemble: every
+    member's)."""
+    if isinstance(pipeline, WeightedEnsemble):
+        return all(_network(member) is not None for member in pipeline.members)
     return _network(pipeline) is not None
 
 
@@ -124,17 +135,37 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
     return inputs, _concatenate(keras, parts)
 
 
-def to_keras(pipeline: Pipeline, spec: DataSpec):
-    """The fitted ``pipeline`` (its model a Keras network) as one ``keras.Model`` that takes
-    what the pipeline takes (see the module docstring) and outputs class probabilities (in
-    the order of ``spec.classes``) or predictions in the target's units."""
+def to_keras(pipeline, spec: DataSpec):
+    """The fitted ``pipeline`` (its model a Keras network; or a ``WeightedEnsemble`` of such
+    pipelines) as one ``keras.Model`` that takes what the pipeline takes (see the module
+    docstring) and outputs class probabilities (in the order of ``spec.classes``) or
+    predictions in the target's units."""
     from automl.blocks._keras import import_keras
 
     keras = import_keras()
+    if not has_keras_model(pipeline):
+        raise NotTranslatableError(
+            "the best model is not a Keras network (nor an ensemble of networks only): "
+            "export_model(format='sklearn') gives the scikit-learn model.")
+    if isinstance(pipeline, WeightedEnsemble):
+        return _ensemble(keras, pipeline, spec)
+    return _translate(keras, pipeline, spec, "automl_model")
+
+
+def _ensemble(keras, ensemble: WeightedEnsemble, spec: DataSpec):
+    members = [_translate(keras, member, spec, f"member_{i}")
+               for i, member in enumerate(ensemble.members)]
+    inputs = keras.tree.map_structure(
+        lambda tensor: keras.Input(shape=tensor.shape[1:], dtype=tensor.dtype,
+                                   name=tensor.name), members[0].input)
+    weighted = [keras.layers.Rescaling(float(weight), name=f"weight_{i}")(member(inputs))
+                for i, (member, weight) in enumerate(zip(members, ensemble.weights))]
+    outputs = weighted[0] if len(weighted) == 1 else keras.layers.Add()(weighted)
+    return keras.Model(inputs, outputs, name="automl_model")
+
+
+def _translate(keras, pipeline: Pipeline, spec: DataSpec, model_name: str):
     network = _network(pipeline)
-    if network is None:
-        raise NotTranslatableError("the best pipeline's model is not a Keras network: "
-                                   "export_model(format='sklearn') gives the pipeline.")
     if spec.is_text:
         inputs = network.model_.inputs[0]
         outputs = network.model_.outputs[0]
@@ -154,4 +185,4 @@ def to_keras(pipeline: Pipeline, spec: DataSpec):
     if not network.classification:
         outputs = keras.layers.Rescaling(network.target_scale_, network.target_mean_,
                                          name="target_units")(outputs)
-    return keras.Model(inputs, outputs, name="automl_model")
+    return keras.Model(inputs, outputs, name=model_name)

@@ -12,7 +12,13 @@ from automl.search._ensemble import (
 from automl.search._evolution import Evolution
 from automl.search._individual import Fitness, Individual
 from automl.search._random import RandomSearch
-from automl.search._runner import SearchResult, affordable_best, best_trial, run_search
+from automl.search._runner import (
+    SearchResult,
+    affordable_best,
+    best_trial,
+    candidate_limit,
+    run_search,
+)
 from automl.search._strategy import Strategy
 
 __all__ = [
@@ -31,5 +37,6 @@ __all__ = [
     "Strategy",
     "affordable_best",
     "best_trial",
+    "candidate_limit",
     "run_search",
 ]

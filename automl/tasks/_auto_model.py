@@ -52,7 +52,8 @@ class AutoModel(BaseEstimator):
             for this process (debugging; limits are then only checked between folds), or a
             Dask ``distributed.Client`` or scheduler address (``"tcp://host:8786"``).
         max_eval_time: seconds one candidate may take; a longer one is stopped and recorded as
-            timed out (``None``: only the time budget limits it).
+            timed out. ``None``: under a ``time_budget``, a quarter of it, or 3 times the best
+            candidate's fit if more (nothing before one has finished); else no limit.
         memory_limit: memory per local worker, in bytes or as text (``"4GB"``); a candidate
             that needs more is recorded as out of memory. Some native code (OpenBLAS) spins
             instead of failing at the limit: set ``max_eval_time`` too.
@@ -276,10 +277,11 @@ class AutoModel(BaseEstimator):
         Args:
             format: ``"sklearn"``: the fitted scikit-learn ``Pipeline`` (takes the same
                 DataFrames, arrays, images or documents as ``fit``; save it with
-                ``joblib.dump``). ``"keras"``: when the best model is a Keras network, one
-                ``keras.Model`` with the preprocessing inside (see ``automl.export``; save it
-                with ``model.save("model.keras")``). ``"auto"`` (default): ``"keras"`` for a
-                Keras winner whose steps all translate, else ``"sklearn"``. With several
+                ``joblib.dump``). ``"keras"``: when the best model is a Keras network (or an
+                ensemble of networks only), one ``keras.Model`` with the preprocessing inside
+                (see ``automl.export``; save it with ``model.save("model.keras")``).
+                ``"auto"`` (default): ``"keras"`` for a Keras winner whose steps all
+                translate, else ``"sklearn"``. With several
                 inputs or outputs it is always the ``keras.Model`` (feed it
                 ``self.pipeline_.keras_inputs(x)``; see ``automl.tasks._multi_io``).
         """

@@ -21,7 +21,7 @@ import numpy as np
 from automl.evaluation import Trial, describe_error
 from automl.execution import make_executor
 from automl.genome import Genome
-from automl.search import Budget, Evolution, SearchResult, run_search
+from automl.search import Budget, Evolution, SearchResult, candidate_limit, run_search
 from automl.space import MODEL_SLOT, SearchSpace
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._progress import Progress
@@ -209,6 +209,10 @@ class SearchSession:
                 callback(trial)
 
         steady_state = model.evolution == "steady_state"
+        # The user's max_eval_time holds as given; without one, a budget-wide search still
+        # stops any one candidate from taking most of the budget.
+        limit = (candidate_limit(model.time_budget)
+                 if model.time_budget is not None and model.max_eval_time is None else None)
         try:
             with make_executor(model.n_jobs, scheduler=model.scheduler,
                                max_eval_time=model.max_eval_time,
@@ -220,7 +224,7 @@ class SearchSession:
                                 else lambda: strategy.batch_size),
                     reserve_seconds=self._reserve, refit_seconds=self.refit_estimate,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
-                    previous=previous, steady_state=steady_state)
+                    previous=previous, steady_state=steady_state, limit_candidates=limit)
         finally:
             self.progress.stop()
         if self._store is not None:
