@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import pandas as pd
@@ -73,6 +74,7 @@ def test_report_and_importance_commands(fitted):
     assert "too few successful trials" in result.stdout or "importance" in result.stdout
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_resuming_with_the_same_command_runs_no_stored_trial_again(fitted):
     folder, _ = fitted
     result = automl_cli("fit", folder / "shop.csv", "--target", "bought", "--max-trials", 14,
@@ -118,12 +120,14 @@ def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted):
         (["predict", folder / "run", folder / "header.csv"], "has no rows"),
         (["importance", folder / "run", "--top", "0"], "must be an integer >= 1"),
     ]
-    for args, message in cases:
-        result = automl_cli(*args)
-        assert result.returncode == 2 and message in result.stderr, (args, result.stderr)
-        assert "Traceback" not in result.stderr
-    result = automl_cli("predict", folder / "run", folder / "new.csv", "-o",
-                        folder / "new" / "folder" / "p.csv")
+    created = ["predict", folder / "run", folder / "new.csv", "-o",
+               folder / "new" / "folder" / "p.csv"]
+    with ThreadPoolExecutor(len(cases) + 1) as pool:  # independent commands, run at once
+        *results, result = pool.map(lambda args: automl_cli(*args),
+                                    [args for args, _ in cases] + [created])
+    for (args, message), failed in zip(cases, results):
+        assert failed.returncode == 2 and message in failed.stderr, (args, failed.stderr)
+        assert "Traceback" not in failed.stderr
     assert result.returncode == 0, result.stderr
     assert len(pd.read_csv(folder / "new" / "folder" / "p.csv")) == 7
 

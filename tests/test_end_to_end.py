@@ -51,6 +51,7 @@ def test_regressor_from_csv_with_target_name(regression_table, tmp_path):
     assert model.score(x, y) == pytest.approx(scores["r2"])
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_generational_search_is_the_same_for_any_n_jobs(mixed_table):
     x, y = mixed_table
     one = StructuredDataClassifier(n_jobs=1, evolution="generational", **FAST).fit(x, y)

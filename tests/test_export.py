@@ -127,6 +127,7 @@ def test_an_image_keras_winner_exports(tmp_path):
     assert np.allclose(loaded.predict(images, verbose=0), model.predict_proba(images), atol=1e-5)
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_text_keras_winner_exports(tmp_path):
     import tensorflow as tf
 

@@ -49,6 +49,7 @@ def test_image_data_is_flattened_with_its_shape_in_the_spec():
         load_image_data(images[:9], labels, Task.CLASSIFICATION)
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_image_classifier_search_mixes_libraries_and_exports_a_pipeline_for_images(tmp_path):
     images, labels = _images()
     clf = ImageClassifier(max_trials=5, population_size=5, cv=2, n_jobs=1, seed=0, verbose=0)
@@ -74,6 +75,7 @@ def test_a_convolutional_network_wired_by_hand_trains_on_the_pixels():
     assert model.best_trial_.ok and model.evaluate(images, labels)["accuracy"] > 0.9
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_step_that_changes_the_pixels_before_a_conv_network_fails_the_candidate_clearly(
         tmp_path):
     images, labels = _images()

@@ -160,6 +160,7 @@ def test_default_network_layers(fitted):
         "text_input_dense_block", "merge", "model"]
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
     from automl.trials import ProjectMismatchError
 
@@ -205,6 +206,7 @@ def test_predict_with_other_columns(fitted):
         model.predict([x[0], x[1].drop(columns=["city"]), x[2]])
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_an_objective_per_output_and_costs_alongside(tmp_path):
     """objective names a scorer per output (others keep their default); secondary objectives
     join the score in the objective vector; the report covers such a search."""

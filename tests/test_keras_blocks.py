@@ -51,6 +51,7 @@ def test_values_reach_the_autokeras_block():
     assert any(type(layer).__name__ == "Dropout" for layer in network.model_.layers)
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_dense_network_is_searched_and_exported(tmp_path):
     x, y = _data(120)
     inp = StructuredDataInput()

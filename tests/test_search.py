@@ -205,6 +205,7 @@ def _age(path: Path) -> None:
     os.utime(path, (then, then))
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_pool_removes_the_payload_a_killed_search_left_but_not_a_live_one():
     """A search killed with SIGKILL cannot remove its payload file; the next pool does, and
     leaves the file of a pool that is still running."""

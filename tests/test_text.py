@@ -36,6 +36,7 @@ def test_text_stage_spaces_are_autokeras_spaces_frozen():
         RNN_BLOCK_SPACE)
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_text_classifier_searches_predicts_and_exports_a_pipeline_on_documents(tmp_path):
     texts, labels = documents()
     model = TextClassifier(max_trials=4, population_size=4, cv=2, seed=0, verbose=0,
@@ -52,6 +53,7 @@ def test_text_classifier_searches_predicts_and_exports_a_pipeline_on_documents(t
     assert model.predict(np.array(texts[:3], dtype=object)).shape == (3,)
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_text_regressor_fits():
     texts, labels = documents()
     y = (labels == "spam") * 5.0 + 1

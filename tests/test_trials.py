@@ -209,6 +209,7 @@ def _wait_for_trials(tmp_path, process, count, timeout=120):
     raise AssertionError(f"fewer than {count} trials after {timeout} s")
 
 
+@pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials(tmp_path):
     process = _start_search(tmp_path, max_trials=40)
     _wait_for_trials(tmp_path, process, 6)
