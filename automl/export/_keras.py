@@ -140,13 +140,13 @@ def to_keras(pipeline, spec: DataSpec):
     pipelines) as one ``keras.Model`` that takes what the pipeline takes (see the module
     docstring) and outputs class probabilities (in the order of ``spec.classes``) or
     predictions in the target's units."""
-    from automl.blocks._keras import import_keras
-
-    keras = import_keras()
-    if not has_keras_model(pipeline):
+    if not has_keras_model(pipeline):  # before importing TensorFlow, seconds for nothing
         raise NotTranslatableError(
             "the best model is not a Keras network (nor an ensemble of networks only): "
             "export_model(format='sklearn') gives the scikit-learn model.")
+    from automl.blocks._keras import import_keras
+
+    keras = import_keras()
     if isinstance(pipeline, WeightedEnsemble):
         return _ensemble(keras, pipeline, spec)
     return _translate(keras, pipeline, spec, "automl_model")
