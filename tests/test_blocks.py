@@ -154,3 +154,53 @@ def test_backbones_build_from_random_values(name):
     model = network._network(data.x.to_numpy("float32"), 2)
     assert model.output_shape == (None, 2)
     assert model.count_params() > 1_000_000
+
+
+def _pipeline_with(space: SearchSpace, data, model: str, steps: tuple[str, ...] = ()):
+    """``model`` after an OrdinalEncoder (and ``steps``), other slots at their defaults."""
+    genes = []
+    for slot in space.slots:
+        if slot.is_sequence:
+            genes.append((slot.name, tuple(default_gene(slot.option(step)) for step in steps)))
+        else:
+            chosen = {"model": model, "encoder": "OrdinalEncoder"}.get(slot.name)
+            option = slot.option(chosen) if chosen else slot.options[0]
+            genes.append((slot.name, (default_gene(option),)))
+    return build_pipeline(Genome(tuple(genes)), space, data.spec, seed=0)
+
+
+@pytest.mark.parametrize("model", ["LightGBM", "HistGradientBoosting"])
+def test_boosting_splits_on_category_codes_itself(model):
+    """Right after an OrdinalEncoder, LightGBM and HistGradientBoosting get the categorical
+    columns first and their positions; a category never seen in training predicts (as
+    missing); a feature step in between hands them plain numbers."""
+    import pandas as pd
+
+    from automl import ClassificationHead, StructuredDataBlock, StructuredDataInput
+    from automl.graph import Graph
+    from automl.space import build_space
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"number": rng.normal(size=300),
+                          "colour": rng.choice(list("pqrstu"), 300)})
+    y = frame["colour"].isin(["p", "s", "u"]).astype(int).to_numpy()  # no order explains it
+    data = load_training_data(frame, y, Task.CLASSIFICATION)
+    inp = StructuredDataInput()
+    graph = Graph(inp, ClassificationHead()(StructuredDataBlock(models=[model])(inp)))
+    space = build_space(graph, data.spec)
+
+    pipeline = _pipeline_with(space, data, model).fit(data.x, data.y)
+    assert list(pipeline.named_steps["columns"].get_feature_names_out()) == ["colour", "number"]
+    estimator = pipeline.named_steps["model"]
+    positions = (estimator.categorical_features if model == "HistGradientBoosting"
+                 else estimator.get_params()["categorical_column"])
+    assert list(positions) == [0]
+    unseen = frame.head(3).assign(colour="never seen")
+    assert pipeline.predict(unseen).shape == (3,)
+    assert pipeline.score(data.x, data.y) == 1.0
+
+    scaled = _pipeline_with(space, data, model, steps=("StandardScaler",))
+    assert [name for name, _, _ in scaled.named_steps["columns"].transformers] == [
+        "numeric", "categorical"]
+    assert "categorical_column" not in scaled.named_steps["model"].get_params()
+    assert getattr(scaled.named_steps["model"], "categorical_features", None) is None

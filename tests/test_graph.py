@@ -212,3 +212,37 @@ def test_default_spaces_leave_out_blocks_too_costly_for_the_table():
     assert "SVM" in small[0] and "LightGBM" in small[0]
     assert "SVM" not in large[0] and "LightGBM" in large[0]  # a kernel SVM past 10,000 rows
     assert "PolynomialFeatures" in small[1] and "PolynomialFeatures" not in wide[1]
+
+
+def test_a_block_whose_optional_package_is_missing(tmp_path):
+    """Presets leave it out; naming it asks for the package, with the pip command."""
+    from dataclasses import replace
+
+    from automl.blocks import LightGBM
+    from automl.graph import BlockTags, Role, register_block
+
+    @register_block
+    class NeedsAnAbsentPackage(LightGBM):
+        role = Role.MODEL
+        tags = replace(BlockTags(), requires="automl_no_such_package")
+
+    preset = tmp_path / "mine.toml"
+    preset.write_text('[model]\nblocks = ["NeedsAnAbsentPackage", "LightGBM"]\n')
+    inp = StructuredDataInput()
+    space = build_space(Graph(inp, ClassificationHead()(StructuredDataBlock(preset=str(preset))(inp))),
+                        spec())
+    assert [option.block for option in space.slot("model").options] == ["LightGBM"]
+    inp = StructuredDataInput()
+    restricted = StructuredDataBlock(models=["LightGBM", "NeedsAnAbsentPackage"])
+    message = ("NeedsAnAbsentPackage needs the 'automl_no_such_package' package, which is not "
+               r"installed: pip install 'automl\[automl_no_such_package\]'")
+    with pytest.raises(ValueError, match=message):
+        build_space(Graph(inp, ClassificationHead()(restricted(inp))), spec())
+    inp = StructuredDataInput()
+    with pytest.raises(ValueError, match=message):
+        build_space(Graph(inp, ClassificationHead()(NeedsAnAbsentPackage()(inp))), spec())
+    # The installed optional families do enter a space that names them.
+    inp = StructuredDataInput()
+    both = StructuredDataBlock(models=["XGBoost", "CatBoost"])
+    space = build_space(Graph(inp, ClassificationHead()(both(inp))), spec())
+    assert [option.block for option in space.slot("model").options] == ["XGBoost", "CatBoost"]

@@ -3,7 +3,7 @@
 from sklearn import ensemble
 
 from automl.data import Task
-from automl.graph import Block, Role, register_block
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Float, Int
 
 
@@ -12,6 +12,7 @@ class HistGradientBoosting(Block):
     """Gradient boosting on histograms (LightGBM-style); strong on most tables."""
 
     role = Role.MODEL
+    tags = BlockTags(native_categoricals=True)
     hyperparameters = {
         "learning_rate": Float(0.01, 0.5, log=True, default=0.1),
         "max_iter": Int(50, 500, log=True, default=100),
@@ -27,4 +28,5 @@ class HistGradientBoosting(Block):
     def build(cls, params, context):
         model = (ensemble.HistGradientBoostingClassifier if context.task is Task.CLASSIFICATION
                  else ensemble.HistGradientBoostingRegressor)
-        return model(random_state=context.seed, **params)
+        categorical = list(context.categorical_features) or None
+        return model(random_state=context.seed, categorical_features=categorical, **params)

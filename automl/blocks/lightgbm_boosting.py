@@ -1,7 +1,7 @@
 """LightGBM: leaf-wise gradient-boosted trees, the family that wins most table benchmarks."""
 
 from automl.data import Task
-from automl.graph import Block, Role, register_block
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Float, Int
 
 
@@ -15,6 +15,7 @@ class LightGBM(Block):
     """
 
     role = Role.MODEL
+    tags = BlockTags(native_categoricals=True)
     hyperparameters = {
         "n_estimators": Int(50, 1000, log=True, default=100),
         "learning_rate": Float(0.01, 0.3, log=True, default=0.1),
@@ -36,4 +37,8 @@ class LightGBM(Block):
                  else lightgbm.LGBMRegressor)
         # Row subsampling only happens when bagging is on (subsample_freq > 0).
         bagging = {"subsample_freq": 1} if params.get("subsample", 1.0) < 1.0 else {}
-        return model(random_state=context.seed, n_jobs=1, verbose=-1, **bagging, **params)
+        # LightGBM's own name for them in its parameters (categorical_feature is fit's).
+        categorical = ({"categorical_column": list(context.categorical_features)}
+                       if context.categorical_features else {})
+        return model(random_state=context.seed, n_jobs=1, verbose=-1, **bagging, **categorical,
+                     **params)

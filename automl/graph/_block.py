@@ -4,6 +4,7 @@ layer, and builds a scikit-learn object from concrete values."""
 from __future__ import annotations
 
 import enum
+import importlib.util
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import ClassVar
@@ -56,6 +57,9 @@ class BuildContext:
     seed: int
     final: bool = False  # True for the refit that is exported (e.g. SVC then learns probabilities)
     input_shape: tuple[int, ...] | None = None  # (H, W, C) when the features are image pixels
+    #: Positions of the model's input columns that hold category codes, when the pipeline
+    #: hands a model with ``native_categoricals`` its categorical columns coded (first).
+    categorical_features: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -83,6 +87,14 @@ class BlockTags:
             and skip their vectorizer.
         takes_documents: a network layer that takes a ``TextInput``'s strings.
         needs_token_ids: a network layer that takes the token ids of a ``TextVectorization``.
+        native_categoricals: a model that splits on categories itself: after an encoder that
+            ``codes_categories`` and no feature step, it gets their positions
+            (``BuildContext.categorical_features``).
+        codes_categories: an encoder that writes each categorical column as one column of
+            integer codes (negative for a category it never saw).
+        requires: the package its library comes in when automl does not install it (an
+            optional extra, ``pip install 'automl[xgboost]'``): default spaces leave the block
+            out while it is missing, naming it asks for the package.
     """
 
     tasks: frozenset[Task] = frozenset(Task)
@@ -98,6 +110,9 @@ class BlockTags:
     takes_raw_text: bool = False
     takes_documents: bool = False
     needs_token_ids: bool = False
+    native_categoricals: bool = False
+    codes_categories: bool = False
+    requires: str | None = None
 
 
 #: The tags every Keras network block shares; a block adds its own with ``dataclasses.replace``.
@@ -127,6 +142,15 @@ def register_block(cls: type[Block]) -> type[Block]:
                          f"({taken.__module__}): give yours another class name.")
     registry[cls.__name__] = cls
     return cls
+
+
+def missing_package(block: type[Block]) -> str | None:
+    """Why ``block`` cannot be built here (its optional package is not installed), or None."""
+    package = block.tags.requires
+    if package is None or importlib.util.find_spec(package) is not None:
+        return None
+    return (f"{block.__name__} needs the {package!r} package, which is not installed: "
+            f"pip install 'automl[{package}]'.")
 
 
 def registered_blocks() -> dict[str, type[Block]]:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
@@ -39,6 +41,9 @@ def build_pipeline(
     """
     context = BuildContext(spec.task, seed, final, spec.image_shape)
     model_slot, model_gene = space.slot(MODEL_SLOT), genome[MODEL_SLOT][0]
+    if _codes_categories_for_model(genome, space, spec):
+        context = replace(context, categorical_features=tuple(
+            range(len(spec.columns_of(ColumnKind.CATEGORICAL)))))
     model = _build_block(model_slot, model_gene, context)
     if not spec.is_text:
         prefix = _table_steps(genome, space, spec, context)
@@ -59,10 +64,24 @@ def build_pipeline(
     return Pipeline(steps)
 
 
+def _codes_categories_for_model(genome: Genome, space: SearchSpace, spec: DataSpec) -> bool:
+    """Whether the model takes the categorical columns as codes it splits on itself: a model
+    with ``native_categoricals`` right after an encoder that ``codes_categories``."""
+    if spec.is_text or not spec.columns_of(ColumnKind.CATEGORICAL):
+        return False
+    model = space.slot(MODEL_SLOT).option(genome[MODEL_SLOT][0].block).block_class
+    encoder_gene = genome[ENCODER_SLOT][0]
+    encoder = space.slot(ENCODER_SLOT).option(encoder_gene.block).block_class
+    feature_steps = any(genome[slot.name] for slot in space.slots
+                        if slot.role is Role.TRANSFORMER)
+    return (model.tags.native_categoricals and encoder.tags.codes_categories
+            and not feature_steps)
+
+
 def _table_steps(genome: Genome, space: SearchSpace, spec: DataSpec,
                  context: BuildContext) -> list:
     """The table check and the column stage: imputation of numeric columns, encoding of
-    categorical ones."""
+    categorical ones (first, where the model splits on their codes itself)."""
     numeric = list(spec.columns_of(ColumnKind.NUMERICAL))
     categorical = list(spec.columns_of(ColumnKind.CATEGORICAL))
     column_steps = []
@@ -73,6 +92,8 @@ def _table_steps(genome: Genome, space: SearchSpace, spec: DataSpec,
     if categorical:
         encoder = _build_block(space.slot(ENCODER_SLOT), genome[ENCODER_SLOT][0], context)
         column_steps.append(("categorical", encoder, categorical))
+        if context.categorical_features:
+            column_steps.reverse()
     return [
         ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
         (COLUMNS_STEP, ColumnTransformer(column_steps, sparse_threshold=0.0,

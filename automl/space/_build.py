@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from automl.data import ColumnKind, DataSpec, Task
-from automl.graph import Block, Graph, Head, Role, registered_blocks
+from automl.graph import Block, Graph, Head, Role, missing_package, registered_blocks
 from automl.space._presets import Preset, load_preset
 from automl.space._slots import ENCODER_SLOT, IMPUTER_SLOT, MODEL_SLOT, PREPROCESSING_SLOT, VECTORIZER_SLOT
 from automl.space._space import BlockOption, SearchSpace, Slot
@@ -22,7 +22,7 @@ def _task_options(slot: str, names, preset: Preset, spec: DataSpec) -> tuple[Blo
     options = []
     for name in names:
         block = blocks[name]
-        if spec.task not in block.tags.tasks:
+        if spec.task not in block.tags.tasks or missing_package(block):
             continue
         if block.tags.max_input_columns is not None and n_columns > block.tags.max_input_columns:
             continue
@@ -58,6 +58,9 @@ def _restrict(names: tuple[str, ...], wanted, argument: str, block: Block,
         raise ValueError(f"{block.label}: {argument} names {unknown[0]!r}, which is not an "
                          f"option of its preset nor a registered {role.value} block; the "
                          f"preset's options are {list(names)}, the others {others}.")
+    for name in wanted:
+        if missing := missing_package(blocks[name]):
+            raise ValueError(f"{block.label}: {argument} names {name!r}; {missing}")
     return tuple(dict.fromkeys(wanted))
 
 
@@ -87,6 +90,8 @@ def _choice_slots(block: Block, spec: DataSpec) -> tuple[dict[str, Slot], tuple[
 
 
 def _fixed_slot(name: str, block: Block, spec: DataSpec) -> Slot:
+    if missing := missing_package(type(block)):
+        raise ValueError(missing)
     if block.tags.needs_images and spec.image_shape is None:
         raise ValueError(f"{block.label} works on images, but the input is not images: use "
                          "ImageInput() (or ImageClassifier / ImageRegressor).")
