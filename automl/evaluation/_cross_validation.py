@@ -29,6 +29,8 @@ CACHE_ENTRIES = 64
 #: that hold this many rows, not on all ``cv`` (a holdout above ``cv`` times this, as AutoGluon
 #: does on large tables), so a short budget still compares dozens of them.
 VALIDATION_ROWS = 4_000
+#: How the reason of a candidate scored on fewer folds than the others begins.
+PRUNED = "pruned"
 
 
 def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool) -> tuple:
@@ -82,11 +84,17 @@ class CrossValidation:
     network_folds: int | None = None
     #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
     keep_predictions: bool = False
+    #: Score no further fold of a candidate whose mean so far is below the worst fold of the
+    #: best candidate this process has scored in full: it will not win, and the folds it skips
+    #: are time for other candidates (see ``PRUNED``).
+    prune: bool = False
     # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
     # output on that fold's training and validation rows. Those first two pipeline steps
     # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
     # every candidate that shares them reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
+    # Per process: the fold scores of the best candidate it has scored on every fold.
+    _best_folds: list = field(default_factory=list, compare=False, repr=False)
 
     def _prefix(self, fold: int, template, prefix_key: str, train, validation):
         """``(train features, validation features)`` after the table and column steps:
@@ -142,8 +150,29 @@ class CrossValidation:
         def model_size(fitted) -> int:
             return len(pickle.dumps(fitted[0])) + len(pickle.dumps(prefix_steps(template)))
 
-        return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
-                              model_size, predictions_shape=self._predictions_shape())
+        trial = cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
+                               model_size, predictions_shape=self._predictions_shape(),
+                               stop_early=self._stop_early(len(folds)) if self.prune else None)
+        best = self._best_folds
+        if trial.ok and len(trial.fold_scores) == len(folds) and (
+                not best or trial.score > np.mean(best)):
+            best[:] = trial.fold_scores
+        return trial
+
+    def _stop_early(self, n_folds: int):
+        """``scores so far -> reason to stop`` against this process's best candidate."""
+        if not self._best_folds:
+            return None
+        bar = min(self._best_folds)
+
+        def below_the_best(finished: list[tuple[float, ...]]) -> str:
+            mean = float(np.mean([scores[0] for scores in finished]))
+            if mean >= bar:
+                return ""
+            return (f"{PRUNED} after {len(finished)} of {n_folds} folds: {mean:.4g} is below "
+                    f"{bar:.4g}, the worst fold of the best candidate scored so far")
+
+        return below_the_best
 
     def _predictions_shape(self) -> tuple[int, ...] | None:
         if not self.keep_predictions:
