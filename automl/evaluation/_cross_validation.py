@@ -84,8 +84,8 @@ class CrossValidation:
     network_folds: int | None = None
     #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
     keep_predictions: bool = False
-    #: Score no further fold of a candidate whose mean so far is below the worst fold of the
-    #: best candidate this process has scored in full: it will not win, and the folds it skips
+    #: Score no further fold of a candidate that cannot catch up with the best candidate this
+    #: process has scored in full (``_stop_early``): it will not win, and the folds it skips
     #: are time for other candidates (see ``PRUNED``).
     prune: bool = False
     # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
@@ -160,19 +160,23 @@ class CrossValidation:
         return trial
 
     def _stop_early(self, n_folds: int):
-        """``scores so far -> reason to stop`` against this process's best candidate."""
+        """``scores so far -> reason to stop``: the candidate cannot catch up with this
+        process's best candidate even if it scored the best one's best fold on every fold
+        left (a bound, not a guess: folds of unequal difficulty cancel out)."""
         if not self._best_folds:
             return None
-        bar = min(self._best_folds)
+        best_mean, best_fold = float(np.mean(self._best_folds)), max(self._best_folds)
 
-        def below_the_best(finished: list[tuple[float, ...]]) -> str:
-            mean = float(np.mean([scores[0] for scores in finished]))
-            if mean >= bar:
+        def cannot_catch_up(finished: list[tuple[float, ...]]) -> str:
+            reachable = (sum(scores[0] for scores in finished)
+                         + (n_folds - len(finished)) * best_fold) / n_folds
+            if reachable >= best_mean:
                 return ""
-            return (f"{PRUNED} after {len(finished)} of {n_folds} folds: {mean:.4g} is below "
-                    f"{bar:.4g}, the worst fold of the best candidate scored so far")
+            return (f"{PRUNED} after {len(finished)} of {n_folds} folds: even with "
+                    f"{best_fold:.4g} (the best candidate's best fold) on the folds left, its "
+                    f"mean would stay below the best's {best_mean:.4g}")
 
-        return below_the_best
+        return cannot_catch_up
 
     def _predictions_shape(self) -> tuple[int, ...] | None:
         if not self.keep_predictions:
