@@ -76,12 +76,6 @@ def test_default_genomes_cover_every_model(space):
     assert [g["model"][0].block for g in genomes] == [o.block for o in space.slot("model").options]
     scaled = {g["model"][0].block: [x.block for x in g["preprocessing"]] for g in genomes}
     assert scaled["SVM"] == ["StandardScaler"] and scaled["HistGradientBoosting"] == []
-    # Models that split on categories themselves start from category codes, the others from
-    # the preset's first encoder.
-    encoders = {g["model"][0].block: g["encoder"][0].block for g in genomes}
-    assert encoders["LightGBM"] == encoders["HistGradientBoosting"] == "OrdinalEncoder"
-    assert encoders["RandomForest"] == encoders["SVM"] == space.slot("encoder").options[0].block
-    assert space.slot("encoder").options[0].block != "OrdinalEncoder"
 
 
 def test_genomes_are_hashable_and_describe_themselves(space):

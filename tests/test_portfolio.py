@@ -37,11 +37,6 @@ def test_a_pipeline_fits_spaces_with_and_without_categorical_columns():
     assert model.block == "LightGBM" and model.values["num_leaves"] == 63
     assert model.values["learning_rate"] == 0.1  # left out: its default
     assert "not_a_parameter" not in model.values
-    # a slot left out takes the model's first-generation default: codes for LightGBM
-    assert genome_in({"model": [["LightGBM", {}]]}, space_for(MIXED))["encoder"][0].block == (
-        "OrdinalEncoder")
-    assert genome_in({"model": [["SVM", {}]]}, space_for(MIXED))["encoder"][0].block == (
-        "OneHotEncoder")
     # what the space cannot hold is skipped, not forced in
     assert genome_in({"model": [["GaussianProcess", {}]]}, space_for(NUMBERS)) is None
     assert genome_in({"model": [["LightGBM", {"num_leaves": 10**6}]]}, space_for(NUMBERS)) is None

@@ -28,30 +28,18 @@ def sample_genome(space: SearchSpace, rng: np.random.Generator) -> Genome:
     return Genome(tuple((slot.name, _random_slot(slot, rng)) for slot in space.slots))
 
 
-def default_option(slot: Slot, model: BlockOption) -> BlockOption:
-    """The option a one-block slot starts from in front of ``model``: the preset's first, or
-    category codes for a model that splits on categories itself."""
-    if model.block_class.tags.native_categoricals:
-        coding = [o for o in slot.options if o.block_class.tags.codes_categories]
-        if coding:
-            return coding[0]
-    return slot.options[0]
-
-
 def default_genomes(space: SearchSpace) -> list[Genome]:
     """One genome per model option with every value at its default and the simplest
-    preprocessing (a StandardScaler for scale-sensitive models; category codes for a model that
-    splits on categories itself): strong, cheap first guesses."""
+    preprocessing (a StandardScaler for scale-sensitive models): strong, cheap first guesses."""
     model_slot = space.slots[-1]
     genomes = []
     for model_option in model_slot.options:
-        tags = model_option.block_class.tags
         slots = []
         for slot in space.slots[:-1]:
             genes: tuple[BlockGene, ...] = ()
             if not slot.is_sequence:
-                genes = (default_gene(default_option(slot, model_option)),)
-            elif tags.scale_sensitive:
+                genes = (default_gene(slot.options[0]),)
+            elif model_option.block_class.tags.scale_sensitive:
                 scalers = [o for o in slot.options if o.block == "StandardScaler"]
                 genes = tuple(default_gene(o) for o in scalers[:1])
             if len(genes) < slot.min_length:

@@ -13,7 +13,7 @@ import json
 from collections.abc import Mapping
 
 from automl.genome._genome import BlockGene, Genome
-from automl.genome._operators import check_genome, default_gene, default_option
+from automl.genome._operators import check_genome, default_gene
 from automl.space import SearchSpace
 
 
@@ -25,16 +25,10 @@ def pipeline_of(genome: Genome) -> dict[str, list]:
 def genome_in(pipeline: Mapping[str, list], space: SearchSpace) -> Genome | None:
     """``pipeline`` as a genome of ``space``; ``None`` when the space cannot hold it (a block it
     does not offer, a value outside its ranges)."""
-    model_slot = space.slots[-1]  # the model decides the defaults of the slots left out
-    model_block = (pipeline.get(model_slot.name) or [[model_slot.options[0].block]])[0][0]
-    if model_block not in {option.block for option in model_slot.options}:
-        return None
-    model = model_slot.option(model_block)
     slots = []
     for slot in space.slots:
         if slot.name not in pipeline:
-            slots.append((slot.name, () if slot.is_sequence
-                          else (default_gene(default_option(slot, model)),)))
+            slots.append((slot.name, () if slot.is_sequence else (default_gene(slot.options[0]),)))
             continue
         genes = []
         for block, values in pipeline[slot.name]:
