@@ -251,42 +251,6 @@ def test_preprocessing_cache_gives_identical_scores(mixed_table):
     assert 0 < len(cached._prefix_cache) < 3 * len(genomes)
 
 
-def test_a_candidate_that_trails_the_best_is_pruned(mixed_table):
-    """With ``prune``, a candidate that could not reach the best candidate's mean even with
-    the best one's best fold on every fold left stops there: OK, fewer folds, the reason says
-    why, and no out-of-fold predictions (the ensemble needs every row). Without, every fold is
-    scored."""
-    from automl.blocks import StructuredDataBlock as Block
-    from automl.evaluation import PRUNED, CrossValidation, make_folds
-    from automl.genome import default_genomes
-    from automl.graph import ClassificationHead
-
-    x, y = mixed_table
-    data = load_training_data(x, y, Task.CLASSIFICATION)
-    inp = StructuredDataInput()
-    space = build_space(Graph(inp, ClassificationHead()(Block()(inp))), data.spec)
-    folds = make_folds(data, 4, 0)
-    genomes = {g["model"][0].block: g for g in default_genomes(space)}
-    strong = genomes["RandomForest"]
-    logistic = genomes["LogisticRegression"]  # so penalised that it answers one class
-    weak = logistic.replace("model", (logistic["model"][0].with_value("C", 1e-4),))
-
-    pruning = CrossValidation(data, space, folds, "balanced_accuracy", 0, keep_predictions=True,
-                              prune=True)
-    assert len(pruning(weak).fold_scores) == 4  # nothing to compare with yet: scored in full
-    best = pruning(strong)
-    assert best.fold_scores == tuple(pruning._best_folds) and best.predictions is not None
-    pruned = pruning(weak)
-    assert pruned.ok and len(pruned.fold_scores) < 4 and pruned.predictions is None
-    assert pruned.reason.startswith(f"{PRUNED} after {len(pruned.fold_scores)} of 4 folds")
-    done = len(pruned.fold_scores)
-    assert (sum(pruned.fold_scores) + (4 - done) * max(best.fold_scores)) / 4 < best.score
-
-    scored_in_full = CrossValidation(data, space, folds, "balanced_accuracy", 0)
-    scored_in_full(strong)
-    assert len(scored_in_full(weak).fold_scores) == 4
-
-
 def test_time_is_kept_for_the_refit_of_any_top_trial(space):
     from automl.search._runner import TOP_TRIALS_RESERVED, _reserve
 

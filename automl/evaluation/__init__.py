@@ -1,7 +1,6 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
 from automl.evaluation._cross_validation import (
-    PRUNED,
     VALIDATION_ROWS,
     CrossValidation,
     fold_indices,
@@ -24,7 +23,6 @@ from automl.evaluation._trial import Status, Trial, describe_error
 __all__ = [
     "DEFAULT_OBJECTIVES",
     "SECONDARY_OBJECTIVES",
-    "PRUNED",
     "VALIDATION_ROWS",
     "CrossValidation",
     "Status",

@@ -29,8 +29,6 @@ CACHE_ENTRIES = 64
 #: that hold this many rows, not on all ``cv`` (a holdout above ``cv`` times this, as AutoGluon
 #: does on large tables), so a short budget still compares dozens of them.
 VALIDATION_ROWS = 4_000
-#: How the reason of a candidate scored on fewer folds than the others begins.
-PRUNED = "pruned"
 
 
 def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool) -> tuple:
@@ -84,17 +82,11 @@ class CrossValidation:
     network_folds: int | None = None
     #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
     keep_predictions: bool = False
-    #: Score no further fold of a candidate that cannot catch up with the best candidate this
-    #: process has scored in full (``_stop_early``): it will not win, and the folds it skips
-    #: are time for other candidates (see ``PRUNED``).
-    prune: bool = False
     # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
     # output on that fold's training and validation rows. Those first two pipeline steps
     # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
     # every candidate that shares them reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
-    # Per process: the fold scores of the best candidate it has scored on every fold.
-    _best_folds: list = field(default_factory=list, compare=False, repr=False)
 
     def _prefix(self, fold: int, template, prefix_key: str, train, validation):
         """``(train features, validation features)`` after the table and column steps:
@@ -150,33 +142,8 @@ class CrossValidation:
         def model_size(fitted) -> int:
             return len(pickle.dumps(fitted[0])) + len(pickle.dumps(prefix_steps(template)))
 
-        trial = cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
-                               model_size, predictions_shape=self._predictions_shape(),
-                               stop_early=self._stop_early(len(folds)) if self.prune else None)
-        best = self._best_folds
-        if trial.ok and len(trial.fold_scores) == len(folds) and (
-                not best or trial.score > np.mean(best)):
-            best[:] = trial.fold_scores
-        return trial
-
-    def _stop_early(self, n_folds: int):
-        """``scores so far -> reason to stop``: the candidate cannot catch up with this
-        process's best candidate even if it scored the best one's best fold on every fold
-        left (a bound, not a guess: folds of unequal difficulty cancel out)."""
-        if not self._best_folds:
-            return None
-        best_mean, best_fold = float(np.mean(self._best_folds)), max(self._best_folds)
-
-        def cannot_catch_up(finished: list[tuple[float, ...]]) -> str:
-            reachable = (sum(scores[0] for scores in finished)
-                         + (n_folds - len(finished)) * best_fold) / n_folds
-            if reachable >= best_mean:
-                return ""
-            return (f"{PRUNED} after {len(finished)} of {n_folds} folds: even with "
-                    f"{best_fold:.4g} (the best candidate's best fold) on the folds left, its "
-                    f"mean would stay below the best's {best_mean:.4g}")
-
-        return cannot_catch_up
+        return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
+                              model_size, predictions_shape=self._predictions_shape())
 
     def _predictions_shape(self) -> tuple[int, ...] | None:
         if not self.keep_predictions:

@@ -32,15 +32,11 @@ def current_worker() -> str:
 
 
 def run_folds(folds: Sequence, deadline: float | None,
-              fit_and_score: Callable[[int, object, object], Sequence[float]],
-              stop_early: Callable[[list[tuple[float, ...]]], str] | None = None,
+              fit_and_score: Callable[[int, object, object], Sequence[float]]
               ) -> tuple[Status, str, list[tuple[float, ...]]]:
     """Calls ``fit_and_score(index, train, validation)`` on each fold in turn; it returns the
     fold's scores (one per output). Returns ``(status, reason, the scores of each fold that
     finished)``, the status being:
-
-    - ``OK`` with fewer folds when ``stop_early(scores so far)`` gives a reason to stop
-      before the last fold (a candidate that cannot catch up is not scored further);
 
     - ``TIMEOUT`` when a fold that the previous ones say cannot finish before ``deadline`` is
       not started, or when the deadline passed during a fold (networks stop themselves at it);
@@ -73,8 +69,6 @@ def run_folds(folds: Sequence, deadline: float | None,
             return Status.FAILED, f"the score on fold {index + 1} is {shown}", finished
         finished.append(tuple(float(score) for score in scores))
         longest_fold = max(longest_fold, time.monotonic() - fold_started)
-        if stop_early is not None and index + 1 < len(folds) and (reason := stop_early(finished)):
-            return Status.OK, reason, finished
     return Status.OK, "", finished
 
 
@@ -84,8 +78,7 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                    score: Callable[[object, object], tuple[Sequence[float], np.ndarray | None]],
                    model_size: Callable[[object], int],
                    output_names: Sequence[str] = (),
-                   predictions_shape: tuple[int, ...] | None = None,
-                   stop_early: Callable[[list[tuple[float, ...]]], str] | None = None) -> Trial:
+                   predictions_shape: tuple[int, ...] | None = None) -> Trial:
     """One genome's trial by k-fold cross-validation, whatever the candidate is.
 
     Args:
@@ -102,9 +95,7 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
         output_names: with several outputs, their names: each one's mean score is kept in
             ``Trial.output_scores``; a fold's score is the mean over outputs.
         predictions_shape: the shape of all rows' predictions, to keep them out of fold in
-            ``Trial.predictions`` (``None``: not kept; nor when it stopped early).
-        stop_early: ``stop_early(scores of the folds so far)``: a reason to score no further
-            fold, or ``""`` (see ``run_folds``).
+            ``Trial.predictions`` (``None``: not kept).
     """
     started_at = time.time()
     fit_seconds = predict_seconds = 0.0
@@ -126,8 +117,7 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
             size = model_size(fitted)
         return scores
 
-    status, reason, per_fold = run_folds(folds, deadline, fit_and_score, stop_early)
-    complete = len(per_fold) == len(folds)
+    status, reason, per_fold = run_folds(folds, deadline, fit_and_score)
     fold_scores = tuple(float(np.mean(scores)) for scores in per_fold)
     ok = status is Status.OK
     objectives = objective_vector(
@@ -138,4 +128,4 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                           zip(output_names, zip(*per_fold))) if ok else ()
     return Trial(genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
                  started_at=started_at, finished_at=time.time(), worker=current_worker(),
-                 output_scores=output_scores, predictions=kept if ok and complete else None)
+                 output_scores=output_scores, predictions=kept if ok else None)

@@ -79,13 +79,9 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 pool.score_on(validation_rows(folds))
             # Under a time budget a network is scored on 2 folds, not cv: one network fit often
             # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
-            # A candidate whose first folds already trail the best is not scored further (a
-            # search under a time budget depends on timing anyway; costs as objectives would
-            # want the cheap-but-worse candidates scored in full).
-            budgeted = model.time_budget is not None
             return CrossValidation(data, space, folds, objective, seed, secondary, network_folds=(
-                NETWORK_FOLDS if budgeted else None), keep_predictions=ensembling,
-                prune=budgeted and not secondary)
+                NETWORK_FOLDS if model.time_budget is not None else None),
+                keep_predictions=ensembling)
 
         if pool is not None and model.time_budget is not None:
             session.extra_reserve = lambda: ensemble_reserve(pool, session.refit_estimate,
