@@ -70,8 +70,7 @@ def _codes_categories_for_model(genome: Genome, space: SearchSpace, spec: DataSp
     if spec.is_text or not spec.columns_of(ColumnKind.CATEGORICAL):
         return False
     model = space.slot(MODEL_SLOT).option(genome[MODEL_SLOT][0].block).block_class
-    encoder_gene = genome[ENCODER_SLOT][0]
-    encoder = space.slot(ENCODER_SLOT).option(encoder_gene.block).block_class
+    encoder = space.slot(ENCODER_SLOT).option(genome[ENCODER_SLOT][0].block).block_class
     feature_steps = any(genome[slot.name] for slot in space.slots
                         if slot.role is Role.TRANSFORMER)
     return (model.tags.native_categoricals and encoder.tags.codes_categories
