@@ -126,12 +126,15 @@ def automl_model(task: str, budget: float, seed: int, models: list[str] | None, 
 
 
 def keep_trials(model, path: Path) -> None:
-    """Every trial of ``model``'s search as JSON lines: genome, status, score, fit seconds."""
+    """Every trial of ``model``'s search as JSON lines: genome, status, score, folds scored,
+    fit seconds, reason."""
     with path.open("w") as file:
         for trial in model.trials_:
             file.write(json.dumps({"genome": trial.genome.to_json(), "status": trial.status.value,
                                    "score": trial.score if trial.ok else None,
-                                   "fit_seconds": trial.fit_seconds}) + "\n")
+                                   "folds": len(trial.fold_scores),
+                                   "fit_seconds": trial.fit_seconds,
+                                   "reason": trial.reason}) + "\n")
 
 
 def run_table(name: str, budget: float, seed: int, automl_options: dict,
