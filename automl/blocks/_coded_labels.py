@@ -26,7 +26,3 @@ class CodedLabelsClassifier(ClassifierMixin, BaseEstimator):
 
     def predict(self, X):
         return self.classes_[self.predict_proba(X).argmax(axis=1)]
-
-    @property
-    def feature_importances_(self):
-        return self.estimator_.feature_importances_
