@@ -175,7 +175,8 @@ def test_resume_refuses_other_data_or_settings(tmp_path):
 
 
 SEARCH_SCRIPT = textwrap.dedent("""
-    import sys
+    import faulthandler, signal, sys
+    faulthandler.register(signal.SIGUSR1, all_threads=True)  # _finish: where a hang waits
     import numpy as np, pandas as pd
     from automl import StructuredDataClassifier
     rng = np.random.default_rng(0)
@@ -195,6 +196,19 @@ def _start_search(tmp_path, max_trials):
     script.write_text(SEARCH_SCRIPT)
     return subprocess.Popen([sys.executable, str(script), str(tmp_path), str(max_trials)],
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+
+
+def _finish(process, timeout) -> str:
+    """The search's output once it exits; if it does not within ``timeout``, fails with its
+    stack (faulthandler) and the end of its output."""
+    try:
+        return process.communicate(timeout=timeout)[0]
+    except subprocess.TimeoutExpired:
+        process.send_signal(signal.SIGUSR1)
+        time.sleep(2)
+        process.kill()
+        output = process.communicate()[0]
+        raise AssertionError(f"the search did not end within {timeout} s:\n{output[-6000:]}") from None
 
 
 def _wait_for_trials(tmp_path, process, count, timeout=120):
@@ -221,7 +235,7 @@ def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials
     assert 6 <= len(before) < 40
 
     resumed = _start_search(tmp_path, max_trials=40)
-    output, _ = resumed.communicate(timeout=300)
+    output = _finish(resumed, 300)
     assert resumed.returncode == 0, output
     assert f"resuming: {len(before)} trials stored" in output
     assert "RESULT 40 False" in output
@@ -243,7 +257,7 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_model(tmp_path):
     process = _start_search(tmp_path, max_trials=10_000)
     _wait_for_trials(tmp_path, process, 4)
     process.send_signal(signal.SIGINT)
-    output, _ = process.communicate(timeout=120)
+    output = _finish(process, 120)
     assert process.returncode == 0, output
     assert "interrupted: refitting the best of" in output
     assert "RESULT" in output and " True " in output

@@ -288,8 +288,15 @@ class _Transaction:
         self.connection = connection
 
     def __enter__(self) -> sqlite3.Cursor:
-        self.connection.execute("BEGIN IMMEDIATE")
-        return self.connection.cursor()
+        try:
+            self.connection.execute("BEGIN IMMEDIATE")
+            return self.connection.cursor()
+        except BaseException:
+            # Ctrl-C handled just after BEGIN returns would otherwise leave the write lock
+            # held and the transaction open: ``__exit__`` does not run when this raises.
+            if self.connection.in_transaction:
+                self.connection.execute("ROLLBACK")
+            raise
 
     def __exit__(self, kind, error, traceback) -> None:
         self.connection.execute("COMMIT" if kind is None else "ROLLBACK")
