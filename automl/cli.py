@@ -139,12 +139,17 @@ def _fit(args) -> int:
         print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1} columns, "
               f"{len(table)} rows; results in {output}", flush=True)
     model.fit(table, args.target)
-    report = automl.report(output)
+    try:
+        report = automl.report(output)
+    except OSError as error:  # a full disk: the model is fitted, its report is lost
+        report = None
+        print(f"automl: warning: the report could not be written ({error})", file=sys.stderr)
     best = model.best_trial_
     print(json.dumps({"task": task, "objective": model.objective_, "cv_score": best.score,
                       "model": best.genome.describe()["model"], "trials": len(model.trials_),
                       "interrupted": model.interrupted_, "seconds": round(model.fit_seconds_, 1),
-                      "pipeline": str(output / PIPELINE_FILE), "report": str(report)}))
+                      "pipeline": str(output / PIPELINE_FILE),
+                      "report": report and str(report)}))
     return EXIT_INTERRUPTED if model.interrupted_ else EXIT_OK
 
 
@@ -168,7 +173,16 @@ def _predict(args) -> int:
     from automl.tasks._multi_io import MultiIOModel
 
     folder, settings = _project(args.folder)
-    pipeline = joblib.load(folder / PIPELINE_FILE)
+    try:
+        pipeline = joblib.load(folder / PIPELINE_FILE)
+    except ModuleNotFoundError as error:
+        raise ValueError(f"{str(folder / PIPELINE_FILE)!r} needs the package {error.name!r}, "
+                         f"which is not installed here: pip install {error.name}.") from None
+    except Exception as error:  # truncated, overwritten, or pickled by other library versions
+        raise ValueError(f"{str(folder / PIPELINE_FILE)!r} cannot be loaded "
+                         f"({type(error).__name__}: {error}): it is damaged or was saved with "
+                         "other versions of its libraries. Run 'automl fit' again (with "
+                         "--overwrite to start afresh).") from None
     if isinstance(pipeline, MultiIOModel):
         raise ValueError(
             f"{args.folder!r} holds a network with inputs {pipeline.input_names} and outputs "

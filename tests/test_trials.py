@@ -7,12 +7,11 @@ import sqlite3
 import subprocess
 import sys
 import textwrap
-import time
 
 import joblib
-import numpy as np
 import pandas as pd
 import pytest
+from search_processes import finish, small_table, wait_for_trials
 
 from automl import StructuredDataClassifier
 from automl.evaluation import Status, Trial
@@ -117,16 +116,9 @@ def test_a_project_is_locked_while_a_fit_uses_it(tmp_path):
     Project(tmp_path / "p").close()  # released on close
 
 
-def _table(rows=120, seed=0):
-    rng = np.random.default_rng(seed)
-    x = pd.DataFrame({"a": rng.normal(size=rows), "b": rng.normal(size=rows),
-                      "c": rng.choice(["u", "v", "w"], size=rows)})
-    y = (x["a"] + (x["c"] == "u") + rng.normal(scale=0.5, size=rows) > 0.5).astype(int)
-    return x, y
-
 
 def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
-    x, y = _table()
+    x, y = small_table()
     first = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
                                      max_trials=4, **FAST).fit(x, y)
     folder = tmp_path / "p"
@@ -161,7 +153,7 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
 
 
 def test_resume_refuses_other_data_or_settings(tmp_path):
-    x, y = _table()
+    x, y = small_table()
     settings = dict(directory=tmp_path, project_name="p", n_jobs=1, max_trials=3, **FAST)
     StructuredDataClassifier(**settings).fit(x, y)
     with pytest.raises(ProjectMismatchError, match="training data .* differs.*overwrite=True"):
@@ -198,35 +190,12 @@ def _start_search(tmp_path, max_trials):
                             stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 
 
-def _finish(process, timeout) -> str:
-    """The search's output once it exits; if it does not within ``timeout``, fails with its
-    stack (faulthandler) and the end of its output."""
-    try:
-        return process.communicate(timeout=timeout)[0]
-    except subprocess.TimeoutExpired:
-        process.send_signal(signal.SIGUSR1)
-        time.sleep(2)
-        process.kill()
-        output = process.communicate()[0]
-        raise AssertionError(f"the search did not end within {timeout} s:\n{output[-6000:]}") from None
-
-
-def _wait_for_trials(tmp_path, process, count, timeout=120):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if (tmp_path / "p" / "trials.sqlite").is_file():
-            with TrialStore(tmp_path / "p") as store:
-                if store.count() >= count:
-                    return
-        assert process.poll() is None, process.communicate()[0]
-        time.sleep(0.05)
-    raise AssertionError(f"fewer than {count} trials after {timeout} s")
 
 
 @pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials(tmp_path):
     process = _start_search(tmp_path, max_trials=40)
-    _wait_for_trials(tmp_path, process, 6)
+    wait_for_trials(tmp_path, process, 6)
     process.send_signal(signal.SIGKILL)
     process.wait()
     with TrialStore(tmp_path / "p") as store:
@@ -235,7 +204,7 @@ def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials
     assert 6 <= len(before) < 40
 
     resumed = _start_search(tmp_path, max_trials=40)
-    output = _finish(resumed, 300)
+    output = finish(resumed, 300)
     assert resumed.returncode == 0, output
     assert f"resuming: {len(before)} trials stored" in output
     assert "RESULT 40 False" in output
@@ -255,9 +224,9 @@ def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials
 
 def test_ctrl_c_stops_the_search_and_keeps_the_best_model(tmp_path):
     process = _start_search(tmp_path, max_trials=10_000)
-    _wait_for_trials(tmp_path, process, 4)
+    wait_for_trials(tmp_path, process, 4)
     process.send_signal(signal.SIGINT)
-    output = _finish(process, 120)
+    output = finish(process, 120)
     assert process.returncode == 0, output
     assert "interrupted: refitting the best of" in output
     assert "RESULT" in output and " True " in output
@@ -273,7 +242,7 @@ def test_trials_are_logged_to_mlflow_when_asked(tmp_path):
     from mlflow.tracking import MlflowClient
 
     uri = (tmp_path / "mlruns").as_uri()  # a file-based tracking store
-    x, y = _table()
+    x, y = small_table()
     model = StructuredDataClassifier(n_jobs=1, max_trials=4, mlflow=uri, project_name="shop",
                                      **FAST).fit(x, y)
     client = MlflowClient(tracking_uri=uri)
@@ -291,4 +260,4 @@ def test_trials_are_logged_to_mlflow_when_asked(tmp_path):
 
 def test_mlflow_argument_is_checked():
     with pytest.raises(ValueError, match="mlflow must be False, True"):
-        StructuredDataClassifier(mlflow=3, max_trials=2).fit(*_table())
+        StructuredDataClassifier(mlflow=3, max_trials=2).fit(*small_table())

@@ -160,6 +160,7 @@ class SearchSession:
         self.seed = self.project.check_resumable(self.settings)["seed"]
         previous, spent = store.trials(), store.spent_seconds()
         run = store.start_run(self._run_settings())
+        store.survive_write_errors = True  # from here on a full disk costs the store, not the fit
         self._store = StoreTrials(self.project, run, self.seed, self.settings, self.started)
         return previous, spent
 
@@ -277,11 +278,14 @@ class SearchSession:
                            + (f" ({len(result.trials)} in all)" if self._n_previous else "")
                            + f" in {fit_seconds:.1f} s")
         if self.project is not None:
-            folder = self.project.folder
-            folder.mkdir(parents=True, exist_ok=True)
-            leaderboard(result.trials, ensemble_rows(ensemble)).to_csv(
-                folder / LEADERBOARD_FILE, index=False)
-            joblib.dump(fitted.pipeline, folder / PIPELINE_FILE)
+            table = leaderboard(result.trials, ensemble_rows(ensemble))
+            unsaved = self.project.save({
+                LEADERBOARD_FILE: lambda path: table.to_csv(path, index=False),
+                PIPELINE_FILE: lambda path: joblib.dump(fitted.pipeline, path)})
+            if unsaved:
+                warnings.warn(f"{unsaved} in {str(self.project.folder)!r}: the fitted model is "
+                              "returned as usual (export_model() gives it to save elsewhere).",
+                              RuntimeWarning, stacklevel=3)
             self._store.end_run(fit_seconds, "interrupted" if result.interrupted
                                 else "finished")
         return SearchOutcome(fitted, self.space, self.objective, self.seed, result,

@@ -13,6 +13,7 @@ from automl.trials._project import (
 )
 from automl.trials._report import render_report, write_report
 from automl.trials._store import TrialStore, library_versions
+from automl.trials._store_errors import StoreError
 
 __all__ = [
     "LEADERBOARD_FILE",
@@ -21,6 +22,7 @@ __all__ = [
     "Project",
     "ProjectLockedError",
     "ProjectMismatchError",
+    "StoreError",
     "TrialStore",
     "functional_anova",
     "importance",

@@ -5,6 +5,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 from automl.trials._store import FILE_NAME, TrialStore
@@ -68,7 +69,26 @@ class Project:
         if overwrite:
             for name in PROJECT_FILES:
                 (self.folder / name).unlink(missing_ok=True)
-        self.store = TrialStore(self.folder)
+        try:
+            self.store = TrialStore(self.folder)
+        except BaseException:  # a damaged or foreign store: the error says so, the lock goes
+            self._lock.close()
+            raise
+
+    def save(self, writers: dict[str, Callable[[Path], None]]) -> str | None:
+        """Writes each file ``name`` of the folder with ``writers[name](path)``, through a
+        temporary file beside it, so a failed write (disk full) leaves the earlier file whole.
+        Returns what could not be written and why (``None``: all were)."""
+        failed = []
+        for name, write in writers.items():
+            path, partial = self.folder / name, self.folder / f"{name}.partial"
+            try:
+                write(partial)
+                os.replace(partial, path)
+            except OSError as error:
+                partial.unlink(missing_ok=True)
+                failed.append(f"{name} ({error.strerror or error})")
+        return f"could not write {', '.join(failed)}" if failed else None
 
     def close(self) -> None:
         self.store.close()

@@ -30,6 +30,7 @@ import numpy as np
 
 from automl.evaluation import Status, Trial
 from automl.genome import Genome
+from automl.trials._store_errors import foreign_store, newer_store, reads, writes
 
 FILE_NAME = "trials.sqlite"
 BUSY_SECONDS = 60.0
@@ -81,6 +82,10 @@ CREATE TABLE IF NOT EXISTS predictions (
 #: Columns added to ``trials`` after its first release, with their types: a store written
 #: before gets them on open.
 _ADDED_COLUMNS = {"output_scores": "TEXT"}
+#: The layout above, kept in SQLite's ``user_version``: 0 before it was kept, 2 since
+#: ``output_scores``. A store of a higher version is refused rather than misread.
+SCHEMA_VERSION = 2
+_TABLES = {"project", "runs", "trials", "predictions"}
 _TRIAL_COLUMNS = ("number", "run", "genome_key", "genome", "params", "model", "status", "reason",
                   "score", "objectives", "fold_scores", "fit_seconds", "predict_seconds",
                   "generation", "seed", "worker", "started_at", "finished_at", "data_fingerprint",
@@ -113,8 +118,36 @@ class TrialStore:
         self.folder = Path(folder)
         self.folder.mkdir(parents=True, exist_ok=True)
         self.path = self.folder / FILE_NAME
+        #: Set while a search runs: a failed write then warns once instead of raising, and
+        #: ``write_error`` says why every later write is skipped.
+        self.survive_write_errors = False
+        self.write_error: str | None = None
         self._connection = sqlite3.connect(self.path, timeout=BUSY_SECONDS,
                                            isolation_level=None, check_same_thread=False)
+        try:
+            self._create(self._checked_version())
+        except BaseException:
+            self._connection.close()
+            raise
+
+    @reads
+    def _checked_version(self) -> int:
+        """The file's schema version, after refusing a newer schema or another program's
+        database (before anything is written to it)."""
+        (version,) = self._connection.execute("PRAGMA user_version").fetchone()
+        if version > SCHEMA_VERSION:
+            raise newer_store(self.path, version, SCHEMA_VERSION)
+        tables = {name for (name,) in self._connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith("sqlite_")}  # SQLite's own (statistics, sequences)
+        core = set(_TRIAL_COLUMNS) - set(_ADDED_COLUMNS)
+        if tables and not ({"project", "runs", "trials"} <= tables <= _TABLES
+                           and core <= self._columns()):
+            raise foreign_store(self.path, tables)
+        return version
+
+    @writes
+    def _create(self, version: int) -> None:
         self._connection.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
@@ -124,9 +157,14 @@ class TrialStore:
                 for column in self._missing_columns():
                     self._connection.execute(
                         f"ALTER TABLE trials ADD COLUMN {column} {_ADDED_COLUMNS[column]}")
+        if version != SCHEMA_VERSION:
+            self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _columns(self) -> set[str]:
+        return {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
 
     def _missing_columns(self) -> list[str]:
-        present = {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
+        present = self._columns()
         return [column for column in _ADDED_COLUMNS if column not in present]
 
     @classmethod
@@ -155,11 +193,13 @@ class TrialStore:
 
     # --- the project ----------------------------------------------------------------------
 
+    @reads
     def project(self) -> dict:
         """The settings the first run stored (empty for a new store)."""
         rows = self._connection.execute("SELECT key, value FROM project").fetchall()
         return {key: json.loads(value) for key, value in rows}
 
+    @writes
     def set_project(self, settings: dict) -> None:
         with self._transaction() as cursor:
             cursor.executemany("INSERT OR REPLACE INTO project VALUES (?, ?)",
@@ -167,6 +207,7 @@ class TrialStore:
 
     # --- runs -------------------------------------------------------------------------------
 
+    @writes
     def start_run(self, settings: dict | None = None) -> int:
         with self._transaction() as cursor:
             cursor.execute(
@@ -176,6 +217,7 @@ class TrialStore:
                  json.dumps(settings or {}, default=str)))
             return int(cursor.lastrowid)
 
+    @writes
     def update_run(self, run: int, elapsed: float, status: str | None = None) -> None:
         with self._transaction() as cursor:
             if status is None:
@@ -184,6 +226,7 @@ class TrialStore:
                 cursor.execute("UPDATE runs SET elapsed = ?, status = ?, finished_at = ? "
                                "WHERE run = ?", (elapsed, status, time.time(), run))
 
+    @reads
     def runs(self) -> list[dict]:
         cursor = self._connection.execute("SELECT * FROM runs ORDER BY run")
         names = [column[0] for column in cursor.description]
@@ -193,6 +236,7 @@ class TrialStore:
             row["settings"] = json.loads(row["settings"] or "{}")
         return rows
 
+    @reads
     def spent_seconds(self) -> float:
         """Wall-clock seconds all earlier runs of this project used."""
         (total,) = self._connection.execute("SELECT COALESCE(SUM(elapsed), 0) FROM runs").fetchone()
@@ -208,6 +252,7 @@ class TrialStore:
         self.add_trials([trial], run=run, seed=seed, data_fingerprint=data_fingerprint,
                         space_fingerprint=space_fingerprint)
 
+    @writes
     def add_trials(self, trials, *, run: int, seed: int | None = None,
                    data_fingerprint: str | None = None, space_fingerprint: str | None = None,
                    skip_stored: bool = False) -> int:
@@ -231,6 +276,7 @@ class TrialStore:
                                f"VALUES ({', '.join('?' * len(_TRIAL_COLUMNS))})", rows)
             return self._connection.total_changes - before
 
+    @reads
     def trials(self) -> list[Trial]:
         """Every stored trial, in order of its number."""
         cursor = self._connection.execute(
@@ -245,6 +291,7 @@ class TrialStore:
                 for (genome, status, objectives, folds, fit, predict, reason, number,
                      generation, started, finished, worker, outputs) in cursor.fetchall()]
 
+    @reads
     def trial_rows(self) -> list[dict]:
         """Every stored trial as a plain dict (JSON columns decoded), in order of number."""
         cursor = self._connection.execute("SELECT * FROM trials ORDER BY number")
@@ -257,6 +304,7 @@ class TrialStore:
 
     # --- out-of-fold predictions of the ensemble's candidates ------------------------------
 
+    @writes
     def put_predictions(self, genome_key: str, predictions: np.ndarray) -> None:
         """Keeps a trial's out-of-fold predictions (float32), so a resumed search can
         ensemble it."""
@@ -265,16 +313,19 @@ class TrialStore:
             cursor.execute("INSERT OR REPLACE INTO predictions VALUES (?, ?, ?)",
                            (genome_key, json.dumps(array.shape), array.tobytes()))
 
+    @writes
     def drop_predictions(self, genome_key: str) -> None:
         with self._transaction() as cursor:
             cursor.execute("DELETE FROM predictions WHERE genome_key = ?", (genome_key,))
 
+    @reads
     def predictions(self) -> dict[str, np.ndarray]:
         """Every kept trial's out-of-fold predictions, by genome key."""
         rows = self._connection.execute("SELECT genome_key, shape, data FROM predictions")
         return {key: np.frombuffer(data, dtype="float32").reshape(json.loads(shape))
                 for key, shape, data in rows.fetchall()}
 
+    @reads
     def count(self) -> int:
         (total,) = self._connection.execute("SELECT COUNT(*) FROM trials").fetchone()
         return int(total)
