@@ -29,10 +29,11 @@ def fitted():
     [
         (np.ones((10, 2)), np.arange(9) % 2, "x has 10 rows but y has 9"),
         (np.ones((0, 2)), np.array([]), "x has no rows"),
-        (pd.DataFrame(index=range(4)), [0, 1, 0, 1], "x has no feature columns"),
+        (pd.DataFrame(index=range(4)), [0, 1, 0, 1], "x has 0 feature(s) (shape=(4, 0))"),
         (np.ones((6, 2)), [0, 1, np.nan, 1, 0, 1], "y has 1 missing values"),
-        (np.ones((6, 2)), [1] * 6, "y has a single class"),
-        (np.ones((6, 2)), [0, 0, 0, 1, 1, 2], "class 2 of y has a single example"),
+        (np.ones((6, 2)), [1] * 6, "y has one class only"),
+        (np.ones((6, 2)), [0.5, 1.5, 0.5, 1, 1, 2], "Unknown label type: continuous. y holds"),
+        (np.ones((6, 2)) * 1j, [0, 1] * 3, "Complex data not supported"),
         (np.array([[1.0, np.inf]] * 6), [0, 1] * 3, "contains infinite values"),
         (pd.DataFrame({"a": [1.0] * 6, "b": [np.nan] * 6}), [0, 1] * 3,
          "column 'b' of x is entirely missing"),
@@ -44,6 +45,14 @@ def fitted():
 def test_bad_training_data(x, y, message):
     with pytest.raises(ValueError, match=re.escape(message)):
         classifier().fit(x, y)
+
+
+def test_a_class_with_a_single_example_is_learnt_with_a_warning():
+    x = pd.DataFrame({"a": np.arange(12.0), "b": np.arange(12.0) % 3})
+    y = [0, 1] * 5 + [0, 2]
+    with pytest.warns(UserWarning, match="class 2 of y has a single example: the fold that"):
+        model = classifier().fit(x, y)
+    assert list(model.classes_) == [0, 1, 2]
 
 
 def test_regression_target_must_be_numeric():
@@ -87,7 +96,9 @@ def test_predict_with_other_columns(fitted):
         model.predict(x[["a", "b"]])
     with pytest.raises(ValueError, match="has columns not seen in fit: 'extra'"):
         model.predict(x.assign(extra=1.0))
-    with pytest.raises(ValueError, match="x has 4 columns, but the model was fitted with 3"):
+    with pytest.raises(ValueError, match="X has 4 features, but StructuredDataClassifier is "
+                                         "expecting 3 features as input: pass the columns of "
+                                         "fit, in order"):
         model.predict(np.ones((2, 4)))
     exported = model.export_model()
     with pytest.raises(ValueError, match="lacks 'city'"):

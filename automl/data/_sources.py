@@ -51,7 +51,8 @@ def _split_target(frame: pd.DataFrame, y, *, argument: str) -> tuple[pd.DataFram
             )
         return frame.drop(columns=[y]), frame[y]
     if y is None:
-        raise ValueError("y is required: pass the targets, or the name of the target column.")
+        raise ValueError("fit requires y to be passed, but the target y is None: pass the "
+                         "targets, or the name of the target column.")
     return frame, y
 
 
@@ -107,7 +108,8 @@ def load_training_data(
     if frame.shape[0] == 0:
         raise ValueError("x has no rows: pass at least two rows of training data.")
     if frame.shape[1] == 0:
-        raise ValueError("x has no feature columns: pass at least one column besides the target.")
+        raise ValueError(f"x has 0 feature(s) (shape=({frame.shape[0]}, 0)) while a minimum of "
+                         "1 is required: pass at least one column besides the target.")
     empty = [name for name in frame.columns if frame[name].isna().all()]
     if empty:
         raise ValueError(

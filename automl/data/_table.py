@@ -41,6 +41,10 @@ def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> p
                 "own column names."
             )
         return frame
+    if hasattr(x, "toarray") or hasattr(x, "tocsr"):  # scipy.sparse, without importing it
+        raise TypeError(f"{argument} is a sparse matrix ({type(x).__name__}), and sparse input "
+                        f"is not supported for tables: pass {argument}.toarray(), or a "
+                        "DataFrame (pd.DataFrame.sparse.from_spmatrix(...).sparse.to_dense()).")
     try:
         array = np.asarray(x)
     except Exception as error:  # ragged lists and the like
@@ -48,13 +52,16 @@ def as_frame(x, column_names: Sequence[str] | None, *, argument: str = "x") -> p
             f"{argument} must be a pandas DataFrame, a 2-D array or a CSV path; "
             f"received an object of type {type(x).__name__} ({error})."
         ) from None
-    if array.dtype.kind not in "biufcOUSM" or array.ndim == 0:
+    if array.dtype.kind == "c":
+        raise ValueError(f"Complex data not supported: {argument} holds complex numbers; pass "
+                         "their real and imaginary parts as two columns (x.real, x.imag).")
+    if array.dtype.kind not in "biufOUSM" or array.ndim == 0:
         raise TypeError(f"{argument} must be a pandas DataFrame, a 2-D array or a CSV path; "
                         f"received {type(x).__name__}.")
     if array.ndim == 1:
         raise ValueError(
             f"{argument} must be 2-D (rows, columns), but a 1-D array of shape {array.shape} was "
-            f"received: use {argument}.reshape(-1, 1) for a single feature or "
+            f"received. Reshape your data: {argument}.reshape(-1, 1) for a single feature, "
             f"{argument}.reshape(1, -1) for a single row."
         )
     if array.ndim > 2:

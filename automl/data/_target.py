@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 import pandas as pd
+from sklearn.exceptions import DataConversionWarning
 
 from automl.data._messages import plain
 from automl.data._spec import Task
@@ -25,6 +28,9 @@ def validate_target(y, task: Task, n_rows: int, *, argument: str = "y",
         y = y.iloc[:, 0]
     target = np.asarray(y.to_numpy() if isinstance(y, pd.Series) else y)
     if target.ndim == 2 and target.shape[1] == 1:
+        warnings.warn(f"A column-vector y was passed when a 1d array was expected: {argument} of "
+                      f"shape {target.shape} is read as {argument}.ravel().",
+                      DataConversionWarning, stacklevel=3)
         target = target.ravel()
     if target.ndim != 1:
         raise ValueError(
@@ -85,8 +91,16 @@ def _regression_target(target: np.ndarray, argument: str) -> np.ndarray:
 
 
 def _classification_target(target: np.ndarray, argument: str) -> np.ndarray:
+    if target.dtype.kind == "O":  # numbers stored as objects are numbers (and folds need it)
+        target = pd.Series(target).infer_objects().to_numpy()
     if target.dtype.kind == "f" and not np.isfinite(target).all():
         raise ValueError(f"{argument} contains infinite values: drop or fix those rows.")
+    if target.dtype.kind == "f" and (target != np.round(target)).any():
+        example = next(value for value in target if value != round(value))
+        raise ValueError(
+            f"Unknown label type: continuous. {argument} holds numbers such as {example!r}, not "
+            "class labels: use a regressor (e.g. StructuredDataRegressor) for a numeric target, "
+            "or pass the labels.")
     if target.dtype.kind == "O":
         kinds = {type(v) for v in target}
         if len(kinds) > 1:  # e.g. 1 and "1": sorting and encoders would fail later
@@ -94,13 +108,13 @@ def _classification_target(target: np.ndarray, argument: str) -> np.ndarray:
     labels, counts = np.unique(target, return_counts=True)
     if len(labels) < 2:
         raise ValueError(
-            f"{argument} has a single class ({plain(labels[0])!r}): classification needs at least two "
+            f"{argument} has one class only ({plain(labels[0])!r}): classification needs at least two "
             "classes; pass data with several classes, or use a regressor for a numeric target."
         )
     lonely = labels[counts < 2]
-    if len(lonely):
-        raise ValueError(
-            f"class {plain(lonely[0])!r} of {argument} has a single example: cross-validation needs at "
-            "least two per class; add examples of it or drop that row."
-        )
+    if len(lonely):  # scikit-learn's stratified folds allow it; the fold that holds it can't learn it
+        warnings.warn(
+            f"class {plain(lonely[0])!r} of {argument} has a single example: the fold that "
+            "validates on it cannot learn it, so scores undervalue that class; add examples of "
+            "it, or drop that row.", UserWarning, stacklevel=3)
     return target

@@ -11,7 +11,10 @@ from pathlib import Path
 import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.exceptions import NotFittedError
+from sklearn.utils import ClassifierTags, RegressorTags
+from sklearn.utils.metaestimators import available_if
 
+from automl.data import Task
 from automl.graph import Graph
 from automl.search import DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._ensembling import ensemble_rows
@@ -21,6 +24,11 @@ from automl.tasks._parameters import EPOCHS, validate_parameters
 from automl.tasks._pipeline_search import search_pipelines
 from automl.tasks._session import SearchOutcome
 from automl.trials import leaderboard, trial_importance, write_report
+
+
+def _may_classify(model) -> bool:
+    """``predict_proba`` exists unless the estimator is known to do regression."""
+    return model.__sklearn_tags__().estimator_type != "regressor"
 
 
 class AutoModel(BaseEstimator):
@@ -148,6 +156,21 @@ class AutoModel(BaseEstimator):
         self.ensemble_size = ensemble_size
         self.verbose = verbose
 
+    #: The head of the task classes' graph (``None``: the graph given as outputs says).
+    _head = None
+
+    def __sklearn_tags__(self):
+        """scikit-learn's tags: a task class is a classifier or a regressor (its head's task);
+        what its input accepts is for the task class to add (see the structured tasks)."""
+        tags = super().__sklearn_tags__()
+        task = None if self._head is None else self._head.task
+        if task is Task.CLASSIFICATION:
+            tags.estimator_type, tags.classifier_tags = "classifier", ClassifierTags()
+        elif task is Task.REGRESSION:
+            tags.estimator_type, tags.regressor_tags = "regressor", RegressorTags()
+        tags.target_tags.required = True
+        return tags
+
     def __sklearn_clone__(self):
         # Inputs and outputs share nodes: copy them together so the copy stays one graph.
         params = self.get_params(deep=False)
@@ -250,15 +273,20 @@ class AutoModel(BaseEstimator):
         takes what ``fit`` took), or for several inputs or outputs the ``MultiIOModel``."""
         return self._fitted().pipeline
 
+    def _checked(self, x):
+        """``x`` for prediction, after the checks a task class adds (its columns)."""
+        return x
+
     def predict(self, x):
         """Predictions of the refit best pipeline for ``x`` (same columns as in fit); with
         several inputs or outputs, a list with one array per output."""
-        return self._fitted().predict(x)
+        return self._fitted().predict(self._checked(x))
 
+    @available_if(_may_classify)
     def predict_proba(self, x):
         """Class probabilities for ``x``, one column per class in the order of ``classes_``;
         with several outputs, a list with one array per classification output."""
-        return self._fitted().predict_proba(x)
+        return self._fitted().predict_proba(self._checked(x))
 
     @property
     def classes_(self):
@@ -269,7 +297,7 @@ class AutoModel(BaseEstimator):
     def score(self, x, y=None) -> float:
         """scikit-learn's convention: accuracy for classification, R² for regression; with
         several outputs, the search's objective (the mean of the outputs' metrics)."""
-        return self._fitted().score(x, y)
+        return self._fitted().score(self._checked(x), y)
 
     def export_model(self, format: str = "auto"):
         """The refit best model, to ship.
@@ -290,7 +318,7 @@ class AutoModel(BaseEstimator):
     def evaluate(self, x, y=None) -> dict:
         """Scores on ``x``/``y``: the objective first, then the usual metrics of the task;
         with several outputs, ``{output name: {metric: value}}``."""
-        return self._fitted().evaluate(x, y)
+        return self._fitted().evaluate(self._checked(x), y)
 
     def importance(self, **options) -> pd.DataFrame:
         """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model

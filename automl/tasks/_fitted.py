@@ -103,6 +103,8 @@ class PipelineModel(FittedModel):
             x = read_csv(x)
         if isinstance(x, pd.DataFrame) and self.target_column in x.columns:
             x = x.drop(columns=[self.target_column])
+        if not hasattr(x, "__len__"):  # an array-like that only converts
+            x = np.asarray(x)
         if len(x) == 0:
             raise ValueError("x has no rows: pass at least one row.")
         return x

@@ -50,7 +50,8 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
     head: Head = chain[-1]
     data = _load(input_node, x, y, head.task)
     if len(data.y) < 2 * model.cv:
-        raise ValueError(f"x has {len(data.y)} rows, too few for cv={model.cv}: pass at least "
+        raise ValueError(f"x has {len(data.y)} rows (n_samples={len(data.y)}), too few for "
+                         f"cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
     objective = resolve_objective(model.objective, head.task, data.y)
     secondary = check_secondary_objectives(model.secondary_objectives)

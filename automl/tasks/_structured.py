@@ -5,7 +5,12 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping, Sequence
 
+import numpy as np
+import pandas as pd
+
 from automl.blocks import StructuredDataBlock
+from automl.data import TableAdapter
+from automl.data._messages import preview
 from automl.graph import ClassificationHead, Graph, RegressionHead, StructuredDataInput
 from automl.search import DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._auto_model import AutoModel
@@ -53,6 +58,36 @@ class _StructuredDataTask(AutoModel):
 
     def __sklearn_clone__(self):
         return type(self)(**self.get_params(deep=False))
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags = TableAdapter().__sklearn_tags__().input_tags  # what every pipeline takes
+        return tags
+
+    def fit(self, x, y=None):
+        """Searches pipelines for the table ``x`` -> ``y`` (see ``AutoModel.fit``); also sets
+        scikit-learn's ``n_features_in_``, and ``feature_names_in_`` when ``x`` has named
+        columns (a DataFrame or a CSV file)."""
+        super().fit(x, y)
+        columns = self.data_spec_.column_names
+        self.n_features_in_ = len(columns)
+        if isinstance(x, pd.DataFrame | str | os.PathLike):
+            self.feature_names_in_ = np.asarray(columns, dtype=object)
+        elif hasattr(self, "feature_names_in_"):
+            del self.feature_names_in_
+        return self
+
+    def _checked(self, x):
+        width = getattr(self, "n_features_in_", None)
+        if width is None or isinstance(x, pd.DataFrame | str | os.PathLike):
+            return x
+        shape = np.asarray(x).shape  # not np.shape: array-likes need not support it
+        if len(shape) == 2 and shape[1] != width:
+            raise ValueError(  # scikit-learn's words, for tools that look for them, then ours
+                f"X has {shape[1]} features, but {type(self).__name__} is expecting "
+                f"{width} features as input: pass the columns of fit, in order "
+                f"({preview(self.data_spec_.column_names)}).")
+        return x
 
     def _graph(self) -> Graph:
         inputs = StructuredDataInput(column_names=self.column_names,
