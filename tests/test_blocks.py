@@ -100,6 +100,10 @@ def test_fixed_values_are_validated(name, cls):
 #: images, so their fit contract runs with the slow tests; the default run builds each one
 #: from random values (test_backbones_build_from_random_values).
 BACKBONES = {"ResNetNetwork", "XceptionNetwork", "EfficientNetNetwork"}
+#: Recurrent layers trace slowly on a CPU (~16 s a case with random values, up to three
+#: bidirectional layers): with the slow tests too; the default run builds RNNBlock
+#: (test_wired_networks) and fits the convolutional text network.
+SLOW_RANDOM = {"TextRNNNetwork"}
 
 
 def _contract_cases():
@@ -111,7 +115,8 @@ def _contract_cases():
             if task not in cls.tags.tasks:
                 continue
             for values in ("default", "random"):
-                slow = name in BACKBONES or (cls.tags.keras_network and values == "default")
+                slow = (name in BACKBONES or (cls.tags.keras_network and values == "default")
+                        or name in SLOW_RANDOM)
                 yield pytest.param(name, cls, task, values,
                                    marks=[pytest.mark.slow] if slow else [])
 

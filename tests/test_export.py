@@ -115,6 +115,7 @@ def test_a_step_without_translation_is_named(tmp_path):
         assert model.export_model() is model.pipeline_
 
 
+@pytest.mark.slow  # ~17-20 s on 2 cores; the structured and ensemble exports stay in the default run
 def test_an_image_keras_winner_exports(tmp_path):
     rng = np.random.default_rng(0)
     images = rng.uniform(0, 255, size=(40, 8, 8, 1)).astype("float32")
