@@ -137,9 +137,7 @@ class TrialStore:
         (version,) = self._connection.execute("PRAGMA user_version").fetchone()
         if version > SCHEMA_VERSION:
             raise newer_store(self.path, version, SCHEMA_VERSION)
-        tables = {name for (name,) in self._connection.execute(
-            "SELECT name FROM sqlite_master WHERE type = 'table'")
-            if not name.startswith("sqlite_")}  # SQLite's own (statistics, sequences)
+        tables = self._tables()
         core = set(_TRIAL_COLUMNS) - set(_ADDED_COLUMNS)
         if tables and not ({"project", "runs", "trials"} <= tables <= _TABLES
                            and core <= self._columns()):
@@ -151,7 +149,9 @@ class TrialStore:
         self._connection.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
-        self._connection.executescript(_SCHEMA)  # idempotent: IF NOT EXISTS
+        if self._tables() != _TABLES:  # IF NOT EXISTS, in one transaction: a process opening
+            # the store meanwhile sees all the tables or none, never a foreign-looking half
+            self._connection.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
         if self._missing_columns():
             with self._transaction():  # listed again under the write lock: one process adds
                 for column in self._missing_columns():
@@ -159,6 +159,11 @@ class TrialStore:
                         f"ALTER TABLE trials ADD COLUMN {column} {_ADDED_COLUMNS[column]}")
         if version != SCHEMA_VERSION:
             self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _tables(self) -> set[str]:
+        return {name for (name,) in self._connection.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table'")
+            if not name.startswith("sqlite_")}  # SQLite's own (statistics, sequences)
 
     def _columns(self) -> set[str]:
         return {row[1] for row in self._connection.execute("PRAGMA table_info(trials)")}
