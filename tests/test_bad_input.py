@@ -55,6 +55,11 @@ def test_a_class_with_a_single_example_is_learnt_with_a_warning():
     assert list(model.classes_) == [0, 1, 2]
 
 
+def test_epochs_belongs_to_the_io_api():
+    with pytest.raises(ValueError, match="epochs applies when the outputs are heads"):
+        classifier().fit(np.ones((8, 2)), [0, 1] * 4, epochs=3)
+
+
 def test_regression_target_must_be_numeric():
     with pytest.raises(ValueError, match="must be numeric for regression.*classifier"):
         StructuredDataRegressor(max_trials=2, verbose=0).fit(np.ones((6, 1)), list("abcabc"))
