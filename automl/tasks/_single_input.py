@@ -65,11 +65,24 @@ class _ImageTask(_SingleInputTask):
     _block = ImageBlock
     _default_project_name = "image"
 
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # (N, H, W) or (N, H, W, C) pixels, not a table: scikit-learn's table checks do not
+        # apply (tests/test_sklearn_contract.py runs the ones that do)
+        tags.input_tags.two_d_array, tags.input_tags.three_d_array = False, True
+        return tags
+
 
 class _TextTask(_SingleInputTask):
     _input = TextInput
     _block = TextBlock
     _default_project_name = "text"
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        # one document per row (a list or 1-D array of strings), not a table
+        tags.input_tags.two_d_array, tags.input_tags.string = False, True
+        return tags
 
 
 class ImageClassifier(_ImageTask):
