@@ -27,9 +27,9 @@ def test_network_trains_pickles_and_predicts_the_same(tmp_path, classification):
     x, labels = _data()
     y = np.where(labels, "yes", "no") if classification else x[:, 0] * 10 + 3
     network = KerasNetwork("DenseBlock", {"num_layers": 1, "units_0": 16},
-                           classification=classification, max_epochs=60, learning_rate=1e-2,
+                           classification=classification, max_epochs=20, learning_rate=1e-2,
                            seed=0).fit(x, y)
-    assert 1 <= network.epochs_ <= 60
+    assert 1 <= network.epochs_ <= 20
     joblib.dump(network, tmp_path / "network.joblib")
     copy = joblib.load(tmp_path / "network.joblib")
     assert np.array_equal(copy.predict(x), network.predict(x))
