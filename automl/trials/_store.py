@@ -30,6 +30,13 @@ import numpy as np
 
 from automl.evaluation import Status, Trial
 from automl.genome import Genome
+from automl.trials._schema import (
+    ADDED_COLUMNS,
+    SCHEMA,
+    SCHEMA_VERSION,
+    TABLES,
+    TRIAL_COLUMNS,
+)
 from automl.trials._store_errors import foreign_store, newer_store, reads, writes
 
 FILE_NAME = "trials.sqlite"
@@ -37,59 +44,6 @@ BUSY_SECONDS = 60.0
 _VERSIONED = ("automl", "scikit-learn", "numpy", "pandas", "deap", "tensorflow", "keras",
               "autokeras")
 
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS project (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS runs (
-    run INTEGER PRIMARY KEY,
-    started_at REAL NOT NULL,
-    finished_at REAL,
-    elapsed REAL NOT NULL DEFAULT 0,
-    status TEXT NOT NULL,
-    pid INTEGER,
-    host TEXT,
-    versions TEXT,
-    settings TEXT
-);
-CREATE TABLE IF NOT EXISTS trials (
-    number INTEGER PRIMARY KEY,
-    run INTEGER NOT NULL REFERENCES runs(run),
-    genome_key TEXT NOT NULL UNIQUE,
-    genome TEXT NOT NULL,
-    params TEXT NOT NULL,
-    model TEXT,
-    status TEXT NOT NULL,
-    reason TEXT NOT NULL,
-    score REAL,
-    objectives TEXT,
-    fold_scores TEXT NOT NULL,
-    fit_seconds REAL NOT NULL,
-    predict_seconds REAL NOT NULL,
-    generation INTEGER NOT NULL,
-    seed INTEGER,
-    worker TEXT,
-    started_at REAL,
-    finished_at REAL,
-    data_fingerprint TEXT,
-    space_fingerprint TEXT,
-    output_scores TEXT
-);
-CREATE TABLE IF NOT EXISTS predictions (
-    genome_key TEXT PRIMARY KEY,
-    shape TEXT NOT NULL,
-    data BLOB NOT NULL
-);
-"""
-#: Columns added to ``trials`` after its first release, with their types: a store written
-#: before gets them on open.
-_ADDED_COLUMNS = {"output_scores": "TEXT"}
-#: The layout above, kept in SQLite's ``user_version``: 0 before it was kept, 2 since
-#: ``output_scores``. A store of a higher version is refused rather than misread.
-SCHEMA_VERSION = 2
-_TABLES = {"project", "runs", "trials", "predictions"}
-_TRIAL_COLUMNS = ("number", "run", "genome_key", "genome", "params", "model", "status", "reason",
-                  "score", "objectives", "fold_scores", "fit_seconds", "predict_seconds",
-                  "generation", "seed", "worker", "started_at", "finished_at", "data_fingerprint",
-                  "space_fingerprint", "output_scores")
 
 
 def library_versions() -> dict[str, str]:
@@ -138,8 +92,8 @@ class TrialStore:
         if version > SCHEMA_VERSION:
             raise newer_store(self.path, version, SCHEMA_VERSION)
         tables = self._tables()
-        core = set(_TRIAL_COLUMNS) - set(_ADDED_COLUMNS)
-        if tables and not ({"project", "runs", "trials"} <= tables <= _TABLES
+        core = set(TRIAL_COLUMNS) - set(ADDED_COLUMNS)
+        if tables and not ({"project", "runs", "trials"} <= tables <= TABLES
                            and core <= self._columns()):
             raise foreign_store(self.path, tables)
         return version
@@ -149,14 +103,14 @@ class TrialStore:
         self._connection.execute("PRAGMA journal_mode=WAL")
         # WAL + NORMAL: a committed transaction survives the process being killed.
         self._connection.execute("PRAGMA synchronous=NORMAL")
-        if self._tables() != _TABLES:  # IF NOT EXISTS, in one transaction: a process opening
+        if self._tables() != TABLES:  # IF NOT EXISTS, in one transaction: a process opening
             # the store meanwhile sees all the tables or none, never a foreign-looking half
-            self._connection.executescript(f"BEGIN IMMEDIATE;\n{_SCHEMA}\nCOMMIT;")
+            self._connection.executescript(f"BEGIN IMMEDIATE;\n{SCHEMA}\nCOMMIT;")
         if self._missing_columns():
             with self._transaction():  # listed again under the write lock: one process adds
                 for column in self._missing_columns():
                     self._connection.execute(
-                        f"ALTER TABLE trials ADD COLUMN {column} {_ADDED_COLUMNS[column]}")
+                        f"ALTER TABLE trials ADD COLUMN {column} {ADDED_COLUMNS[column]}")
         if version != SCHEMA_VERSION:
             self._connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 
@@ -170,7 +124,7 @@ class TrialStore:
 
     def _missing_columns(self) -> list[str]:
         present = self._columns()
-        return [column for column in _ADDED_COLUMNS if column not in present]
+        return [column for column in ADDED_COLUMNS if column not in present]
 
     @classmethod
     def exists_in(cls, folder: str | os.PathLike) -> bool:
@@ -277,8 +231,8 @@ class TrialStore:
         ) for trial, params in zip(trials, described)]
         with self._transaction() as cursor:
             before = self._connection.total_changes
-            cursor.executemany(f"{verb} INTO trials ({', '.join(_TRIAL_COLUMNS)}) "
-                               f"VALUES ({', '.join('?' * len(_TRIAL_COLUMNS))})", rows)
+            cursor.executemany(f"{verb} INTO trials ({', '.join(TRIAL_COLUMNS)}) "
+                               f"VALUES ({', '.join('?' * len(TRIAL_COLUMNS))})", rows)
             return self._connection.total_changes - before
 
     @reads
