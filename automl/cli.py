@@ -5,6 +5,7 @@
     automl predict DIR new.csv [-o predictions.csv] [--proba]
     automl report DIR [-o report.html]
     automl importance DIR
+    automl serve DIR [--port 8000]
 
 Exit codes (for scripts): 0 done; 1 the search found no model that works; 2 bad usage or
 input (a missing file or column, a changed data set for a stored search, ...); 130 stopped
@@ -18,7 +19,7 @@ import json
 import sys
 from pathlib import Path
 
-from automl.trials import PIPELINE_FILE
+from automl.trials import PIPELINE_FILE, PROFILE_FILE
 
 EXIT_OK, EXIT_NO_MODEL, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 
@@ -77,6 +78,9 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--n-jobs", type=int, default=-1,
                      help="worker processes (default: -1, one per core)")
     fit.add_argument("--seed", type=int, default=None, help="seed for a reproducible search")
+    fit.add_argument("--checks", choices=("warn", "raise", "off"), default="warn",
+                     help="data checks before the search (leaks, identifiers, duplicates, ...): "
+                     "report them (default), stop at a warning (exit 2), or skip them")
     fit.add_argument("--overwrite", action="store_true",
                      help="start afresh instead of resuming a search stored in DIR")
     fit.add_argument("--quiet", "-q", action="store_true", help="print only the result")
@@ -99,6 +103,18 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--output", "-o", metavar="FILE",
                         help="where to write it (default: DIR/report.html)")
 
+    serve = commands.add_parser("serve", help="serve a saved model over HTTP",
+                                description="Answer POST /predict (JSON rows or CSV) with the "
+                                "model in DIR (or an exported .keras file); GET /health; GET "
+                                "/metrics in Prometheus' format (requests, errors, latency, "
+                                "predictions, drift of recent rows). Needs automl[serve].")
+    serve.add_argument("folder", metavar="DIR", help="output folder of 'automl fit', or a "
+                       ".keras file")
+    serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
+    serve.add_argument("--port", type=_positive_int, default=8000, help="default: 8000")
+    serve.add_argument("--window", type=_positive_int, default=1000,
+                       help="recent rows the drift metrics look at (default: 1000)")
+
     importance = commands.add_parser("importance", help="print which hyperparameters mattered",
                                      description="Functional ANOVA of the search stored in DIR: "
                                      "the share of score variance each hyperparameter (and "
@@ -120,7 +136,10 @@ def _infer_task(target) -> str:
 
 
 def _fit(args) -> int:
+    import warnings
+
     import automl
+    from automl.checks import DataCheckWarning
     from automl.data import read_csv
 
     table = read_csv(args.data, argument="DATA")
@@ -134,11 +153,18 @@ def _fit(args) -> int:
     model = estimator(time_budget=args.time_budget, max_trials=args.max_trials,
                       objective=args.objective, cv=args.cv, n_jobs=args.n_jobs, seed=args.seed,
                       directory=output.parent, project_name=output.name,
-                      overwrite=args.overwrite, verbose=0 if args.quiet else 1)
+                      overwrite=args.overwrite, checks=args.checks,
+                      verbose=0 if args.quiet else 1)
     if not args.quiet:
         print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1} columns, "
               f"{len(table)} rows; results in {output}", flush=True)
-    model.fit(table, args.target)
+    with warnings.catch_warnings():  # the progress output shows them, or the summary below
+        warnings.simplefilter("ignore", DataCheckWarning)
+        model.fit(table, args.target)
+    if args.quiet:
+        for finding in model.checks_.itertuples():
+            print(f"automl: data check ({finding.severity}): {finding.message}",
+                  file=sys.stderr)
     try:
         report = automl.report(output)
     except OSError as error:  # a full disk: the model is fitted, its report is lost
@@ -148,6 +174,8 @@ def _fit(args) -> int:
     print(json.dumps({"task": task, "objective": model.objective_, "cv_score": best.score,
                       "model": best.genome.describe()["model"], "trials": len(model.trials_),
                       "interrupted": model.interrupted_, "seconds": round(model.fit_seconds_, 1),
+                      "data_checks": {check: int(count) for check, count
+                                      in model.checks_["check"].value_counts().items()},
                       "pipeline": str(output / PIPELINE_FILE),
                       "report": report and str(report)}))
     return EXIT_INTERRUPTED if model.interrupted_ else EXIT_OK
@@ -166,23 +194,14 @@ def _project(folder: str):
 
 
 def _predict(args) -> int:
-    import joblib
     import pandas as pd
 
     from automl.data import read_csv
+    from automl.serve._served import load_pipeline
     from automl.tasks._multi_io import MultiIOModel
 
     folder, settings = _project(args.folder)
-    try:
-        pipeline = joblib.load(folder / PIPELINE_FILE)
-    except ModuleNotFoundError as error:
-        raise ValueError(f"{str(folder / PIPELINE_FILE)!r} needs the package {error.name!r}, "
-                         f"which is not installed here: pip install {error.name}.") from None
-    except Exception as error:  # truncated, overwritten, or pickled by other library versions
-        raise ValueError(f"{str(folder / PIPELINE_FILE)!r} cannot be loaded "
-                         f"({type(error).__name__}: {error}): it is damaged or was saved with "
-                         "other versions of its libraries. Run 'automl fit' again (with "
-                         "--overwrite to start afresh).") from None
+    pipeline = load_pipeline(folder)
     if isinstance(pipeline, MultiIOModel):
         raise ValueError(
             f"{args.folder!r} holds a network with inputs {pipeline.input_names} and outputs "
@@ -195,7 +214,9 @@ def _predict(args) -> int:
     target = settings.get("target_column")
     if target in table.columns:
         table = table.drop(columns=[target])
-    result = pd.DataFrame({target or "prediction": pipeline.predict(table)})
+    predictions = pipeline.predict(table)
+    result = pd.DataFrame({target or "prediction": predictions})
+    _warn_of_drift(folder, table, predictions)
     if args.proba:
         if settings.get("task") != "classification":
             raise ValueError("--proba is for classification models; this one does regression.")
@@ -208,6 +229,34 @@ def _predict(args) -> int:
         print(f"automl: {len(result)} predictions written to {args.output}", file=sys.stderr)
     else:
         result.to_csv(sys.stdout, index=False)
+    return EXIT_OK
+
+
+def _warn_of_drift(folder: Path, table, predictions) -> None:
+    """Says on standard error when the rows drifted from the training data, or hold
+    categories never seen in fit (projects fitted before drift existed have no profile)."""
+    from automl.checks import drift_table, drift_warnings
+
+    profile = folder / PROFILE_FILE
+    if not profile.is_file():
+        return
+    for line in drift_warnings(drift_table(json.loads(profile.read_text()), table, predictions)):
+        print(f"automl: warning: {line}", file=sys.stderr)
+
+
+def _serve(args) -> int:
+    from automl.serve import serve
+
+    try:
+        import fastapi  # noqa: F401
+        import prometheus_client  # noqa: F401
+        import uvicorn  # noqa: F401
+    except ModuleNotFoundError as error:
+        raise ValueError(f"'automl serve' needs {error.name!r}: pip install "
+                         "\"automl[serve]\".") from None
+    print(f"automl: serving {args.folder} on http://{args.host}:{args.port} (Ctrl-C stops)",
+          file=sys.stderr, flush=True)
+    serve(args.folder, host=args.host, port=args.port, window=args.window)
     return EXIT_OK
 
 
@@ -240,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     from automl.trials import ProjectLockedError, ProjectMismatchError
 
     try:
-        return {"fit": _fit, "predict": _predict, "report": _report,
+        return {"fit": _fit, "predict": _predict, "report": _report, "serve": _serve,
                 "importance": _importance}[args.command](args)
     except KeyboardInterrupt:
         print("automl: interrupted", file=sys.stderr)

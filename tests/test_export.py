@@ -18,6 +18,7 @@ from automl import (
 )
 from automl.blocks import PCA, DenseNetwork, QuantileTransformer, StandardScaler
 from automl.export import NotTranslatableError
+from automl.serve._served import load_served
 
 SMALL = dict(max_trials=1, population_size=2, cv=2, scheduler="in-process", seed=0, verbose=0)
 
@@ -81,6 +82,14 @@ def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regr
     got = np.asarray(loaded.predict(_table_inputs(new), verbose=0))
     assert np.allclose(got[:, 0] if regression else got, expected, rtol=1e-4, atol=1e-4)
     assert model.export_model(format="sklearn") is model.pipeline_
+    # automl serve answers the same from the file, fed the raw columns of a request
+    served = load_served(tmp_path / "model.keras").predict(new)
+    if regression:
+        assert np.allclose(served["predictions"], expected, rtol=1e-4, atol=1e-4)
+    else:
+        probabilities = [[row[i] for i in range(2)] for row in served["probabilities"]]
+        assert np.allclose(probabilities, expected, rtol=1e-4, atol=1e-4)
+        assert list(model.classes_[served["predictions"]]) == list(model.predict(new))
 
 
 def test_an_ensemble_of_networks_exports_as_one_keras_model(tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 #: Stages from lowest to highest; a module may import its own stage and lower ones only.
 LAYERS = ["runtime", "data", "hyperparameters", "graph", "blocks", "space", "genome", "pipeline",
-          "evaluation", "execution", "search", "trials", "export", "tasks"]
+          "evaluation", "execution", "search", "trials", "checks", "export", "tasks", "serve"]
 PACKAGE = Path(__file__).resolve().parents[1] / "automl"
 
 

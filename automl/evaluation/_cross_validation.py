@@ -14,7 +14,7 @@ from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from automl.data import Task, TrainingData
+from automl.data import Task, TrainingData, copied_records
 from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._objectives import score_predictions
 from automl.evaluation._trial import Status, Trial, describe_error
@@ -31,20 +31,41 @@ CACHE_ENTRIES = 64
 VALIDATION_ROWS = 4_000
 
 
-def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool) -> tuple:
+def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool,
+                 groups: np.ndarray | None = None) -> tuple:
     """Shuffled k-fold splits of ``len(y)`` rows as index arrays, stratified on ``y`` (class
-    labels) when ``stratify``."""
+    labels) when ``stratify``. ``groups``: a group number per row; rows of one group fall in
+    the same fold (copies of a row are never validated against themselves)."""
+    # With groups, one row per group is split (labelled as that row) and its group follows it;
+    # fewer groups than folds cannot be split so: then rows are.
+    first = None
+    if groups is not None:
+        _, first, groups = np.unique(groups, return_index=True, return_inverse=True)
+    if first is None or len(first) < n_splits:
+        groups, first = None, np.arange(len(y))
+    # Stratifying needs a class with a member per fold (scikit-learn refuses otherwise).
+    stratify = stratify and np.unique(y[first], return_counts=True)[1].max() >= n_splits
     splitter = (StratifiedKFold if stratify else KFold)(n_splits=n_splits, shuffle=True,
                                                         random_state=seed)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class smaller than n_splits is allowed
-        return tuple(splitter.split(np.zeros((len(y), 1)), y))
+        splits = tuple(splitter.split(np.zeros((len(first), 1)), y[first]))
+    if groups is None:
+        return splits
+    fold_of_group = np.empty(len(first), dtype=int)
+    for fold, (_, validation) in enumerate(splits):
+        fold_of_group[validation] = fold
+    fold_of_row = fold_of_group[groups]
+    return tuple((np.flatnonzero(fold_of_row != fold), np.flatnonzero(fold_of_row == fold))
+                 for fold in range(n_splits))
 
 
 def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
-    """Shuffled k-fold splits, stratified for classification, as index arrays."""
-    return fold_indices(data.y, n_splits, seed,
-                        stratify=data.spec.task is Task.CLASSIFICATION)
+    """Shuffled k-fold splits, stratified for classification, as index arrays; copies of one
+    record stay in one fold (``copied_records``), so a record entered twice does not inflate
+    the score."""
+    return fold_indices(data.y, n_splits, seed, stratify=data.spec.task is Task.CLASSIFICATION,
+                        groups=copied_records(data.x))
 
 
 def scored_folds(folds: tuple, validation_rows: int = VALIDATION_ROWS) -> tuple:

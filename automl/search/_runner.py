@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import signal
+import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -133,14 +135,41 @@ def _hopeless(trials: list[Trial]) -> bool:
     return len(trials) >= FAILURES_BEFORE_GIVING_UP and not any(trial.ok for trial in trials)
 
 
+class _CtrlC:
+    """While a search runs in the main thread, Ctrl-C raises ``KeyboardInterrupt`` as usual and
+    is also remembered: when it lands where Python swallows exceptions (a finalizer the garbage
+    collector runs), the next finished trial raises it again. A handler of the user's own is
+    left alone."""
+
+    def __init__(self):
+        self.pressed = False
+        self._previous = None
+
+    def __enter__(self) -> _CtrlC:
+        if threading.current_thread() is threading.main_thread() and \
+                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def _handle(self, signum, frame) -> None:
+        self.pressed = True
+        raise KeyboardInterrupt
+
+    def __exit__(self, *exc_info) -> None:
+        if self._previous is not None:
+            signal.signal(signal.SIGINT, self._previous)
+
+
 class _Recorder:
     """Numbers finished trials, hands each to ``on_trial`` at once, and keeps it without its
-    out-of-fold predictions (listeners keep those they need)."""
+    out-of-fold predictions (listeners keep those they need); raises a Ctrl-C that was lost."""
 
-    def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None):
+    def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None,
+                 ctrl_c: _CtrlC | None = None):
         self.trials: list[Trial] = list(previous)
         self.evaluated = {trial.genome for trial in previous}
         self.on_trial = on_trial
+        self.ctrl_c = ctrl_c
 
     def __call__(self, result: Trial, generation: int) -> Trial:
         trial = dataclasses.replace(result, number=len(self.trials), generation=generation)
@@ -149,6 +178,8 @@ class _Recorder:
         self.evaluated.add(kept.genome)
         if self.on_trial is not None:
             self.on_trial(trial)
+        if self.ctrl_c is not None and self.ctrl_c.pressed:
+            raise KeyboardInterrupt
         return kept
 
 
@@ -212,7 +243,8 @@ def run_search(
     Ctrl-C (``KeyboardInterrupt``) ends the search cleanly: the result holds every trial
     finished so far and ``interrupted`` is set.
     """
-    record = _Recorder(previous, on_trial)
+    ctrl_c = _CtrlC()
+    record = _Recorder(previous, on_trial, ctrl_c)
     logbook = _new_logbook()
     grace = REFIT_GRACE_SHARE * max(budget.seconds_left(), 0.0) if budget.deadline else 0.0
     loop = _run_steady_state if steady_state else _run_generations
@@ -220,8 +252,9 @@ def run_search(
     fixed = executor.max_eval_time
     limit = limit_candidates or (lambda trials: fixed)
     try:
-        loop(strategy, evaluate, budget, executor, limit, batch_size, reserve_seconds,
-             on_generation, record, logbook)
+        with ctrl_c:
+            loop(strategy, evaluate, budget, executor, limit, batch_size, reserve_seconds,
+                 on_generation, record, logbook)
     except KeyboardInterrupt:
         return SearchResult(record.trials, logbook, interrupted=True)
     return SearchResult(record.trials, logbook,

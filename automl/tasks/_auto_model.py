@@ -14,6 +14,7 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils.metaestimators import available_if
 
+from automl.checks import findings_frame
 from automl.data import Task
 from automl.graph import Graph
 from automl.search import DEFAULT_ENSEMBLE_SIZE
@@ -88,6 +89,10 @@ class AutoModel(BaseEstimator):
             out-of-fold predictions of the best 50 pipelines; the members are refit and
             averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
             See ``ensemble_``.
+        checks: the data checks before a search of one input (``automl.checks``: leaks, ids,
+            duplicates, constant columns, imbalance, an index or date as target): ``"warn"``
+            reports each finding (``checks_``, progress, a ``DataCheckWarning`` per warning),
+            ``"raise"`` stops ``fit`` at a warning (``DataCheckError``), ``"off"`` skips them.
         verbose: 0 is silent; 1 shows live progress in a terminal (one line per generation
             otherwise); 2 adds a line per trial.
 
@@ -107,6 +112,8 @@ class AutoModel(BaseEstimator):
         data_spec_, search_space_, objective_, seed_, logbook_: what the search used and did
             (``data_spec_`` is ``None`` for several inputs or outputs).
         search_seconds_, fit_seconds_: wall time of the search, and of the whole fit.
+        checks_: the data checks' findings (``check``, ``severity``, ``columns``, ``rows``,
+            ``message``), warnings first.
     """
 
     def __init__(
@@ -132,6 +139,7 @@ class AutoModel(BaseEstimator):
         overwrite: bool = False,
         mlflow: bool | str = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
+        checks: str = "warn",
         verbose: int = 1,
     ):
         self.inputs = inputs
@@ -154,6 +162,7 @@ class AutoModel(BaseEstimator):
         self.overwrite = overwrite
         self.mlflow = mlflow
         self.ensemble_size = ensemble_size
+        self.checks = checks
         self.verbose = verbose
 
     #: The head of the task classes' graph (``None``: the graph given as outputs says).
@@ -249,14 +258,16 @@ class AutoModel(BaseEstimator):
         self.search_seconds_ = outcome.search_seconds
         self.fit_seconds_ = outcome.fit_seconds
         self.ensemble_ = outcome.ensemble
+        self.checks_ = outcome.checks
 
     def __setstate__(self, state: dict) -> None:
         if "pipeline_" in state and "fitted_model_" not in state:  # pickled before 0.2
             state["fitted_model_"] = as_fitted_model(
                 state.pop("pipeline_"), state.get("data_spec_"), state.get("objective_"),
                 state.get("target_column_"), type(self).__name__)
-        if "fitted_model_" in state:  # fitted before ensembles existed
+        if "fitted_model_" in state:  # fitted before ensembles, or data checks, existed
             state.setdefault("ensemble_", None)
+            state.setdefault("checks_", findings_frame([]))
         self.__dict__.update(state)
 
     # --- after fit -----------------------------------------------------------------------
@@ -319,6 +330,12 @@ class AutoModel(BaseEstimator):
         """Scores on ``x``/``y``: the objective first, then the usual metrics of the task;
         with several outputs, ``{output name: {metric: value}}``."""
         return self._fitted().evaluate(self._checked(x), y)
+
+    def drift(self, x) -> pd.DataFrame:
+        """How far the rows ``x`` moved from the training data, per column and for the
+        predictions: the population stability index ``psi``, its ``verdict`` (stable under
+        0.1, drifted above 0.25), missing rates, categories never seen (``automl.checks``)."""
+        return self._fitted().drift(self._checked(x))
 
     def importance(self, **options) -> pd.DataFrame:
         """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model

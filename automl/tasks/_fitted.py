@@ -14,7 +14,8 @@ import pandas as pd
 from sklearn import metrics
 from sklearn.pipeline import Pipeline
 
-from automl.data import DataSpec, Task, read_csv, validate_target
+from automl.checks import DataCheckWarning, drift_table
+from automl.data import DataSpec, TableAdapter, Task, read_csv, row_hashes, validate_target
 from automl.evaluation import evaluation_scores
 from automl.export import NotTranslatableError, has_keras_model, to_keras
 
@@ -69,6 +70,11 @@ class FittedModel(abc.ABC):
     def export(self, format: str = "auto"):
         """The model to ship, as ``AutoModel.export_model`` describes."""
 
+    def drift(self, x) -> pd.DataFrame:
+        """How far ``x`` has moved from the training data (``automl.checks``' drift)."""
+        raise ValueError("drift is measured for models of one table; this model has no "
+                         "training profile.")
+
 
 class PipelineModel(FittedModel):
     """A refit scikit-learn pipeline and what fit learnt about its data.
@@ -79,15 +85,38 @@ class PipelineModel(FittedModel):
         objective: the search's scorer name.
         target_column: the column of ``x`` that fit took ``y`` from (``None``: y was given).
         owner: the estimator's class name, for messages.
+        training_rows: ``row_hashes`` of the training table, so that ``evaluate`` can tell
+            when test rows also occur in it (``None``: not known).
+        profile: the training columns' and predictions' summaries that ``drift`` compares
+            new rows with (``automl.checks``' ``profile``; ``None``: not known).
     """
 
     def __init__(self, pipeline: Pipeline, spec: DataSpec, objective: str,
-                 target_column: str | None, owner: str = "AutoModel"):
+                 target_column: str | None, owner: str = "AutoModel",
+                 training_rows: np.ndarray | None = None, profile: dict | None = None):
         self._pipeline = pipeline
         self.spec = spec
         self.objective = objective
         self.target_column = target_column
         self.owner = owner
+        self.training_rows = None if training_rows is None else np.unique(training_rows)
+        self.profile = profile
+
+    def __setstate__(self, state: dict) -> None:
+        state.setdefault("training_rows", None)  # pickled before evaluate looked for them
+        state.setdefault("profile", None)  # or drift existed
+        self.__dict__.update(state)
+
+    def drift(self, x) -> pd.DataFrame:
+        if self.profile is None:
+            return super().drift(x)
+        features = self.features(x)
+        return drift_table(self.profile, self._table(features), self._pipeline.predict(features))
+
+    def _table(self, features) -> pd.DataFrame:
+        """``features`` checked and coerced as the pipeline's first step does it."""
+        kinds = tuple(kind.value for kind in self.spec.column_kinds)
+        return TableAdapter(self.spec.column_names, kinds).transform(features)
 
     @property
     def pipeline(self) -> Pipeline:
@@ -139,8 +168,22 @@ class PipelineModel(FittedModel):
                                  f"{self.owner} solves regression: use predict.")
         return self._pipeline.predict_proba(self.features(x))
 
+    def _warn_if_seen(self, features) -> None:
+        """Test rows that also occur in the training table make a score optimistic."""
+        if self.training_rows is None or not self._takes_tables():
+            return
+        rows = row_hashes(self._table(features))
+        seen = np.isin(rows, self.training_rows)
+        if seen.any():
+            warnings.warn(
+                f"{int(seen.sum())} of {len(rows)} rows of x also occur in the training data "
+                f"(identical in every column, e.g. row {int(np.flatnonzero(seen)[0])}): the "
+                "score overstates how the model does on new rows; evaluate on rows it has not "
+                "seen.", DataCheckWarning, stacklevel=4)
+
     def evaluate(self, x, y) -> dict[str, float]:
         features, y = self._features_and_targets(x, y)
+        self._warn_if_seen(features)
         score = metrics.get_scorer(self.objective)(self._pipeline, features, y)
         return evaluation_scores(self.objective, score, self.spec.task, y,
                                  self._pipeline.predict(features))

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
+from automl.checks import CHECK_MODES
 from automl.evaluation import check_secondary_objectives
 from automl.execution import resolve_n_jobs
 from automl.tasks._settings import memory_bytes
@@ -97,6 +98,7 @@ PARAMETER_CONSTRAINTS = {
     "secondary_objectives": CheckedBy(check_secondary_objectives),
     "mlflow": CheckedBy(check_mlflow),
     "ensemble_size": Integer(0, optional=False),
+    "checks": OneOf(CHECK_MODES),
 }
 EPOCHS = Integer(1, meaning="searched")
 

@@ -6,7 +6,8 @@ from __future__ import annotations
 
 import time
 
-from automl.data import Task, load_image_data, load_text_data, load_training_data
+from automl.checks import profile, run_checks, sample
+from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
 from automl.evaluation import (
     CrossValidation,
     check_secondary_objectives,
@@ -29,6 +30,9 @@ from automl.tasks._fitted import PipelineModel
 from automl.tasks._session import SearchOutcome, SearchSession
 from automl.tasks._settings import NETWORK_FOLDS
 
+#: Training rows predicted for the profile of predictions that drift compares with.
+PROFILE_ROWS = 2_000
+
 
 def _load(input_node, x, y, task):
     if isinstance(input_node, ImageInput):
@@ -40,6 +44,14 @@ def _load(input_node, x, y, task):
                                   column_types=input_node.column_types)
     raise ValueError(f"{input_node.label} is not supported: use StructuredDataInput, "
                      "ImageInput or TextInput.")
+
+
+def _profile(data, estimator) -> dict:
+    """The training profile drift compares with: the columns, and the refit model's predictions
+    on a sample of the training rows (a few thousand tell their distribution)."""
+    x, _ = sample(data.x, data.y, PROFILE_ROWS)
+    return profile(data.x, data.spec.column_kinds, estimator.predict(x),
+                   classification=data.spec.task is Task.CLASSIFICATION)
 
 
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
@@ -54,6 +66,8 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                          f"cv={model.cv}: pass at least "
                          f"{2 * model.cv} rows or a smaller cv.")
     objective = resolve_objective(model.objective, head.task, data.y)
+    checks = run_checks(data, model.checks, objective=objective, cv=model.cv,
+                        say=(lambda line: print(line, flush=True)) if model.verbose else None)
     secondary = check_secondary_objectives(model.secondary_objectives)
     space = build_space(graph, data.spec)
     settings = {"task": head.task.value, "objective": objective, "cv": model.cv,
@@ -112,6 +126,9 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                        f"{best.genome.describe()[MODEL_SLOT]}: {best.score:.4f})")
         if data.spec.image_shape is not None:  # the exported pipeline takes the images
             estimator = taking_images(estimator, data.spec.image_shape)
+        tables = data.spec.image_shape is None and not data.spec.is_text
         fitted = PipelineModel(estimator, data.spec, objective, data.target_column,
-                               owner=type(model).__name__)
-        return session.finish(fitted, summary, ensemble)
+                               owner=type(model).__name__,
+                               training_rows=row_hashes(data.x) if tables else None,
+                               profile=_profile(data, estimator) if tables else None)
+        return session.finish(fitted, summary, ensemble, checks)

@@ -10,14 +10,18 @@ listeners of every trial (the trial store, MLflow, progress) as callbacks of one
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
+from automl.checks import findings_frame
 from automl.evaluation import Trial, describe_error
 from automl.execution import make_executor
 from automl.genome import Genome
@@ -27,8 +31,10 @@ from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._progress import Progress
 from automl.tasks._settings import draw_seed, memory_bytes
 from automl.trials import (
+    CHECKS_FILE,
     LEADERBOARD_FILE,
     PIPELINE_FILE,
+    PROFILE_FILE,
     MlflowLogger,
     Project,
     leaderboard,
@@ -50,6 +56,7 @@ class SearchOutcome:
     search_seconds: float
     fit_seconds: float
     ensemble: object = None  # the Ensemble refit, if one was
+    checks: pd.DataFrame = field(default_factory=lambda: findings_frame([]))
 
 
 class StoreTrials:
@@ -266,9 +273,11 @@ class SearchSession:
                    if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
         return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
 
-    def finish(self, fitted, summary: str, ensemble=None) -> SearchOutcome:
-        """After the refit: the closing progress line, and with a project the saved model and
-        leaderboard and the run's status. ``ensemble``: the ``Ensemble`` refit, if one was."""
+    def finish(self, fitted, summary: str, ensemble=None,
+               checks: pd.DataFrame | None = None) -> SearchOutcome:
+        """After the refit: the closing progress line, and with a project the saved model,
+        leaderboard and data checks, and the run's status. ``ensemble``: the ``Ensemble``
+        refit, if one was; ``checks``: the data checks' findings."""
         import joblib
 
         result = self.result
@@ -281,7 +290,13 @@ class SearchSession:
             table = leaderboard(result.trials, ensemble_rows(ensemble))
             unsaved = self.project.save({
                 LEADERBOARD_FILE: lambda path: table.to_csv(path, index=False),
-                PIPELINE_FILE: lambda path: joblib.dump(fitted.pipeline, path)})
+                PIPELINE_FILE: lambda path: joblib.dump(fitted.pipeline, path),
+                **({} if checks is None else {
+                    CHECKS_FILE: lambda path: checks.to_json(path, orient="records",
+                                                             indent=1)}),
+                **({} if getattr(fitted, "profile", None) is None else {
+                    PROFILE_FILE: lambda path: Path(path).write_text(json.dumps(
+                        fitted.profile))})})
             if unsaved:
                 warnings.warn(f"{unsaved} in {str(self.project.folder)!r}: the fitted model is "
                               "returned as usual (export_model() gives it to save elsewhere).",
@@ -289,7 +304,8 @@ class SearchSession:
             self._store.end_run(fit_seconds, "interrupted" if result.interrupted
                                 else "finished")
         return SearchOutcome(fitted, self.space, self.objective, self.seed, result,
-                             self._search_seconds, fit_seconds, ensemble)
+                             self._search_seconds, fit_seconds, ensemble,
+                             findings_frame([]) if checks is None else checks)
 
 
 #: Trials a search without a time budget evaluates when ``max_trials`` is ``"auto"``

@@ -39,6 +39,7 @@ class _SingleInputTask(AutoModel):
         overwrite: bool = False,
         mlflow: bool | str = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
+        checks: str = "warn",
         verbose: int = 1,
     ):
         super().__init__(
@@ -48,7 +49,7 @@ class _SingleInputTask(AutoModel):
             evolution=evolution, max_generations=max_generations,
             secondary_objectives=secondary_objectives, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow,
-            ensemble_size=ensemble_size, verbose=verbose,
+            ensemble_size=ensemble_size, checks=checks, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)
 

@@ -5,8 +5,11 @@ from automl.trials._frame import leaderboard
 from automl.trials._importance import functional_anova, importance, trial_importance
 from automl.trials._mlflow import MlflowLogger, check_mlflow
 from automl.trials._project import (
+    BEHAVIOUR_FILE,
+    CHECKS_FILE,
     LEADERBOARD_FILE,
     PIPELINE_FILE,
+    PROFILE_FILE,
     Project,
     ProjectLockedError,
     ProjectMismatchError,
@@ -16,8 +19,11 @@ from automl.trials._store import TrialStore, library_versions
 from automl.trials._store_errors import StoreError
 
 __all__ = [
+    "BEHAVIOUR_FILE",
+    "CHECKS_FILE",
     "LEADERBOARD_FILE",
     "PIPELINE_FILE",
+    "PROFILE_FILE",
     "MlflowLogger",
     "Project",
     "ProjectLockedError",

@@ -16,11 +16,15 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 LOCK_NAME = ".lock"
-#: The refit winner (``joblib.load`` it) and the leaderboard a finished fit leaves.
+#: The refit winner (``joblib.load`` it), the leaderboard, the data checks' findings (JSON
+#: records) and the training profile drift is measured against, which a finished fit leaves;
+#: the behaviour tests run on its model (``automl.checks``).
 PIPELINE_FILE, LEADERBOARD_FILE = "best_pipeline.joblib", "leaderboard.csv"
+CHECKS_FILE, PROFILE_FILE = "data_checks.json", "data_profile.json"
+BEHAVIOUR_FILE = "behaviour_tests.json"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
 PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", PIPELINE_FILE,
-                 LEADERBOARD_FILE, "report.html")
+                 LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, "report.html")
 
 #: Stored settings that must match for trials of two runs to be compared, with what each is.
 COMPARABLE = {

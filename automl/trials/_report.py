@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import html
 import io
+import json
 import math
 import os
 import time
@@ -20,6 +21,7 @@ from automl.evaluation import Trial, check_secondary_objectives
 from automl.space import MODEL_SLOT
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
+from automl.trials._project import BEHAVIOUR_FILE, CHECKS_FILE
 from automl.trials._store import TrialStore
 
 REPORT_NAME = "report.html"
@@ -140,8 +142,12 @@ def _table(frame: pd.DataFrame) -> str:
 
 def render_report(trials: Sequence[Trial], *, objective: str = "score", title: str = "Search",
                   secondary_objectives: Sequence[str] = (), runs: Sequence[dict] = (),
-                  importance: pd.DataFrame | None = None) -> str:
-    """The report's HTML text (see ``write_report``)."""
+                  importance: pd.DataFrame | None = None,
+                  checks: pd.DataFrame | None = None,
+                  behaviour: Sequence[dict] = ()) -> str:
+    """The report's HTML text (see ``write_report``); ``checks``: the data checks' findings
+    (``None``: not known, no section); ``behaviour``: the summaries of the behaviour tests run
+    on the model (``automl.checks.invariance``, ...)."""
     trials = list(trials)
     if not trials:
         raise ValueError("the search has no trials yet: there is nothing to report.")
@@ -172,6 +178,11 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
         "<div class='cards'>" + "".join(f"<div class='card'>{html.escape(k)}<b>{html.escape(v)}"
                                         "</b></div>" for k, v in cards) + "</div>",
     ]
+    if checks is not None:
+        parts.append("<h2>Data checks</h2>" + (
+            _table(checks[["severity", "check", "message"]]) if len(checks)
+            else "<p>No finding: no leak, identifier, duplicate, constant column, severe "
+                 "imbalance or index-like target was found.</p>"))
     if best:
         parts.append("<h2>Best pipeline</h2>" + _table(pd.DataFrame(
             [{"setting": k, "value": "" if v is None else str(v)}
@@ -190,6 +201,8 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
         parts.append("<p>Too few successful trials per model family to analyse (10 needed).</p>")
     if "pareto" in plots:
         parts.append("<h2>Pareto front</h2>" + plots["pareto"])
+    if behaviour:
+        parts.append("<h2>Behaviour tests</h2>" + _table(pd.DataFrame(list(behaviour))))
     parts.append("<h2>Failures</h2>" + (_table(failure_table) if len(failure_table)
                                         else "<p>No trial failed.</p>"))
     if runs:
@@ -216,9 +229,14 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
         folder = Path(source)
         with TrialStore.open_existing(folder) as store:
             trials, settings, runs = store.trials(), store.project(), store.runs()
+        checks_file, behaviour_file = folder / CHECKS_FILE, folder / BEHAVIOUR_FILE
         text = render_report(trials, objective=settings.get("objective", "score"),
                              title=folder.name, runs=runs,
-                             secondary_objectives=settings.get("secondary_objectives", ()))
+                             secondary_objectives=settings.get("secondary_objectives", ()),
+                             checks=(pd.read_json(checks_file, orient="records")
+                                     if checks_file.is_file() else None),
+                             behaviour=(json.loads(behaviour_file.read_text())
+                                        if behaviour_file.is_file() else ()))
         target = Path(path) if path is not None else folder / REPORT_NAME
     elif hasattr(source, "trials_"):
         folder = getattr(source, "project_folder", None)
@@ -229,7 +247,9 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
         text = render_report(source.trials_, objective=source.objective_,
                              title=type(source).__name__,
                              secondary_objectives=check_secondary_objectives(
-                                 source.secondary_objectives))
+                                 source.secondary_objectives),
+                             checks=getattr(source, "checks_", None),
+                             behaviour=getattr(source, "behaviour_tests_", ()))
         target = Path(path)
     else:
         raise TypeError(f"write_report() takes a project folder or a fitted AutoModel; "

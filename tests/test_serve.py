@@ -1,0 +1,117 @@
+"""``automl serve`` over a real socket: predictions, bad requests answered 4xx without stopping
+the server, and /metrics read back by prometheus_client's own parser."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import socket
+import threading
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import automl
+
+pytest.importorskip("fastapi", reason="automl serve needs the serve extra")
+from prometheus_client.parser import text_string_to_metric_families  # noqa: E402
+
+
+def people(rows: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    table = pd.DataFrame({"height": rng.normal(170, 10, rows).round(2),
+                          "colour": rng.choice(["red", "green", "blue"], rows)})
+    table["label"] = np.where(table["height"] + rng.normal(0, 5, rows) > 170, "tall", "short")
+    return table
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """A tiny project served by uvicorn in a thread of this process, on a free port."""
+    import uvicorn
+
+    from automl.serve._app import create_app
+    from automl.serve._served import load_served
+
+    folder = tmp_path_factory.mktemp("serve")
+    automl.StructuredDataClassifier(max_trials=2, cv=2, n_jobs=1, scheduler="in-process",
+                                    seed=0, verbose=0, directory=folder,
+                                    project_name="people").fit(people(300, 0), "label")
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    config = uvicorn.Config(create_app(load_served(folder / "people"), window=200),
+                            host="127.0.0.1", port=port, log_level="warning")
+    running = uvicorn.Server(config)
+    thread = threading.Thread(target=running.run, daemon=True)
+    thread.start()
+    for _ in range(200):
+        if running.started:
+            break
+        time.sleep(0.05)
+    yield port
+    running.should_exit = True
+    thread.join(timeout=10)
+
+
+def ask(port: int, method: str, path: str, body: bytes | str | None = None,
+        content_type: str = "application/json") -> tuple[int, dict | str]:
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    connection.request(method, path, body=body, headers={"Content-Type": content_type})
+    response = connection.getresponse()
+    text = response.read().decode()
+    connection.close()
+    if response.getheader("content-type", "").startswith("application/json"):
+        return response.status, json.loads(text)
+    return response.status, text
+
+
+def test_predict_answers_json_and_csv_rows(server):
+    rows = people(5, 1).drop(columns="label")
+    status, answer = ask(server, "POST", "/predict",
+                         json.dumps({"rows": rows.to_dict("records")}))
+    assert status == 200
+    assert len(answer["predictions"]) == 5 and set(answer["predictions"]) <= {"tall", "short"}
+    assert all(abs(sum(p.values()) - 1) < 1e-6 for p in answer["probabilities"])
+    status, from_csv = ask(server, "POST", "/predict", rows.to_csv(index=False), "text/csv")
+    assert status == 200 and from_csv["predictions"] == answer["predictions"]
+    status, health = ask(server, "GET", "/health")
+    assert status == 200 and health["columns"] == ["height", "colour"]
+
+
+@pytest.mark.parametrize("body, status, says", [
+    ("", 400, "the request body is empty"),
+    ("{not json", 400, "not valid JSON"),
+    ('{"rows": 3}', 422, "no list of rows"),
+    ('{"rows": []}', 422, "holds no rows"),
+    ('{"rows": [{"height": 170}]}', 422, "lack the columns ['colour']"),
+    ('{"rows": [{"height": "tall", "colour": "red"}]}', 422, "column 'height'"),
+    (json.dumps({"rows": [{"height": 1, "colour": "red"}] * 10_001}), 413, "more than 10000"),
+])
+def test_bad_requests_get_a_4xx_naming_the_problem_and_the_server_goes_on(server, body,
+                                                                          status, says):
+    answered, content = ask(server, "POST", "/predict", body)
+    assert answered == status and says in content["error"]
+    assert ask(server, "GET", "/health")[0] == 200
+
+
+def test_metrics_parse_and_count_requests_errors_predictions_and_drift(server):
+    shifted = people(100, 2).drop(columns="label").assign(height=lambda t: t["height"] + 40)
+    assert ask(server, "POST", "/predict",
+               json.dumps({"rows": shifted.to_dict("records")}))[0] == 200
+    ask(server, "POST", "/predict", "")
+    status, text = ask(server, "GET", "/metrics")
+    assert status == 200
+    samples = {}
+    for family in text_string_to_metric_families(text):
+        for sample in family.samples:
+            samples[(sample.name, tuple(sorted(sample.labels.items())))] = sample.value
+    assert samples["automl_requests_total", (("endpoint", "/predict"), ("status", "200"))] >= 1
+    assert samples["automl_requests_total", (("endpoint", "/predict"), ("status", "400"))] >= 1
+    assert samples["automl_request_latency_seconds_count", (("endpoint", "/predict"),)] >= 2
+    assert samples["automl_predictions_total", (("class_", "tall"),)] >= 100
+    assert samples["automl_drift_psi", (("column", "height"),)] > 0.25  # the window drifted
+    assert samples["automl_drift_window_rows", ()] >= 100
+
