@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.ensemble import RandomForestClassifier
+from sklearn.metrics import balanced_accuracy_score
 from sklearn.model_selection import cross_val_score, train_test_split
 
 from automl.checks import check_data
@@ -91,7 +92,6 @@ def grouped_folds_effect(table: pd.DataFrame) -> None:
         score = cross_val_score(model, x, y, cv=folds, scoring="balanced_accuracy").mean()
         print(f"  pima + 20 % copies, 5-fold CV with {label:15s} {score:.4f}")
     fitted = model.fit(x, y)
-    from sklearn.metrics import balanced_accuracy_score
     held_out = balanced_accuracy_score(test["target"], fitted.predict(test.drop(columns="target")))
     print(f"  the same forest on held-out rows (none seen)       {held_out:.4f}")
 
