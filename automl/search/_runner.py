@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import math
-import signal
-import threading
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from automl.evaluation import Status, Trial
 from automl.execution import Executor, InProcessExecutor
 from automl.genome import Genome
 from automl.search._budget import Budget
+from automl.search._ctrl_c import CtrlC
 from automl.search._strategy import Strategy
 
 
@@ -135,37 +134,12 @@ def _hopeless(trials: list[Trial]) -> bool:
     return len(trials) >= FAILURES_BEFORE_GIVING_UP and not any(trial.ok for trial in trials)
 
 
-class _CtrlC:
-    """While a search runs in the main thread, Ctrl-C raises ``KeyboardInterrupt`` as usual and
-    is also remembered: when it lands where Python swallows exceptions (a finalizer the garbage
-    collector runs), the next finished trial raises it again. A handler of the user's own is
-    left alone."""
-
-    def __init__(self):
-        self.pressed = False
-        self._previous = None
-
-    def __enter__(self) -> _CtrlC:
-        if threading.current_thread() is threading.main_thread() and \
-                signal.getsignal(signal.SIGINT) is signal.default_int_handler:
-            self._previous = signal.signal(signal.SIGINT, self._handle)
-        return self
-
-    def _handle(self, signum, frame) -> None:
-        self.pressed = True
-        raise KeyboardInterrupt
-
-    def __exit__(self, *exc_info) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
-
-
 class _Recorder:
     """Numbers finished trials, hands each to ``on_trial`` at once, and keeps it without its
     out-of-fold predictions (listeners keep those they need); raises a Ctrl-C that was lost."""
 
     def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None,
-                 ctrl_c: _CtrlC | None = None):
+                 ctrl_c: CtrlC | None = None):
         self.trials: list[Trial] = list(previous)
         self.evaluated = {trial.genome for trial in previous}
         self.on_trial = on_trial
@@ -243,7 +217,7 @@ def run_search(
     Ctrl-C (``KeyboardInterrupt``) ends the search cleanly: the result holds every trial
     finished so far and ``interrupted`` is set.
     """
-    ctrl_c = _CtrlC()
+    ctrl_c = CtrlC()
     record = _Recorder(previous, on_trial, ctrl_c)
     logbook = _new_logbook()
     grace = REFIT_GRACE_SHARE * max(budget.seconds_left(), 0.0) if budget.deadline else 0.0

@@ -14,12 +14,11 @@ from sklearn.exceptions import NotFittedError
 from sklearn.utils import ClassifierTags, RegressorTags
 from sklearn.utils.metaestimators import available_if
 
-from automl.checks import findings_frame
 from automl.data import Task
 from automl.graph import Graph
 from automl.search import DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._ensembling import ensemble_rows
-from automl.tasks._fitted import as_fitted_model
+from automl.tasks._fitted import upgraded_state
 from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
 from automl.tasks._pipeline_search import search_pipelines
@@ -261,14 +260,7 @@ class AutoModel(BaseEstimator):
         self.checks_ = outcome.checks
 
     def __setstate__(self, state: dict) -> None:
-        if "pipeline_" in state and "fitted_model_" not in state:  # pickled before 0.2
-            state["fitted_model_"] = as_fitted_model(
-                state.pop("pipeline_"), state.get("data_spec_"), state.get("objective_"),
-                state.get("target_column_"), type(self).__name__)
-        if "fitted_model_" in state:  # fitted before ensembles, or data checks, existed
-            state.setdefault("ensemble_", None)
-            state.setdefault("checks_", findings_frame([]))
-        self.__dict__.update(state)
+        self.__dict__.update(upgraded_state(state, type(self).__name__))
 
     # --- after fit -----------------------------------------------------------------------
 
@@ -332,9 +324,8 @@ class AutoModel(BaseEstimator):
         return self._fitted().evaluate(self._checked(x), y)
 
     def drift(self, x) -> pd.DataFrame:
-        """How far the rows ``x`` moved from the training data, per column and for the
-        predictions: the population stability index ``psi``, its ``verdict`` (stable under
-        0.1, drifted above 0.25), missing rates, categories never seen (``automl.checks``)."""
+        """How far the rows ``x`` moved from the training data, per column and prediction:
+        PSI, verdict, missing rates, unseen categories (see ``automl.checks``)."""
         return self._fitted().drift(self._checked(x))
 
     def importance(self, **options) -> pd.DataFrame:

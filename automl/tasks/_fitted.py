@@ -14,7 +14,7 @@ import pandas as pd
 from sklearn import metrics
 from sklearn.pipeline import Pipeline
 
-from automl.checks import DataCheckWarning, drift_table
+from automl.checks import DataCheckWarning, drift_table, findings_frame
 from automl.data import DataSpec, TableAdapter, Task, read_csv, row_hashes, validate_target
 from automl.evaluation import evaluation_scores
 from automl.export import NotTranslatableError, has_keras_model, to_keras
@@ -213,3 +213,15 @@ def as_fitted_model(pipeline, spec: DataSpec | None, objective: str, target_colu
     if isinstance(pipeline, FittedModel):
         return pipeline
     return PipelineModel(pipeline, spec, objective, target_column, owner)
+
+
+def upgraded_state(state: dict, owner: str) -> dict:
+    """An estimator's pickled attributes, completed with what later versions added."""
+    if "pipeline_" in state and "fitted_model_" not in state:  # pickled before 0.2
+        state["fitted_model_"] = as_fitted_model(
+            state.pop("pipeline_"), state.get("data_spec_"), state.get("objective_"),
+            state.get("target_column_"), owner)
+    if "fitted_model_" in state:  # fitted before ensembles, or data checks, existed
+        state.setdefault("ensemble_", None)
+        state.setdefault("checks_", findings_frame([]))
+    return state
