@@ -118,8 +118,8 @@ def test_a_project_is_locked_while_a_fit_uses_it(tmp_path):
 
 
 def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
-    x, y = small_table()
-    first = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+    x, y = small_table()  # in this process: what is stored matters here, not where it ran
+    first = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                      max_trials=4, **FAST).fit(x, y)
     folder = tmp_path / "p"
     assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv"} <= {
@@ -132,20 +132,20 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
         stored = store.trials()
     assert stored == first.trials_
 
-    resumed = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+    resumed = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                        max_trials=7, **FAST).fit(x, y)
     assert resumed.trials_[:4] == stored  # restored, not re-run
     assert [t.number for t in resumed.trials_] == list(range(7))
     assert len({t.genome for t in resumed.trials_}) == 7
     assert resumed.best_trial_.score == max(t.score for t in resumed.trials_ if t.ok)
 
-    again = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+    again = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                      max_trials=7, **FAST).fit(x, y)
     assert again.trials_ == resumed.trials_  # the budget is spent: only the refit runs
     with TrialStore(folder) as store:
         assert [run["status"] for run in store.runs()] == ["finished"] * 3
 
-    fresh = StructuredDataClassifier(directory=tmp_path, project_name="p", n_jobs=1,
+    fresh = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                      max_trials=3, overwrite=True, **FAST).fit(x, y)
     assert len(fresh.trials_) == 3
     with TrialStore(folder) as store:
@@ -154,7 +154,8 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
 
 def test_resume_refuses_other_data_or_settings(tmp_path):
     x, y = small_table()
-    settings = dict(directory=tmp_path, project_name="p", n_jobs=1, max_trials=3, **FAST)
+    settings = dict(directory=tmp_path, project_name="p", scheduler="in-process", max_trials=3,
+                    **FAST)
     StructuredDataClassifier(**settings).fit(x, y)
     with pytest.raises(ProjectMismatchError, match="training data .* differs.*overwrite=True"):
         StructuredDataClassifier(**{**settings, "max_trials": 5}).fit(x.iloc[:-1], y.iloc[:-1])

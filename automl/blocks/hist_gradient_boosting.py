@@ -7,6 +7,19 @@ from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Float, Int
 
 
+class HistGradientBoostingClassifier(ensemble.HistGradientBoostingClassifier):
+    """scikit-learn's, binning features on their unweighted quantiles (as before its 1.6).
+
+    With class weights, scikit-learn bins on weighted quantiles, sorting each column 254 times:
+    0.1-0.4 s per column and fit whatever the row count, ten times the fit itself on a
+    table of a few hundred rows (measured with 1.9.1). The weights still weigh every
+    gradient; only the bin edges ignore them.
+    """
+
+    def _bin_data(self, X, sample_weight, is_training_data):
+        return super()._bin_data(X, None, is_training_data)
+
+
 @register_block
 class HistGradientBoosting(Block):
     """Gradient boosting on histograms (LightGBM-style); strong on most tables."""
@@ -26,7 +39,7 @@ class HistGradientBoosting(Block):
 
     @classmethod
     def build(cls, params, context):
-        model = (ensemble.HistGradientBoostingClassifier if context.task is Task.CLASSIFICATION
+        model = (HistGradientBoostingClassifier if context.task is Task.CLASSIFICATION
                  else ensemble.HistGradientBoostingRegressor)
         categorical = list(context.categorical_features) or None
         return model(random_state=context.seed, categorical_features=categorical, **params)
