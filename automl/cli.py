@@ -2,6 +2,7 @@
 
     automl fit data.csv --target y [--task classification|regression] [--time-budget S]
                [--output DIR]
+    automl select DIR data.csv (--trial N | [--max-latency-ms MS] [--max-size-mb MB])
     automl predict DIR new.csv [-o predictions.csv] [--proba]
     automl report DIR [-o report.html]
     automl importance DIR
@@ -81,9 +82,19 @@ def _parser() -> argparse.ArgumentParser:
     fit.add_argument("--checks", choices=("warn", "raise", "off"), default="warn",
                      help="data checks before the search (leaks, identifiers, duplicates, ...): "
                      "report them (default), stop at a warning (exit 2), or skip them")
+    _add_limits(fit, "the model served: candidates over them are kept but never chosen")
     fit.add_argument("--overwrite", action="store_true",
                      help="start afresh instead of resuming a search stored in DIR")
     fit.add_argument("--quiet", "-q", action="store_true", help="print only the result")
+
+    select = commands.add_parser("select", help="refit another trial of a stored search",
+                                 description="Refit, in place of DIR's model, trial N of its "
+                                 "search or the best one within the limits (see the report's "
+                                 "'Score against costs'), on DATA, the CSV file of the fit.")
+    select.add_argument("folder", metavar="DIR", help="output folder of 'automl fit'")
+    select.add_argument("data", metavar="DATA", help="the CSV file 'automl fit' searched")
+    select.add_argument("--trial", type=int, metavar="N", help="the trial's number")
+    _add_limits(select, "the trial chosen")
 
     predict = commands.add_parser("predict", help="predict with a saved model",
                                   description="Predict the target for every row of NEW with "
@@ -125,6 +136,13 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_limits(command, what: str) -> None:
+    command.add_argument("--max-latency-ms", type=float, metavar="MS",
+                         help=f"limit on milliseconds to predict one row, for {what}")
+    command.add_argument("--max-size-mb", type=float, metavar="MB",
+                         help=f"limit on megabytes of the saved model, for {what}")
+
+
 def _infer_task(target) -> str:
     import pandas as pd
 
@@ -154,6 +172,7 @@ def _fit(args) -> int:
                       objective=args.objective, cv=args.cv, n_jobs=args.n_jobs, seed=args.seed,
                       directory=output.parent, project_name=output.name,
                       overwrite=args.overwrite, checks=args.checks,
+                      max_latency_ms=args.max_latency_ms, max_size_mb=args.max_size_mb,
                       verbose=0 if args.quiet else 1)
     if not args.quiet:
         print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1} columns, "
@@ -179,6 +198,37 @@ def _fit(args) -> int:
                       "pipeline": str(output / PIPELINE_FILE),
                       "report": report and str(report)}))
     return EXIT_INTERRUPTED if model.interrupted_ else EXIT_OK
+
+
+def _select(args) -> int:
+    import automl
+    from automl.data import read_csv
+    from automl.tasks._search_results import trial_numbered
+    from automl.trials import TrialStore
+
+    folder, settings = _project(args.folder)
+    with TrialStore.open_existing(folder) as store:
+        trials = store.trials()
+    if args.trial is not None:  # before anything in DIR changes
+        trial_numbered(trials, args.trial)
+    table = read_csv(args.data, argument="DATA")
+    estimator = (automl.StructuredDataClassifier if settings["task"] == "classification"
+                 else automl.StructuredDataRegressor)
+    # The stored search resumed with no trial left to run: only the choice and refit remain.
+    limits = {"max_latency_ms": args.max_latency_ms, "max_size_mb": args.max_size_mb}
+    model = estimator(max_trials=len(trials), objective=settings["objective"], cv=settings["cv"],
+                      secondary_objectives=settings["secondary_objectives"],
+                      directory=folder.parent, project_name=folder.name, checks="off",
+                      verbose=0, **({} if args.trial is not None else limits))
+    model.fit(table, settings["target_column"])
+    if args.trial is not None:
+        model.select(trial=args.trial, **limits)
+    best, ensemble = model.best_trial_, model.ensemble_
+    print(json.dumps({"trial": None if ensemble else best.number,
+                      "model": "Ensemble" if ensemble else best.genome.describe()["model"],
+                      "cv_score": ensemble.score if ensemble else best.score,
+                      "costs": model.costs_, "pipeline": str(folder / PIPELINE_FILE)}))
+    return EXIT_OK
 
 
 def _project(folder: str):
@@ -289,8 +339,8 @@ def main(argv: list[str] | None = None) -> int:
     from automl.trials import ProjectLockedError, ProjectMismatchError
 
     try:
-        return {"fit": _fit, "predict": _predict, "report": _report, "serve": _serve,
-                "importance": _importance}[args.command](args)
+        return {"fit": _fit, "select": _select, "predict": _predict, "report": _report,
+                "serve": _serve, "importance": _importance}[args.command](args)
     except KeyboardInterrupt:
         print("automl: interrupted", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -3,6 +3,7 @@
 import base64
 import json
 import re
+import shutil
 import subprocess
 import sys
 
@@ -14,7 +15,7 @@ import automl
 from automl.cli import main
 from automl.evaluation import Status, Trial
 from automl.genome import BlockGene, Genome
-from automl.trials import render_report
+from automl.trials import TrialStore, render_report
 
 
 def automl_cli(*args, cwd=None):
@@ -141,6 +142,25 @@ def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted, capsys):
     assert len(pd.read_csv(folder / "new" / "folder" / "p.csv")) == 7
 
 
+def test_select_refits_another_trial_and_keeps_the_model_on_a_bad_choice(fitted, capsys,
+                                                                         tmp_path):
+    folder, _ = fitted
+    run = shutil.copytree(folder / "run", tmp_path / "run")  # the other tests keep theirs
+    saved = (run / "best_pipeline.joblib").read_bytes()
+    for args, message in [(["--trial", "999"], "trial=999 is not a successful trial"),
+                          (["--max-size-mb", "1e-9"], "no candidate keeps within 1e-09 MB")]:
+        code, error = cli_in_process(capsys, "select", run, folder / "shop.csv", *args)
+        assert code == 2 and message in error, error
+        assert (run / "best_pipeline.joblib").read_bytes() == saved
+    with TrialStore.open_existing(run) as store:
+        trial = next(t for t in reversed(store.trials()) if t.ok)
+    assert main(["select", str(run), str(folder / "shop.csv"), "--trial", str(trial.number)]) == 0
+    chosen = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert chosen["trial"] == trial.number and chosen["costs"]["latency_ms"] > 0
+    assert json.loads((run / "selection.json").read_text())["trial"] == trial.number
+    assert (run / "best_pipeline.joblib").read_bytes() != saved
+
+
 def test_fit_into_the_current_folder(tmp_path):
     table = pd.DataFrame({"a": np.arange(30.0), "y": ["p", "q"] * 15})
     table.to_csv(tmp_path / "t.csv", index=False)
@@ -184,13 +204,16 @@ def _search_trials(count=40, secondary=False):
 
 
 def test_report_is_one_self_contained_file_with_every_section():
-    text = render_report(_search_trials(secondary=True), objective="accuracy", title="demo",
-                         secondary_objectives=["fit_seconds"])
+    trials = _search_trials(secondary=True)
+    best = max((t for t in trials if t.ok), key=lambda t: t.score).number
+    text = render_report(trials, objective="accuracy", title="demo",
+                         secondary_objectives=["fit_seconds"], chosen=best)
     for heading in ("Best pipeline", "Progress", "Leaderboard (top 20)",
-                    "Which hyperparameters mattered", "Pareto front", "Failures"):
+                    "Which hyperparameters mattered", "Score against costs", "Failures"):
         assert f"<h2>{heading}</h2>" in text
+    assert f"<td>{best}</td>\n      <td>\u2605</td>" in text  # the chosen trial, starred
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
-    assert len(images) == 4  # progress, generations, importance, Pareto front
+    assert len(images) == 4  # progress, generations, importance, score against costs
     assert all(base64.b64decode(image).startswith(b"\x89PNG") for image in images)
     assert "http://" not in text and "https://" not in text and "<script" not in text
     assert "stopped at max_eval_time" in text

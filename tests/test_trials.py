@@ -53,25 +53,31 @@ def test_trials_round_trip_through_the_store(tmp_path):
         assert run_row["status"] == "finished" and "scikit-learn" in run_row["versions"]
 
 
-def test_each_output_score_round_trips(tmp_path):
-    trial = dataclasses.replace(_trial(0), output_scores=(("price", -1.5), ("expensive", 0.75)))
+def test_each_output_score_and_cost_round_trips(tmp_path):
+    trial = dataclasses.replace(_trial(0), output_scores=(("price", -1.5), ("expensive", 0.75)),
+                                costs=(("latency_ms", 1.25), ("model_size", 2048.0)))
     with TrialStore(tmp_path) as store:
         store.add_trial(trial, run=store.start_run())
     with TrialStore(tmp_path) as store:
         assert store.trials() == [trial]
         assert store.trial_rows()[0]["output_scores"] == {"price": -1.5, "expensive": 0.75}
+        assert store.trial_rows()[0]["costs"] == {"latency_ms": 1.25, "model_size": 2048.0}
 
 
-def test_a_store_written_before_output_scores_existed_opens_and_takes_them(tmp_path):
-    """Stores from before the output_scores column get it on open; their trials read back."""
+def test_a_store_written_before_output_scores_and_costs_existed_opens_and_takes_them(tmp_path):
+    """Stores from before those columns get them on open; their trials read back."""
     with TrialStore(tmp_path) as store:
         store.add_trial(_trial(0), run=store.start_run())
     with sqlite3.connect(tmp_path / "trials.sqlite") as connection:
         connection.execute("ALTER TABLE trials DROP COLUMN output_scores")
+        connection.execute("ALTER TABLE trials DROP COLUMN costs")
+        connection.execute("PRAGMA user_version = 1")
     with TrialStore(tmp_path) as store:
         assert store.trials() == [_trial(0)]
-        store.add_trial(dataclasses.replace(_trial(1), output_scores=(("y", 0.5),)), run=1)
+        store.add_trial(dataclasses.replace(_trial(1), output_scores=(("y", 0.5),),
+                                            costs=(("latency_ms", 3.0),)), run=1)
         assert store.trials()[1].output_scores == (("y", 0.5),)
+        assert store.trials()[1].costs == (("latency_ms", 3.0),)
 
 
 def test_a_genome_is_stored_once(tmp_path):
@@ -256,6 +262,12 @@ def test_trials_are_logged_to_mlflow_when_asked(tmp_path):
     assert parents[0].data.metrics["best_score"] == pytest.approx(model.best_trial_.score)
     assert {r.data.params["model"] for r in children} == {
         t.genome.describe()["model"] for t in model.trials_}
+    logged = {int(r.info.run_name.split()[-1]): r.data.metrics for r in children}
+    assert all(dict(t.costs).keys() == {"latency_ms", "batch_latency_ms", "model_size"}
+               for t in model.trials_ if t.ok)
+    for trial in model.trials_:  # what each trial's model costs to ship
+        for name, value in trial.costs:
+            assert logged[trial.number][name] == pytest.approx(value)
     assert parents[0].info.status == "FINISHED"
 
 

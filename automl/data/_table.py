@@ -170,8 +170,24 @@ def coerce_table(
             f"{len(column_names)}; {argument} {' and '.join(problems)}. Pass the same columns "
             f"as in fit ({preview(column_names)})."
         )
-    columns = {}
+    # Numerical columns that already hold numbers convert as one block: one row through the
+    # pipeline (a served request) then costs far less than a conversion per column.
+    dtypes = frame.dtypes
+    ready = [name for name, kind in zip(column_names, column_kinds)
+             if kind is ColumnKind.NUMERICAL and dtypes[name].kind in "biuf"]
+    block = frame[ready].to_numpy(dtype="float64")
+    if np.isinf(block).any():
+        name = ready[int(np.flatnonzero(np.isinf(block).any(axis=0))[0])]
+        raise ValueError(
+            f"column {name!r} of {argument} contains infinite values: replace them with "
+            "finite numbers or NaN (missing values are imputed)."
+        )
+    if len(ready) == len(column_names):
+        return pd.DataFrame(block, columns=list(column_names), index=frame.index)
+    columns = dict(zip(ready, block.T))
     for name, kind in zip(column_names, column_kinds):
+        if name in columns:
+            continue
         column = frame[name]
         _reject_dates(column, name, argument)
         if kind is ColumnKind.NUMERICAL:
@@ -192,7 +208,7 @@ def coerce_table(
         else:
             as_text = column.astype(object).map(lambda v: MISSING_CATEGORY if pd.isna(v) else str(v))
             columns[name] = as_text.astype(object)
-    return pd.DataFrame(columns, index=frame.index)
+    return pd.DataFrame({name: columns[name] for name in column_names}, index=frame.index)
 
 
 class TableAdapter(TransformerMixin, BaseEstimator):

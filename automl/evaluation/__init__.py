@@ -1,5 +1,6 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
+from automl.evaluation._costs import BATCH_ROWS, COSTS, measure_costs, saved_size
 from automl.evaluation._cross_validation import (
     VALIDATION_ROWS,
     CrossValidation,
@@ -21,6 +22,8 @@ from automl.evaluation._objectives import (
 from automl.evaluation._trial import Status, Trial, describe_error
 
 __all__ = [
+    "BATCH_ROWS",
+    "COSTS",
     "DEFAULT_OBJECTIVES",
     "SECONDARY_OBJECTIVES",
     "VALIDATION_ROWS",
@@ -34,9 +37,11 @@ __all__ = [
     "evaluation_scores",
     "fold_indices",
     "make_folds",
+    "measure_costs",
     "objective_vector",
     "resolve_objective",
     "run_folds",
+    "saved_size",
     "score_predictions",
     "scored_folds",
     "validation_rows",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import pickle
 import time
 import warnings
 from collections import OrderedDict
@@ -13,8 +12,10 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.pipeline import Pipeline
 
 from automl.data import Task, TrainingData, copied_records
+from automl.evaluation._costs import measure_costs
 from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._objectives import score_predictions
 from automl.evaluation._trial import Status, Trial, describe_error
@@ -103,16 +104,16 @@ class CrossValidation:
     network_folds: int | None = None
     #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
     keep_predictions: bool = False
-    # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> its
-    # output on that fold's training and validation rows. Those first two pipeline steps
+    # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> that
+    # stage fitted, and its output on that fold's training and validation rows. Those first two pipeline steps
     # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
     # every candidate that shares them reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
     def _prefix(self, fold: int, template, prefix_key: str, train, validation):
-        """``(train features, validation features)`` after the table and column steps:
-        ``fit_transform`` on the training rows and ``transform`` on the validation rows, as
-        ``Pipeline.fit`` and ``predict`` would do."""
+        """``(the fitted steps, train features, validation features)`` of the table and
+        column steps: ``fit_transform`` on the training rows and ``transform`` on the
+        validation rows, as ``Pipeline.fit`` and ``predict`` would do."""
         key = (fold, prefix_key)
         if self.cache_preprocessing and key in self._prefix_cache:
             self._prefix_cache.move_to_end(key)
@@ -121,10 +122,10 @@ class CrossValidation:
         train_features = prefix.fit_transform(self.data.x.iloc[train], self.data.y[train])
         validation_features = prefix.transform(self.data.x.iloc[validation])
         if self.cache_preprocessing:
-            self._prefix_cache[key] = (train_features, validation_features)
+            self._prefix_cache[key] = (prefix, train_features, validation_features)
             while len(self._prefix_cache) > CACHE_ENTRIES:
                 self._prefix_cache.popitem(last=False)
-        return train_features, validation_features
+        return prefix, train_features, validation_features
 
     def _has_network(self, genome: Genome) -> bool:
         """Whether a block of ``genome`` is a Keras network (its tags say so)."""
@@ -147,24 +148,27 @@ class CrossValidation:
             folds = folds[:self.network_folds]
 
         def fit(index: int, train, validation):
-            train_features, validation_features = self._prefix(
+            prefix, train_features, validation_features = self._prefix(
                 index, template, prefix_key, train, validation)
             return clone(after_prefix(template)).fit(train_features, y[train]), \
-                validation_features
+                validation_features, prefix
 
         def score(fitted, validation) -> tuple[tuple[float], np.ndarray | None]:
-            rest, validation_features = fitted
+            rest, validation_features, _ = fitted
             if self.keep_predictions:
                 answered = self._answers(rest, validation_features, y[validation])
                 if answered is not None:
                     return answered
             return (float(scorer(rest, validation_features, y[validation])),), None
 
-        def model_size(fitted) -> int:
-            return len(pickle.dumps(fitted[0])) + len(pickle.dumps(prefix_steps(template)))
+        def costs(fitted, validation) -> dict[str, float]:
+            rest, _, prefix = fitted
+            model = Pipeline(prefix.steps + rest.steps)  # what the fold's rows went through
+            return measure_costs(model, model.predict, self.data.x.iloc.__getitem__,
+                                 validation, self.seed)
 
         return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
-                              model_size, predictions_shape=self._predictions_shape())
+                              costs, predictions_shape=self._predictions_shape())
 
     def _predictions_shape(self) -> tuple[int, ...] | None:
         if not self.keep_predictions:

@@ -1,6 +1,6 @@
 """The fold loop every cross-validation shares, whatever is fitted on each fold: deadlines,
 failures and scores that are not finite become the trial's status, and fit time, prediction
-time and model size are measured alike."""
+time and what the model costs to ship are measured alike."""
 
 from __future__ import annotations
 
@@ -76,7 +76,7 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                    secondary_objectives: Sequence[str],
                    fit: Callable[[int, object, object], object],
                    score: Callable[[object, object], tuple[Sequence[float], np.ndarray | None]],
-                   model_size: Callable[[object], int],
+                   costs: Callable[[object, object], dict[str, float]],
                    output_names: Sequence[str] = (),
                    predictions_shape: tuple[int, ...] | None = None) -> Trial:
     """One genome's trial by k-fold cross-validation, whatever the candidate is.
@@ -90,8 +90,8 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
         fit: ``fit(index, train, validation)``: the fold's fitted candidate (timed as fit).
         score: ``score(fitted, validation)``: ``(its scores on the fold, one per output, its
             predictions on the fold's rows or None)`` (timed as prediction).
-        model_size: ``model_size(fitted)``: bytes of a fitted candidate, measured on the first
-            fold when ``"model_size"`` is an objective.
+        costs: ``costs(fitted, validation)``: what the first fold's fitted candidate costs to
+            ship (``COSTS``; see ``measure_costs``), timed as neither fit nor prediction.
         output_names: with several outputs, their names: each one's mean score is kept in
             ``Trial.output_scores``; a fold's score is the mean over outputs.
         predictions_shape: the shape of all rows' predictions, to keep them out of fold in
@@ -99,11 +99,11 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
     """
     started_at = time.time()
     fit_seconds = predict_seconds = 0.0
-    size = 0
+    measured: dict[str, float] = {}
     kept = None if predictions_shape is None else np.full(predictions_shape, np.nan, "float32")
 
     def fit_and_score(index: int, train, validation) -> Sequence[float]:
-        nonlocal fit_seconds, predict_seconds, size
+        nonlocal fit_seconds, predict_seconds, measured
         tic = time.perf_counter()
         with deadline_scope(deadline):
             fitted = fit(index, train, validation)
@@ -113,8 +113,8 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
         if kept is not None and predictions is not None:
             kept[validation] = predictions
         fit_seconds += toc - tic
-        if index == 0 and "model_size" in secondary_objectives:
-            size = model_size(fitted)
+        if index == 0:
+            measured = costs(fitted, validation)
         return scores
 
     status, reason, per_fold = run_folds(folds, deadline, fit_and_score)
@@ -122,10 +122,11 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
     ok = status is Status.OK
     objectives = objective_vector(
         np.mean(fold_scores), secondary_objectives, fit_seconds=fit_seconds,
-        predict_seconds=predict_seconds, model_size=size,
+        predict_seconds=predict_seconds, costs=measured,
         validation_rows=sum(len(validation) for _, validation in folds)) if ok else None
     output_scores = tuple((name, float(np.mean(scores))) for name, scores in
                           zip(output_names, zip(*per_fold))) if ok else ()
     return Trial(genome, status, objectives, fold_scores, fit_seconds, predict_seconds, reason,
                  started_at=started_at, finished_at=time.time(), worker=current_worker(),
-                 output_scores=output_scores, predictions=kept if ok else None)
+                 output_scores=output_scores, costs=tuple(measured.items()) if ok else (),
+                 predictions=kept if ok else None)

@@ -11,6 +11,7 @@ from sklearn.dummy import DummyClassifier, DummyRegressor
 from sklearn.metrics import get_scorer, get_scorer_names
 
 from automl.data import Task
+from automl.evaluation._costs import COSTS
 
 DEFAULT_OBJECTIVES = {Task.CLASSIFICATION: "balanced_accuracy", Task.REGRESSION: "r2"}
 
@@ -18,7 +19,7 @@ DEFAULT_OBJECTIVES = {Task.CLASSIFICATION: "balanced_accuracy", Task.REGRESSION:
 SECONDARY_OBJECTIVES = {
     "fit_seconds": "total fit time over the folds",
     "predict_seconds_per_row": "prediction time per validation row",
-    "model_size": "bytes of the pickled fitted pipeline (first fold)",
+    **COSTS,
 }
 
 _REGRESSION_PREFIXES = ("r2", "neg_mean", "neg_median", "neg_root", "neg_max", "max_error",
@@ -88,11 +89,11 @@ def evaluation_scores(metric: str, score: float, task: Task, truth: np.ndarray,
 
 def objective_vector(score: float, secondary: tuple[str, ...], *, fit_seconds: float,
                      predict_seconds: float, validation_rows: int,
-                     model_size: float) -> tuple[float, ...]:
-    """The score, then the ``secondary`` costs (``SECONDARY_OBJECTIVES``) in their order."""
+                     costs: dict[str, float]) -> tuple[float, ...]:
+    """The score, then the ``secondary`` costs (``SECONDARY_OBJECTIVES``) in their order;
+    ``costs``: the first fold's ``COSTS``."""
     costs = {"fit_seconds": fit_seconds,
-             "predict_seconds_per_row": predict_seconds / max(validation_rows, 1),
-             "model_size": float(model_size)}
+             "predict_seconds_per_row": predict_seconds / max(validation_rows, 1), **costs}
     return (float(score), *(costs[name] for name in secondary))
 
 

@@ -44,6 +44,9 @@ class Trial:
         worker: the process that evaluated it (``"main"``, a local worker, a Dask worker).
         output_scores: for a network searched through the IO API, each output's mean validation
             score by its own metric, as ``(output name, score)`` pairs (empty otherwise).
+        costs: what the first fold's model costs to ship (``COSTS``: latency for one row and
+            per row of a batch, bytes saved), as ``(name, value)`` pairs (empty when the trial
+            did not finish, or was stored before costs were measured).
         predictions: the out-of-fold predictions (class probabilities in the order of the
             data's classes, or values; float32, NaN on rows no fold predicted), for the
             ensemble; ``None`` when not kept. The search hands them to its listeners and keeps
@@ -63,6 +66,7 @@ class Trial:
     finished_at: float = 0.0
     worker: str = "main"
     output_scores: tuple[tuple[str, float], ...] = ()
+    costs: tuple[tuple[str, float], ...] = ()
     predictions: np.ndarray | None = field(default=None, compare=False, repr=False)
 
     @classmethod

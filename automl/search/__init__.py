@@ -11,6 +11,14 @@ from automl.search._ensemble import (
 )
 from automl.search._evolution import Evolution
 from automl.search._individual import Fitness, Individual
+from automl.search._pareto import (
+    DEFAULT_FRONT_COSTS,
+    FRONT_COSTS,
+    CostLimits,
+    front_costs,
+    pareto_front,
+    trial_cost,
+)
 from automl.search._random import RandomSearch
 from automl.search._runner import (
     SearchResult,
@@ -22,6 +30,12 @@ from automl.search._runner import (
 from automl.search._strategy import Strategy
 
 __all__ = [
+    "DEFAULT_FRONT_COSTS",
+    "FRONT_COSTS",
+    "CostLimits",
+    "front_costs",
+    "pareto_front",
+    "trial_cost",
     "DEFAULT_ENSEMBLE_SIZE",
     "POOL_SIZE",
     "Budget",

@@ -17,13 +17,12 @@ from sklearn.utils.metaestimators import available_if
 from automl.data import Task
 from automl.graph import Graph
 from automl.search import DEFAULT_ENSEMBLE_SIZE
-from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._fitted import upgraded_state
 from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
 from automl.tasks._pipeline_search import search_pipelines
+from automl.tasks._search_results import SearchResults
 from automl.tasks._session import SearchOutcome
-from automl.trials import leaderboard, trial_importance, write_report
 
 
 def _may_classify(model) -> bool:
@@ -31,7 +30,7 @@ def _may_classify(model) -> bool:
     return model.__sklearn_tags__().estimator_type != "regressor"
 
 
-class AutoModel(BaseEstimator):
+class AutoModel(SearchResults, BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
     Args:
@@ -73,7 +72,13 @@ class AutoModel(BaseEstimator):
             candidates for any ``n_jobs`` or scheduler (up to where a time budget cuts).
         max_generations: generations at most (``None``: until another budget ends).
         secondary_objectives: costs minimised alongside the score (Pareto selection with
-            NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, ``"model_size"``.
+            NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, and the costs
+            every trial measures (``"latency_ms"``, ``"batch_latency_ms"``, ``"model_size"``;
+            see ``automl.evaluation.COSTS``).
+        max_latency_ms, max_size_mb: limits on the model served, as FLAML's
+            ``pred_time_limit``: milliseconds to predict one row, megabytes saved (each
+            trial's first-fold model measured; an ensemble's costs are its members' sums).
+            Candidates over them are kept but never chosen; ``None``: no limit.
         directory: where to keep the project: every trial in ``trials.sqlite`` as it finishes,
             then ``best_pipeline.joblib`` and ``leaderboard.csv`` (``None``: nothing is written).
         project_name: sub-folder of ``directory`` for this search, a plain folder name
@@ -113,6 +118,9 @@ class AutoModel(BaseEstimator):
         search_seconds_, fit_seconds_: wall time of the search, and of the whole fit.
         checks_: the data checks' findings (``check``, ``severity``, ``columns``, ``rows``,
             ``message``), warnings first.
+        costs_: what the served model costs to ship (``latency_ms``, ``batch_latency_ms``,
+            ``model_size``), measured on it after the refit. ``pareto_front_``: the trials
+            that trade score for cost best; ``select`` refits another one.
     """
 
     def __init__(
@@ -133,6 +141,8 @@ class AutoModel(BaseEstimator):
         evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
+        max_latency_ms: float | None = None,
+        max_size_mb: float | None = None,
         directory: str | os.PathLike | None = None,
         project_name: str = "auto_model",
         overwrite: bool = False,
@@ -156,6 +166,8 @@ class AutoModel(BaseEstimator):
         self.evolution = evolution
         self.max_generations = max_generations
         self.secondary_objectives = secondary_objectives
+        self.max_latency_ms = max_latency_ms
+        self.max_size_mb = max_size_mb
         self.directory = directory
         self.project_name = project_name
         self.overwrite = overwrite
@@ -258,6 +270,13 @@ class AutoModel(BaseEstimator):
         self.fit_seconds_ = outcome.fit_seconds
         self.ensemble_ = outcome.ensemble
         self.checks_ = outcome.checks
+        self.costs_ = outcome.costs
+        self._training_data = outcome.data  # for select(); never pickled
+
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_training_data", None)
+        return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(upgraded_state(state, type(self).__name__))
@@ -327,24 +346,6 @@ class AutoModel(BaseEstimator):
         """How far the rows ``x`` moved from the training data, per column and prediction:
         PSI, verdict, missing rates, unseen categories (see ``automl.checks``)."""
         return self._fitted().drift(self._checked(x))
-
-    def importance(self, **options) -> pd.DataFrame:
-        """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model
-        family (see ``automl.importance``); one row per hyperparameter and pair."""
-        self._fitted()
-        return trial_importance(self.trials_, **options)
-
-    def report(self, path: str | os.PathLike | None = None) -> Path:
-        """Writes the search's HTML report (plots embedded; see ``automl.report``) to ``path``,
-        by default ``report.html`` in the project folder; returns its path."""
-        self._fitted()
-        return write_report(self, path)
-
-    @property
-    def leaderboard_(self) -> pd.DataFrame:
-        """Every trial, best first: score, spread over folds, pipeline, timings, status."""
-        self._fitted()
-        return leaderboard(self.trials_, ensemble_rows(self.ensemble_))
 
 
 __all__ = ["AutoModel"]

@@ -22,7 +22,7 @@ import numpy as np
 
 from automl.data import Task
 from automl.evaluation import Trial
-from automl.search import nested_score, prediction_scorer, select
+from automl.search import CostLimits, nested_score, prediction_scorer, select
 from automl.space import MODEL_SLOT
 
 #: Seconds kept free after the ensemble's refit, for what fit does after it.
@@ -104,15 +104,20 @@ class Ensemble:
 
 def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: Task,
                     classes, size: int, refit_seconds: Callable[[Trial], float],
-                    seconds_left: float | None, seed: int) -> tuple[Ensemble | None, str]:
+                    seconds_left: float | None, seed: int,
+                    limits: CostLimits | None = None) -> tuple[Ensemble | None, str]:
     """The ensemble to refit, or ``None`` (the best single pipeline then), and a line saying
     what was chosen and why.
 
     Members must be refit in the ``seconds_left``: while the chosen ensemble's refit would not
-    fit, its costliest member leaves the candidates and selection runs again. The ensemble is
-    kept only when its nested score is at least that of picking the best pipeline alone.
+    fit, its costliest member leaves the candidates and selection runs again. Likewise the
+    ensemble must keep within ``limits``, its costs being the sums of its members' (each
+    predicts every row). The ensemble is kept only when its nested score is at least that of
+    picking the best pipeline alone.
     """
-    candidates = pool.best_first()
+    limits = limits or CostLimits()
+    candidates = [kept for kept in pool.best_first()
+                  if not limits or limits.allows(dict(kept[0].costs))]
     if len(candidates) < 2:
         return None, "ensemble: fewer than 2 candidates with out-of-fold predictions"
     if task is Task.CLASSIFICATION:
@@ -121,13 +126,23 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
     else:
         target = np.asarray(truth, dtype="float64")
     scorer = prediction_scorer(metric, task, classes)
+    why = ""
     while len(candidates) >= 2:
         predictions = [kept for _, kept in candidates]
         selection = select(predictions, target, scorer, size)
         members = selection.members
+        costs = summed_costs([candidates[i][0] for i in members])
+        if limits and len(members) > 1 and not limits.allows(costs):
+            heaviest = max(members, key=lambda i: dict(candidates[i][0].costs)[
+                "latency_ms" if limits.max_latency_ms else "model_size"])
+            candidates = [c for i, c in enumerate(candidates) if i != heaviest]
+            why = f"no ensemble keeps within {limits.describe()}"
+            continue
         cost = sum(refit_seconds(candidates[i][0]) for i in members)
         if seconds_left is not None and cost > seconds_left - SAFETY_SECONDS:
             costliest = max(members, key=lambda i: refit_seconds(candidates[i][0]))
+            why = (f"its refit would not fit in the time left ({seconds_left:.1f} s); "
+                   "refitting the best pipeline alone")
             if len(members) == 1:
                 break
             candidates = [c for i, c in enumerate(candidates) if i != costliest]
@@ -149,8 +164,13 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
                             tuple(float(selection.weights[i]) for i in members),
                             selection.score, honest, cost)
         return ensemble, ""
-    return None, ("ensemble: its refit would not fit in the time left "
-                  f"({seconds_left:.1f} s); refitting the best pipeline alone")
+    return None, f"ensemble: {why or 'fewer than 2 candidates within the limits'}"
+
+
+def summed_costs(members) -> dict[str, float]:
+    """An ensemble's costs from its member trials': each predicts every row and is saved."""
+    return {name: sum(dict(trial.costs).get(name, np.nan) for trial in members)
+            for name in ("latency_ms", "batch_latency_ms", "model_size")}
 
 
 def ensemble_reserve(pool: PredictionPool | None, refit_seconds: Callable[[Trial], float],

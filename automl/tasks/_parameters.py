@@ -12,6 +12,7 @@ import numpy as np
 from automl.checks import CHECK_MODES
 from automl.evaluation import check_secondary_objectives
 from automl.execution import resolve_n_jobs
+from automl.search import CostLimits
 from automl.tasks._settings import memory_bytes
 from automl.trials import check_mlflow
 
@@ -99,6 +100,8 @@ PARAMETER_CONSTRAINTS = {
     "mlflow": CheckedBy(check_mlflow),
     "ensemble_size": Integer(0, optional=False),
     "checks": OneOf(CHECK_MODES),
+    "max_latency_ms": CheckedBy(lambda value: CostLimits(max_latency_ms=value)),
+    "max_size_mb": CheckedBy(lambda value: CostLimits(max_size_mb=value)),
 }
 EPOCHS = Integer(1, meaning="searched")
 

@@ -6,19 +6,22 @@ from __future__ import annotations
 
 import time
 
+import numpy as np
+
 from automl.checks import profile, run_checks, sample
 from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
 from automl.evaluation import (
     CrossValidation,
     check_secondary_objectives,
     make_folds,
+    measure_costs,
     resolve_objective,
     scored_folds,
     validation_rows,
 )
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
-from automl.search import POOL_SIZE
+from automl.search import POOL_SIZE, CostLimits
 from automl.space import MODEL_SLOT, build_space
 from automl.tasks._ensembling import (
     PredictionPool,
@@ -34,7 +37,8 @@ from automl.tasks._settings import NETWORK_FOLDS
 PROFILE_ROWS = 2_000
 
 
-def _load(input_node, x, y, task):
+def load_data(input_node, x, y, task):
+    """The training data of ``input_node``'s kind (a table, images or documents)."""
     if isinstance(input_node, ImageInput):
         return load_image_data(x, y, task)
     if isinstance(input_node, TextInput):
@@ -54,13 +58,46 @@ def _profile(data, estimator) -> dict:
                    classification=data.spec.task is Task.CLASSIFICATION)
 
 
+def refit_pipeline(genome, space, data, seed: int):
+    """``genome``'s pipeline fitted on all of ``data``."""
+    return build_pipeline(genome, space, data.spec, seed=seed, final=True).fit(data.x, data.y)
+
+
+def serving_model(estimator, data, objective: str, owner: str, seed: int
+                  ) -> tuple[PipelineModel, dict[str, float]]:
+    """The refit ``estimator`` as the model served (taking images, for images), and what it
+    costs to ship (``COSTS``, measured on training rows)."""
+    costs = measure_costs(estimator, estimator.predict, data.x.iloc.__getitem__,
+                          np.arange(len(data.y)), seed)
+    if data.spec.image_shape is not None:  # the exported pipeline takes the images
+        estimator = taking_images(estimator, data.spec.image_shape)
+    tables = data.spec.image_shape is None and not data.spec.is_text
+    return PipelineModel(estimator, data.spec, objective, data.target_column, owner=owner,
+                         training_rows=row_hashes(data.x) if tables else None,
+                         profile=_profile(data, estimator) if tables else None), costs
+
+
+def nothing_within(limits: CostLimits, trials) -> ValueError:
+    """The error when no successful trial keeps within ``limits``."""
+    ok = [trial for trial in trials if trial.ok and trial.costs]
+    fastest = min(ok, key=lambda t: dict(t.costs)["latency_ms"], default=None)
+    smallest = min(ok, key=lambda t: dict(t.costs)["model_size"], default=None)
+    found = "" if fastest is None else (
+        f" (fastest: trial {fastest.number}, {dict(fastest.costs)['latency_ms']:.3g} ms per "
+        f"row; smallest: trial {smallest.number}, "
+        f"{dict(smallest.costs)['model_size'] / 1e6:.3g} MB)")
+    return ValueError(f"no candidate keeps within {limits.describe()}{found}: loosen "
+                      "max_latency_ms / max_size_mb; the trials are kept (select() chooses "
+                      "again from them).")
+
+
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
     """Searches ``graph``'s pipelines for ``x`` -> ``y`` with ``model``'s settings (an
     ``AutoModel``) and refits the best on all rows, or the ensemble of the best that
     ``ensemble_size`` asks for when its refit fits in the time left."""
     input_node, chain = graph.chain()
     head: Head = chain[-1]
-    data = _load(input_node, x, y, head.task)
+    data = load_data(input_node, x, y, head.task)
     if len(data.y) < 2 * model.cv:
         raise ValueError(f"x has {len(data.y)} rows (n_samples={len(data.y)}), too few for "
                          f"cv={model.cv}: pass at least "
@@ -76,10 +113,7 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 "space_fingerprint": space.fingerprint(),
                 "target_column": data.target_column}
     ensembling = model.ensemble_size > 0
-
-    def refit(genome, seed: int):
-        pipeline = build_pipeline(genome, space, data.spec, seed=seed, final=True)
-        return pipeline.fit(data.x, data.y)
+    limits = CostLimits(model.max_latency_ms, model.max_size_mb)
 
     with SearchSession(model, space, objective, settings, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
@@ -102,33 +136,33 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
             session.extra_reserve = lambda: ensemble_reserve(pool, session.refit_estimate,
                                                              model.time_budget)
         result = session.run(cross_validation, listeners=[pool] if pool else [])
-        best = result.best
+        best = limits.best(result.trials) if limits else result.best
+        if best is None:
+            raise nothing_within(limits, result.trials)
         ensemble = None
         if pool is not None and not result.interrupted:
             ensemble, note = choose_ensemble(
                 pool, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
-                model.ensemble_size, session.refit_estimate, seconds_left(session.deadline), session.seed)
+                model.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
+                session.seed, limits)
             if note:
                 session.progress.line(note)
         if ensemble is None:
-            estimator = refit(best.genome, session.seed)
+            estimator = refit_pipeline(best.genome, space, data, session.seed)
             summary = (f"best: {best.genome.describe()[MODEL_SLOT]} with CV {objective} "
                        f"{best.score:.4f}")
         else:
             tic = time.monotonic()
             estimator = WeightedEnsemble(
-                [refit(trial.genome, session.seed) for trial in ensemble.members],
+                [refit_pipeline(trial.genome, space, data, session.seed)
+                 for trial in ensemble.members],
                 ensemble.weights,
                 data.spec.classes if data.spec.task is Task.CLASSIFICATION else None)
             ensemble = ensemble.refit_in(time.monotonic() - tic)
             summary = (f"best: an ensemble of {len(ensemble.members)} pipelines with nested CV "
                        f"{objective} {ensemble.score:.4f} (best pipeline "
                        f"{best.genome.describe()[MODEL_SLOT]}: {best.score:.4f})")
-        if data.spec.image_shape is not None:  # the exported pipeline takes the images
-            estimator = taking_images(estimator, data.spec.image_shape)
-        tables = data.spec.image_shape is None and not data.spec.is_text
-        fitted = PipelineModel(estimator, data.spec, objective, data.target_column,
-                               owner=type(model).__name__,
-                               training_rows=row_hashes(data.x) if tables else None,
-                               profile=_profile(data, estimator) if tables else None)
-        return session.finish(fitted, summary, ensemble, checks)
+        fitted, costs = serving_model(estimator, data, objective, type(model).__name__,
+                                      session.seed)
+        return session.finish(fitted, summary, ensemble, checks, costs=costs, data=data,
+                              chosen=None if ensemble else best, limits=limits)

@@ -35,6 +35,7 @@ from automl.trials import (
     LEADERBOARD_FILE,
     PIPELINE_FILE,
     PROFILE_FILE,
+    SELECTION_FILE,
     MlflowLogger,
     Project,
     leaderboard,
@@ -57,6 +58,8 @@ class SearchOutcome:
     fit_seconds: float
     ensemble: object = None  # the Ensemble refit, if one was
     checks: pd.DataFrame = field(default_factory=lambda: findings_frame([]))
+    costs: dict = field(default_factory=dict)  # what the refit model costs to ship (COSTS)
+    data: object = None  # the training data, for a later select() (kept in memory only)
 
 
 class StoreTrials:
@@ -273,11 +276,14 @@ class SearchSession:
                    if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
         return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
 
-    def finish(self, fitted, summary: str, ensemble=None,
-               checks: pd.DataFrame | None = None) -> SearchOutcome:
+    def finish(self, fitted, summary: str, ensemble=None, checks: pd.DataFrame | None = None,
+               *, costs: dict | None = None, data=None, chosen: Trial | None = None,
+               limits=None) -> SearchOutcome:
         """After the refit: the closing progress line, and with a project the saved model,
-        leaderboard and data checks, and the run's status. ``ensemble``: the ``Ensemble``
-        refit, if one was; ``checks``: the data checks' findings."""
+        leaderboard, data checks and the model chosen (``selection_record``), and the run's
+        status. ``ensemble``: the ``Ensemble`` refit, if one was; ``checks``: the data
+        checks' findings; ``costs``: what the refit model costs to ship; ``chosen``: the
+        trial refit alone (``None`` for an ensemble), under the cost ``limits``."""
         import joblib
 
         result = self.result
@@ -294,6 +300,8 @@ class SearchSession:
                 **({} if checks is None else {
                     CHECKS_FILE: lambda path: checks.to_json(path, orient="records",
                                                              indent=1)}),
+                SELECTION_FILE: lambda path: Path(path).write_text(json.dumps(
+                    selection_record(chosen, limits, costs or {}), indent=1)),
                 **({} if getattr(fitted, "profile", None) is None else {
                     PROFILE_FILE: lambda path: Path(path).write_text(json.dumps(
                         fitted.profile))})})
@@ -305,7 +313,16 @@ class SearchSession:
                                 else "finished")
         return SearchOutcome(fitted, self.space, self.objective, self.seed, result,
                              self._search_seconds, fit_seconds, ensemble,
-                             findings_frame([]) if checks is None else checks)
+                             findings_frame([]) if checks is None else checks, costs or {},
+                             data)
+
+
+def selection_record(chosen: Trial | None, limits, costs: dict) -> dict:
+    """What a project keeps of the model it serves (``SELECTION_FILE``): the trial refit
+    (``None``: an ensemble), the limits it was chosen under, and its measured costs."""
+    return {"trial": None if chosen is None else chosen.number,
+            "max_latency_ms": getattr(limits, "max_latency_ms", None),
+            "max_size_mb": getattr(limits, "max_size_mb", None), "costs": costs}
 
 
 #: Trials a search without a time budget evaluates when ``max_trials`` is ``"auto"``

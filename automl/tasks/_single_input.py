@@ -34,6 +34,8 @@ class _SingleInputTask(AutoModel):
         evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
+        max_latency_ms: float | None = None,
+        max_size_mb: float | None = None,
         directory: str | os.PathLike | None = None,
         project_name: str | None = None,
         overwrite: bool = False,
@@ -47,7 +49,8 @@ class _SingleInputTask(AutoModel):
             n_jobs=n_jobs, scheduler=scheduler, max_eval_time=max_eval_time,
             memory_limit=memory_limit, seed=seed, population_size=population_size,
             evolution=evolution, max_generations=max_generations,
-            secondary_objectives=secondary_objectives, directory=directory,
+            secondary_objectives=secondary_objectives,
+            max_latency_ms=max_latency_ms, max_size_mb=max_size_mb, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow,
             ensemble_size=ensemble_size, checks=checks, verbose=verbose,
         )

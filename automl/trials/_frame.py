@@ -14,8 +14,9 @@ from automl.evaluation import Trial
 def leaderboard(trials: Sequence[Trial], extra_rows: Sequence[dict] = ()) -> pd.DataFrame:
     """One row per trial, best first (failed trials last): rank, score, spread over folds,
     each output's score (``<output>_score``, networks with several outputs), the pipeline's
-    choices and hyperparameters (``genome.describe()``), timings, status; ``extra_rows`` (an
-    ensemble of trials) are ranked among them."""
+    choices and hyperparameters (``genome.describe()``), timings, what the model costs to
+    ship (``COSTS``: ``latency_ms``, ``batch_latency_ms``, ``model_size``), status;
+    ``extra_rows`` (an ensemble of trials) are ranked among them."""
     rows = [dict(row) for row in extra_rows]
     for trial in trials:
         rows.append({
@@ -28,6 +29,7 @@ def leaderboard(trials: Sequence[Trial], extra_rows: Sequence[dict] = ()) -> pd.
             **trial.genome.describe(),
             "fit_seconds": trial.fit_seconds,
             "predict_seconds": trial.predict_seconds,
+            **dict(trial.costs),
             "reason": trial.reason,
             "worker": trial.worker,
             "finished_at": trial.finished_at,

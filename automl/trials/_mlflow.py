@@ -79,6 +79,7 @@ class MlflowLogger:
                    "predict_seconds": trial.predict_seconds}
         metrics.update({f"fold_{k}_score": s for k, s in enumerate(trial.fold_scores)})
         metrics.update({f"{output}_score": s for output, s in trial.output_scores})
+        metrics.update(dict(trial.costs))
         if trial.objectives:
             metrics.update({f"objective_{k}": v for k, v in enumerate(trial.objectives)})
         self._log(run.info.run_id, params=trial.genome.describe(), metrics=metrics,

@@ -22,9 +22,13 @@ LOCK_NAME = ".lock"
 PIPELINE_FILE, LEADERBOARD_FILE = "best_pipeline.joblib", "leaderboard.csv"
 CHECKS_FILE, PROFILE_FILE = "data_checks.json", "data_profile.json"
 BEHAVIOUR_FILE = "behaviour_tests.json"
+#: Which trial the saved model is (``null`` for an ensemble), the cost limits it was chosen
+#: under, and what it costs to ship (``AutoModel.costs_``).
+SELECTION_FILE = "selection.json"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
 PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", PIPELINE_FILE,
-                 LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, "report.html")
+                 LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, SELECTION_FILE,
+                 "report.html")
 
 #: Stored settings that must match for trials of two runs to be compared, with what each is.
 COMPARABLE = {

@@ -17,11 +17,12 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from automl.evaluation import Trial, check_secondary_objectives
+from automl.evaluation import COSTS, Trial, check_secondary_objectives
+from automl.search import front_costs, pareto_front, trial_cost
 from automl.space import MODEL_SLOT
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
-from automl.trials._project import BEHAVIOUR_FILE, CHECKS_FILE
+from automl.trials._project import BEHAVIOUR_FILE, CHECKS_FILE, SELECTION_FILE
 from automl.trials._store import TrialStore
 
 REPORT_NAME = "report.html"
@@ -50,8 +51,8 @@ def _figure_tag(figure, alt: str) -> str:
     return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
 
 
-def _plots(trials: list[Trial], objective: str, secondary: Sequence[str],
-           importance: pd.DataFrame) -> dict[str, str]:
+def _plots(trials: list[Trial], objective: str, costs: Sequence[str],
+           importance: pd.DataFrame, chosen: int | None) -> dict[str, str]:
     import matplotlib
 
     matplotlib.use("Agg", force=False)
@@ -116,22 +117,37 @@ def _plots(trials: list[Trial], objective: str, secondary: Sequence[str],
         figure.tight_layout()
         plots["importance"] = _figure_tag(figure, "hyperparameter importance")
 
-    # Pareto front of the score against the first cost
-    if secondary and ok and all(t.objectives and len(t.objectives) > 1 for t in ok):
-        figure, axis = plt.subplots(figsize=(6, 4))
-        cost = np.array([t.objectives[1] for t in ok])
-        score = np.array([t.score for t in ok])
-        front = [i for i in range(len(ok)) if not np.any(
-            (score >= score[i]) & (cost <= cost[i]) & ((score > score[i]) | (cost < cost[i])))]
-        front.sort(key=lambda i: cost[i])
-        axis.scatter(cost, score, s=12, alpha=.4, color="#8c959f", label="trials")
-        axis.plot(cost[front], score[front], "o-", color="#cf222e", label="Pareto front")
-        axis.set(xlabel=secondary[0], ylabel=objective, title="Score against cost")
-        if np.all(cost > 0) and cost.max() / max(cost.min(), 1e-12) > 100:
-            axis.set_xscale("log")
-        axis.legend(loc="lower right")
-        plots["pareto"] = _figure_tag(figure, "Pareto front")
+    # the score against each cost, with that pair's front and the model chosen
+    measured = [name for name in costs if pareto_front(ok, (name,))]
+    if measured:
+        figure, axes = plt.subplots(1, len(measured), figsize=(4.6 * len(measured), 3.8),
+                                    squeeze=False)
+        for axis, name in zip(axes[0], measured):
+            points = [t for t in ok if math.isfinite(trial_cost(t, name))]
+            front = sorted(pareto_front(points, (name,)), key=lambda t: trial_cost(t, name))
+            cost = np.array([trial_cost(t, name) for t in points])
+            axis.scatter(cost, [t.score for t in points], s=12, alpha=.4, color="#8c959f",
+                         label="trials")
+            axis.plot([trial_cost(t, name) for t in front], [t.score for t in front], "o-",
+                      color="#cf222e", label="Pareto front")
+            for trial in points:
+                if trial.number == chosen:
+                    axis.scatter([trial_cost(trial, name)], [trial.score], s=160, marker="*",
+                                 color="#0969da", zorder=3, label="chosen")
+            axis.set(xlabel=name, ylabel=objective, title=f"Score against {name}")
+            if np.all(cost > 0) and cost.max() / cost.min() > 100:
+                axis.set_xscale("log")
+            axis.legend(loc="lower right", fontsize=8)
+        figure.tight_layout()
+        plots["pareto"] = _figure_tag(figure, "score against each cost, with the Pareto fronts")
     return plots
+
+
+def _front_table(trials: list[Trial], costs: Sequence[str], chosen: int | None) -> pd.DataFrame:
+    return pd.DataFrame([{"trial": t.number, "chosen": "\u2605" if t.number == chosen else "",
+                          "model": t.genome.describe()[MODEL_SLOT], "score": t.score,
+                          **{name: trial_cost(t, name) for name in costs}}
+                         for t in pareto_front(trials, costs)])
 
 
 def _table(frame: pd.DataFrame) -> str:
@@ -144,16 +160,18 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
                   secondary_objectives: Sequence[str] = (), runs: Sequence[dict] = (),
                   importance: pd.DataFrame | None = None,
                   checks: pd.DataFrame | None = None,
-                  behaviour: Sequence[dict] = ()) -> str:
+                  behaviour: Sequence[dict] = (), chosen: int | None = None) -> str:
     """The report's HTML text (see ``write_report``); ``checks``: the data checks' findings
     (``None``: not known, no section); ``behaviour``: the summaries of the behaviour tests run
-    on the model (``automl.checks.invariance``, ...)."""
+    on the model (``automl.checks.invariance``, ...); ``chosen``: the number of the trial that
+    was refit, if one alone was."""
     trials = list(trials)
     if not trials:
         raise ValueError("the search has no trials yet: there is nothing to report.")
     if importance is None:
         importance = trial_importance(trials)
-    plots = _plots(trials, objective, list(secondary_objectives), importance)
+    costs = front_costs(secondary_objectives)
+    plots = _plots(trials, objective, costs, importance, chosen)
     board = leaderboard(trials)
     ok = [t for t in trials if t.ok]
     best = max(ok, key=lambda t: t.score) if ok else None
@@ -200,7 +218,12 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
     else:
         parts.append("<p>Too few successful trials per model family to analyse (10 needed).</p>")
     if "pareto" in plots:
-        parts.append("<h2>Pareto front</h2>" + plots["pareto"])
+        parts.append("<h2>Score against costs</h2><p class='meta'>Each cost as measured on "
+                     "the first fold's model: " + "; ".join(
+                         f"{name}: {html.escape(COSTS.get(name, 'total fit time'))}"
+                         for name in costs) + ". The table is the front over the score and "
+                     "all of them at once; the star marks the model refit.</p>"
+                     + plots["pareto"] + _table(_front_table(trials, costs, chosen)))
     if behaviour:
         parts.append("<h2>Behaviour tests</h2>" + _table(pd.DataFrame(list(behaviour))))
     parts.append("<h2>Failures</h2>" + (_table(failure_table) if len(failure_table)
@@ -230,13 +253,16 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
         with TrialStore.open_existing(folder) as store:
             trials, settings, runs = store.trials(), store.project(), store.runs()
         checks_file, behaviour_file = folder / CHECKS_FILE, folder / BEHAVIOUR_FILE
+        selection_file = folder / SELECTION_FILE
         text = render_report(trials, objective=settings.get("objective", "score"),
                              title=folder.name, runs=runs,
                              secondary_objectives=settings.get("secondary_objectives", ()),
                              checks=(pd.read_json(checks_file, orient="records")
                                      if checks_file.is_file() else None),
                              behaviour=(json.loads(behaviour_file.read_text())
-                                        if behaviour_file.is_file() else ()))
+                                        if behaviour_file.is_file() else ()),
+                             chosen=(json.loads(selection_file.read_text())["trial"]
+                                     if selection_file.is_file() else None))
         target = Path(path) if path is not None else folder / REPORT_NAME
     elif hasattr(source, "trials_"):
         folder = getattr(source, "project_folder", None)
@@ -249,7 +275,9 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
                              secondary_objectives=check_secondary_objectives(
                                  source.secondary_objectives),
                              checks=getattr(source, "checks_", None),
-                             behaviour=getattr(source, "behaviour_tests_", ()))
+                             behaviour=getattr(source, "behaviour_tests_", ()),
+                             chosen=(None if getattr(source, "ensemble_", None) is not None
+                                     else source.best_trial_.number))
         target = Path(path)
     else:
         raise TypeError(f"write_report() takes a project folder or a fitted AutoModel; "

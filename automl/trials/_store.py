@@ -228,6 +228,7 @@ class TrialStore:
             trial.generation, seed, trial.worker, trial.started_at, trial.finished_at,
             data_fingerprint, space_fingerprint,
             json.dumps(dict(trial.output_scores)) if trial.output_scores else None,
+            json.dumps(dict(trial.costs)) if trial.costs else None,
         ) for trial, params in zip(trials, described)]
         with self._transaction() as cursor:
             before = self._connection.total_changes
@@ -240,15 +241,17 @@ class TrialStore:
         """Every stored trial, in order of its number."""
         cursor = self._connection.execute(
             "SELECT genome, status, objectives, fold_scores, fit_seconds, predict_seconds, "
-            "reason, number, generation, started_at, finished_at, worker, output_scores "
+            "reason, number, generation, started_at, finished_at, worker, output_scores, costs "
             "FROM trials ORDER BY number")
         return [Trial(Genome.from_json(genome), Status(status),
                       None if objectives is None else tuple(json.loads(objectives)),
                       tuple(json.loads(folds)), fit, predict, reason, number, generation,
                       started or 0.0, finished or 0.0, worker or "main",
-                      tuple(json.loads(outputs).items()) if outputs else ())
+                      tuple(json.loads(outputs).items()) if outputs else (),
+                      tuple(json.loads(costs).items()) if costs else ())
                 for (genome, status, objectives, folds, fit, predict, reason, number,
-                     generation, started, finished, worker, outputs) in cursor.fetchall()]
+                     generation, started, finished, worker, outputs, costs)
+                in cursor.fetchall()]
 
     @reads
     def trial_rows(self) -> list[dict]:
@@ -257,7 +260,7 @@ class TrialStore:
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         for row in rows:
-            for column in ("params", "objectives", "fold_scores", "output_scores"):
+            for column in ("params", "objectives", "fold_scores", "output_scores", "costs"):
                 row[column] = None if row[column] is None else json.loads(row[column])
         return rows
 

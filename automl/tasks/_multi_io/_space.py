@@ -3,7 +3,6 @@ cross-validation that scores a genome's network."""
 
 from __future__ import annotations
 
-import pickle
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -13,7 +12,13 @@ import numpy as np
 from automl.blocks._keras import TRAINING_KEYS
 from automl.blocks._multi_network import MultiIONetwork, NetworkSettings, OutputSpec
 from automl.data import Task
-from automl.evaluation import Trial, cross_validate, resolve_objective, score_predictions
+from automl.evaluation import (
+    Trial,
+    cross_validate,
+    measure_costs,
+    resolve_objective,
+    score_predictions,
+)
 from automl.genome import Genome
 from automl.graph import Role
 from automl.space import BlockOption, SearchSpace, Slot
@@ -101,9 +106,10 @@ class MultiIOCrossValidation:
             return _output_scores(self.data.outputs, self.metrics, validation_y,
                                   network.predict_both(validation_x)), None
 
-        def model_size(network: MultiIONetwork) -> int:
-            return len(pickle.dumps(network))  # the .keras bytes
+        def costs(network: MultiIONetwork, validation) -> dict[str, float]:
+            return measure_costs(network, network.predict_both,
+                                 lambda rows: self.data.take(rows)[0], validation, self.seed)
 
         return cross_validate(genome, self.folds, deadline, self.secondary_objectives, fit,
-                              score, model_size,
+                              score, costs,
                               output_names=[spec.name for spec in self.data.outputs])

@@ -1,0 +1,66 @@
+"""What a fitted candidate costs to ship: prediction latency for one row and for a batch, and
+the bytes of the saved model, measured the same way for every kind of candidate."""
+
+from __future__ import annotations
+
+import io
+import time
+from collections.abc import Callable
+
+import joblib
+import numpy as np
+
+#: The costs every trial measures on its first fold (all minimised), by name.
+COSTS = {
+    "latency_ms": "milliseconds to predict one row alone (after a warm-up call)",
+    "batch_latency_ms": "milliseconds per row to predict a batch of 1,000 rows",
+    "model_size": "bytes of the saved model (joblib; a network's are its .keras file's)",
+}
+BATCH_ROWS = 1_000
+#: Timed single-row calls after the warm-up; the fastest is kept (the others met noise: on
+#: these machines one call varies by half from one moment to the next).
+SINGLE_ROW_CALLS = 5
+
+
+class _ByteCounter(io.RawIOBase):
+    """A file that only counts what is written to it."""
+
+    def __init__(self):
+        self.written = 0
+
+    def writable(self) -> bool:
+        return True
+
+    def tell(self) -> int:  # joblib pads arrays to an aligned offset, as in a file
+        return self.written
+
+    def write(self, data) -> int:
+        self.written += len(data)
+        return len(data)
+
+
+def saved_size(model) -> int:
+    """Bytes of ``model`` saved with ``joblib.dump`` (held nowhere)."""
+    counter = _ByteCounter()
+    joblib.dump(model, counter)
+    return counter.written
+
+
+def _seconds(predict: Callable, batch) -> float:
+    tic = time.perf_counter()
+    predict(batch)
+    return time.perf_counter() - tic
+
+
+def measure_costs(model, predict: Callable, take: Callable[[np.ndarray], object],
+                  rows: np.ndarray, seed: int) -> dict[str, float]:
+    """``COSTS`` of a fitted ``model``: ``predict(batch)`` answers for the rows ``take(index)``
+    returns (raw rows, as a user would pass them); one row and a batch of ``BATCH_ROWS`` are
+    drawn from ``rows`` (with repeats when there are fewer)."""
+    rng = np.random.default_rng(seed)
+    one = take(rows[:1])
+    predict(one)  # warm-up: lazy initialisation and tracing are not the latency
+    single = min(_seconds(predict, one) for _ in range(SINGLE_ROW_CALLS))
+    batch = _seconds(predict, take(rng.choice(rows, BATCH_ROWS)))
+    return {"latency_ms": 1e3 * single, "batch_latency_ms": 1e3 * batch / BATCH_ROWS,
+            "model_size": float(saved_size(model))}

@@ -1,0 +1,144 @@
+"""What a fitted search offers beside its model: the trials as a leaderboard, what mattered, the
+report, the Pareto front of score and costs, and another trial refit in place of the best (by
+number, or as the best within latency and size limits)."""
+
+from __future__ import annotations
+
+import json
+import os
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from automl.evaluation import check_secondary_objectives
+from automl.search import CostLimits, front_costs, pareto_front, trial_cost
+from automl.space import MODEL_SLOT
+from automl.tasks._ensembling import ensemble_rows
+from automl.tasks._multi_io import MultiIOModel
+from automl.tasks._pipeline_search import load_data, nothing_within, refit_pipeline, serving_model
+from automl.tasks._session import selection_record
+from automl.trials import (
+    PIPELINE_FILE,
+    SELECTION_FILE,
+    Project,
+    leaderboard,
+    trial_importance,
+    write_report,
+)
+
+
+def trial_numbered(trials, number: int):
+    """The successful trial ``number`` of ``trials``; an error naming the choices if none."""
+    found = [t for t in trials if t.number == number and t.ok]
+    if not found:
+        ok = sorted(t.number for t in trials if t.ok)
+        raise ValueError(f"trial={number!r} is not a successful trial of this search; choose "
+                         f"one of {ok[:20]}{' ...' if len(ok) > 20 else ''} (see "
+                         "leaderboard_ or pareto_front_).")
+    return found[0]
+
+
+class SearchResults:
+    """``AutoModel``'s views of its trials, and ``select`` (on the attributes fit sets)."""
+
+    def importance(self, **options) -> pd.DataFrame:
+        """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model
+        family (see ``automl.importance``); one row per hyperparameter and pair."""
+        self._fitted()
+        return trial_importance(self.trials_, **options)
+
+    def report(self, path: str | os.PathLike | None = None) -> Path:
+        """Writes the search's HTML report (plots embedded; see ``automl.report``) to ``path``,
+        by default ``report.html`` in the project folder; returns its path."""
+        self._fitted()
+        return write_report(self, path)
+
+    @property
+    def leaderboard_(self) -> pd.DataFrame:
+        """Every trial, best first: score, spread over folds, pipeline, timings, status."""
+        self._fitted()
+        return leaderboard(self.trials_, ensemble_rows(self.ensemble_))
+
+    @property
+    def pareto_front_(self) -> pd.DataFrame:
+        """The trials no other beats on the score and every cost at once, best score first:
+        trial, model, score and each cost (those in ``secondary_objectives``, else
+        ``latency_ms`` and ``model_size``; see ``automl.evaluation.COSTS``). ``select`` takes
+        any of them."""
+        self._fitted()
+        costs = front_costs(check_secondary_objectives(self.secondary_objectives))
+        return pd.DataFrame(
+            [{"trial": t.number, MODEL_SLOT: t.genome.describe()[MODEL_SLOT], "score": t.score,
+              **{name: trial_cost(t, name) for name in costs}}
+             for t in pareto_front(self.trials_, costs)],
+            columns=["trial", MODEL_SLOT, "score", *costs])
+
+    def select(self, x=None, y=None, *, trial: int | None = None,
+               max_latency_ms: float | None = None, max_size_mb: float | None = None):
+        """Refits another trial of the search in place of the served model: trial number
+        ``trial``, or the best-scoring trial whose first-fold model predicted one row within
+        ``max_latency_ms`` and saved within ``max_size_mb`` (see ``pareto_front_``). Then
+        ``costs_`` is what the refit model costs (measured again), ``best_trial_`` the trial,
+        ``ensemble_`` ``None``; a project folder gets the new ``best_pipeline.joblib``.
+
+        Args:
+            x, y: the training data as given to ``fit``; ``None``: the data of this session's
+                ``fit`` (it is not pickled: after loading a model, pass it again).
+            trial: the number of a successful trial (``leaderboard_["trial"]``).
+            max_latency_ms, max_size_mb: limits on the trial's measured costs.
+
+        Returns:
+            self, refit.
+        """
+        if isinstance(self._fitted(), MultiIOModel):
+            raise ValueError("select() chooses among pipelines of one input; a network over "
+                             "several inputs or outputs is the search's only kind of model.")
+        limits = CostLimits(max_latency_ms, max_size_mb)
+        chosen = self._chosen_trial(trial, limits)
+        data = self._selection_data(x, y)
+        estimator = refit_pipeline(chosen.genome, self.search_space_, data, self.seed_)
+        fitted, costs = serving_model(estimator, data, self.objective_, type(self).__name__,
+                                      self.seed_)
+        self.fitted_model_, self.best_trial_, self.ensemble_ = fitted, chosen, None
+        self.costs_ = costs
+        folder = self.project_folder
+        if folder is not None and (folder / PIPELINE_FILE).is_file():
+            import joblib
+
+            with Project(folder) as project:
+                unsaved = project.save({
+                    PIPELINE_FILE: lambda path: joblib.dump(fitted.pipeline, path),
+                    SELECTION_FILE: lambda path: Path(path).write_text(json.dumps(
+                        selection_record(chosen, limits, costs), indent=1))})
+            if unsaved:
+                warnings.warn(f"{unsaved} in {str(folder)!r}: the selected model is in "
+                              "memory only.", RuntimeWarning, stacklevel=2)
+        return self
+
+    def _chosen_trial(self, number: int | None, limits: CostLimits):
+        if number is not None:
+            if limits:
+                raise ValueError("select() takes trial= or limits (max_latency_ms, "
+                                 "max_size_mb), not both.")
+            return trial_numbered(self.trials_, number)
+        if not limits:
+            raise ValueError("select() needs trial= or a limit (max_latency_ms=, "
+                             "max_size_mb=); pareto_front_ shows the choices.")
+        chosen = limits.best(self.trials_)
+        if chosen is None:
+            raise nothing_within(limits, self.trials_)
+        return chosen
+
+    def _selection_data(self, x, y):
+        if x is None:
+            if getattr(self, "_training_data", None) is None:
+                raise ValueError("select() needs the training data: pass x and y as given "
+                                 "to fit (a loaded model does not keep them).")
+            return self._training_data
+        input_node, chain = self._graph().chain()
+        data = load_data(input_node, x, y, chain[-1].task)
+        if data.spec.column_names != self.data_spec_.column_names:
+            raise ValueError("x has other columns than the data of fit: pass the training "
+                             "data as given to fit.")
+        return data
