@@ -77,14 +77,14 @@ def test_predict_writes_a_csv_with_probabilities(fitted):
     assert to_stdout.returncode == 0 and len(to_stdout.stdout.splitlines()) == 161
 
 
-def test_report_and_importance_commands(fitted):
+def test_report_and_importance_commands(fitted, capsys):
     folder, _ = fitted
     result = automl_cli("report", folder / "run", "-o", folder / "copy.html")
     assert result.returncode == 0 and result.stdout.strip() == str(folder / "copy.html")
     assert "<h2>Leaderboard (top 20)</h2>" in (folder / "copy.html").read_text()
-    result = automl_cli("importance", folder / "run")
-    assert result.returncode == 0, result.stderr
-    assert "too few successful trials" in result.stdout or "importance" in result.stdout
+    assert main(["importance", str(folder / "run")]) == 0  # in this process: seconds saved
+    printed = capsys.readouterr().out
+    assert "too few successful trials" in printed or "importance" in printed
 
 
 @pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
@@ -142,8 +142,7 @@ def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted, capsys):
     assert len(pd.read_csv(folder / "new" / "folder" / "p.csv")) == 7
 
 
-def test_select_refits_another_trial_and_keeps_the_model_on_a_bad_choice(fitted, capsys,
-                                                                         tmp_path):
+def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, capsys, tmp_path):
     folder, _ = fitted
     run = shutil.copytree(folder / "run", tmp_path / "run")  # the other tests keep theirs
     saved = (run / "best_pipeline.joblib").read_bytes()
@@ -159,14 +158,20 @@ def test_select_refits_another_trial_and_keeps_the_model_on_a_bad_choice(fitted,
     assert chosen["trial"] == trial.number and chosen["costs"]["latency_ms"] > 0
     assert json.loads((run / "selection.json").read_text())["trial"] == trial.number
     assert (run / "best_pipeline.joblib").read_bytes() != saved
+    # The selected model distilled: a network that imitates it, beside it in the folder.
+    assert main(["distill", str(run), str(folder / "shop.csv"), "--time-budget", "8"]) == 0
+    summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert summary["student"] == str(run / "student.keras") and summary["fidelity"] > 0.5
+    assert json.loads((run / "distillation.json").read_text())["layers"] == summary["layers"]
 
 
-def test_fit_into_the_current_folder(tmp_path):
+def test_fit_into_the_current_folder(tmp_path, monkeypatch, capsys):
     table = pd.DataFrame({"a": np.arange(30.0), "y": ["p", "q"] * 15})
     table.to_csv(tmp_path / "t.csv", index=False)
-    result = automl_cli("fit", "t.csv", "--target", "y", "--max-trials", 2, "--cv", 2,
-                        "--n-jobs", 1, "-q", "--output", ".", cwd=tmp_path)
-    assert result.returncode == 0, result.stderr
+    monkeypatch.chdir(tmp_path)  # in this process: the fixture's fit covers a real one
+    code, error = cli_in_process(capsys, "fit", "t.csv", "--target", "y", "--max-trials", 2,
+                                 "--cv", 2, "--n-jobs", 1, "-q", "--output", ".")
+    assert code == 0, error
     assert (tmp_path / "best_pipeline.joblib").is_file()
 
 
@@ -177,11 +182,13 @@ def test_predict_with_other_columns_is_a_clear_error(fitted, capsys):
     assert code == 2 and "income" in error
 
 
-def test_help_explains_commands_and_exit_codes():
-    result = automl_cli("--help")
-    assert result.returncode == 0
-    for text in ("fit", "predict", "report", "Exit codes", "resumes"):
-        assert text in result.stdout
+def test_help_explains_commands_and_exit_codes(capsys):
+    with pytest.raises(SystemExit) as stop:  # the other tests run the real process
+        main(["--help"])
+    assert stop.value.code == 0
+    printed = capsys.readouterr().out
+    for text in ("fit", "select", "distill", "predict", "report", "Exit codes", "resumes"):
+        assert text in printed
 
 
 def _search_trials(count=40, secondary=False):

@@ -1,6 +1,6 @@
 """Cross-validated evaluation of genomes into typed trials."""
 
-from automl.evaluation._costs import BATCH_ROWS, COSTS, measure_costs, saved_size
+from automl.evaluation._costs import BATCH_ROWS, COSTS, latencies, measure_costs, saved_size
 from automl.evaluation._cross_validation import (
     VALIDATION_ROWS,
     CrossValidation,
@@ -36,6 +36,7 @@ __all__ = [
     "describe_error",
     "evaluation_scores",
     "fold_indices",
+    "latencies",
     "make_folds",
     "measure_costs",
     "objective_vector",

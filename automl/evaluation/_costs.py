@@ -52,15 +52,20 @@ def _seconds(predict: Callable, batch) -> float:
     return time.perf_counter() - tic
 
 
-def measure_costs(model, predict: Callable, take: Callable[[np.ndarray], object],
-                  rows: np.ndarray, seed: int) -> dict[str, float]:
-    """``COSTS`` of a fitted ``model``: ``predict(batch)`` answers for the rows ``take(index)``
-    returns (raw rows, as a user would pass them); one row and a batch of ``BATCH_ROWS`` are
-    drawn from ``rows`` (with repeats when there are fewer)."""
+def latencies(predict: Callable, take: Callable[[np.ndarray], object], rows: np.ndarray,
+              seed: int) -> dict[str, float]:
+    """``latency_ms`` and ``batch_latency_ms``: ``predict(batch)`` answers for the rows
+    ``take(index)`` returns (raw rows, as a user would pass them); one row and a batch of
+    ``BATCH_ROWS`` are drawn from ``rows`` (with repeats when there are fewer)."""
     rng = np.random.default_rng(seed)
     one = take(rows[:1])
     predict(one)  # warm-up: lazy initialisation and tracing are not the latency
     single = min(_seconds(predict, one) for _ in range(SINGLE_ROW_CALLS))
     batch = _seconds(predict, take(rng.choice(rows, BATCH_ROWS)))
-    return {"latency_ms": 1e3 * single, "batch_latency_ms": 1e3 * batch / BATCH_ROWS,
-            "model_size": float(saved_size(model))}
+    return {"latency_ms": 1e3 * single, "batch_latency_ms": 1e3 * batch / BATCH_ROWS}
+
+
+def measure_costs(model, predict: Callable, take: Callable[[np.ndarray], object],
+                  rows: np.ndarray, seed: int) -> dict[str, float]:
+    """``COSTS`` of a fitted ``model``: its ``latencies`` and ``saved_size``."""
+    return {**latencies(predict, take, rows, seed), "model_size": float(saved_size(model))}

@@ -143,7 +143,9 @@ def to_keras(pipeline, spec: DataSpec):
     if not has_keras_model(pipeline):  # before importing TensorFlow, seconds for nothing
         raise NotTranslatableError(
             "the best model is not a Keras network (nor an ensemble of networks only): "
-            "export_model(format='sklearn') gives the scikit-learn model.")
+            "export_model(format='sklearn') gives the scikit-learn model, and distill() "
+            "trains a small Keras network that imitates it (one .keras file that takes the "
+            "raw columns).")
     from automl.blocks._keras import import_keras
 
     keras = import_keras()

@@ -16,6 +16,7 @@ from automl.search._pareto import (
     FRONT_COSTS,
     CostLimits,
     front_costs,
+    nothing_within,
     pareto_front,
     trial_cost,
 )
@@ -34,6 +35,7 @@ __all__ = [
     "FRONT_COSTS",
     "CostLimits",
     "front_costs",
+    "nothing_within",
     "pareto_front",
     "trial_cost",
     "DEFAULT_ENSEMBLE_SIZE",

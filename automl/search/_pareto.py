@@ -92,3 +92,17 @@ class CostLimits:
         parts = [f"{self.max_latency_ms:g} ms per row" if self.max_latency_ms else "",
                  f"{self.max_size_mb:g} MB" if self.max_size_mb else ""]
         return " and ".join(part for part in parts if part) or "no limit"
+
+
+def nothing_within(limits: CostLimits, trials: Sequence[Trial]) -> ValueError:
+    """The error when no successful trial keeps within ``limits``."""
+    ok = [trial for trial in trials if trial.ok and trial.costs]
+    fastest = min(ok, key=lambda t: dict(t.costs)["latency_ms"], default=None)
+    smallest = min(ok, key=lambda t: dict(t.costs)["model_size"], default=None)
+    found = "" if fastest is None else (
+        f" (fastest: trial {fastest.number}, {dict(fastest.costs)['latency_ms']:.3g} ms per "
+        f"row; smallest: trial {smallest.number}, "
+        f"{dict(smallest.costs)['model_size'] / 1e6:.3g} MB)")
+    return ValueError(f"no candidate keeps within {limits.describe()}{found}: loosen "
+                      "max_latency_ms / max_size_mb; the trials are kept (select() chooses "
+                      "again from them).")

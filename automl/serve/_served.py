@@ -12,7 +12,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from automl.data import MISSING_CATEGORY
+from automl.export import keras_feed
 from automl.trials import PIPELINE_FILE, PROFILE_FILE
 
 
@@ -79,26 +79,13 @@ def _pipeline_answers(pipeline):
 
 
 def _keras_answers(model):
-    """A ``.keras`` export takes one input per column: numbers as float32, categories as
-    text with missing values as their own category."""
-    import tensorflow as tf
-
+    """A ``.keras`` export takes one input per column (``keras_feed``)."""
     inputs = model.input if isinstance(model.input, dict) else {
         tensor.name: tensor for tensor in model.inputs}
-    textual = {name for name, tensor in inputs.items() if "string" in str(tensor.dtype)}
     classifies = model.outputs[0].shape[-1] > 1
 
     def answer(rows: pd.DataFrame) -> dict:
-        feed = {}
-        for name in inputs:
-            column = rows[name]
-            if name in textual:
-                values = column.map(lambda v: MISSING_CATEGORY if pd.isna(v) else str(v))
-                feed[name] = tf.constant(values.to_numpy(dtype=object).reshape(-1, 1))
-            else:
-                numbers = pd.to_numeric(column, errors="raise").to_numpy(dtype="float32")
-                feed[name] = tf.constant(numbers.reshape(-1, 1))
-        outputs = np.asarray(model.predict(feed, verbose=0))
+        outputs = np.asarray(model.predict(keras_feed(model, rows), verbose=0))
         if classifies:  # the file holds no labels: classes by index
             return {"predictions": outputs.argmax(axis=1).tolist(),
                     "probabilities": [dict(enumerate(map(float, p))) for p in outputs]}

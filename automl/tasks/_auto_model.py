@@ -120,7 +120,8 @@ class AutoModel(SearchResults, BaseEstimator):
             ``message``), warnings first.
         costs_: what the served model costs to ship (``latency_ms``, ``batch_latency_ms``,
             ``model_size``), measured on it after the refit. ``pareto_front_``: the trials
-            that trade score for cost best; ``select`` refits another one.
+            that trade score for cost best; ``select`` refits another one. ``student_``: the
+            network ``distill`` trained last.
     """
 
     def __init__(

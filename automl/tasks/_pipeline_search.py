@@ -21,7 +21,7 @@ from automl.evaluation import (
 )
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
-from automl.search import POOL_SIZE, CostLimits
+from automl.search import POOL_SIZE, CostLimits, nothing_within
 from automl.space import MODEL_SLOT, build_space
 from automl.tasks._ensembling import (
     PredictionPool,
@@ -75,20 +75,6 @@ def serving_model(estimator, data, objective: str, owner: str, seed: int
     return PipelineModel(estimator, data.spec, objective, data.target_column, owner=owner,
                          training_rows=row_hashes(data.x) if tables else None,
                          profile=_profile(data, estimator) if tables else None), costs
-
-
-def nothing_within(limits: CostLimits, trials) -> ValueError:
-    """The error when no successful trial keeps within ``limits``."""
-    ok = [trial for trial in trials if trial.ok and trial.costs]
-    fastest = min(ok, key=lambda t: dict(t.costs)["latency_ms"], default=None)
-    smallest = min(ok, key=lambda t: dict(t.costs)["model_size"], default=None)
-    found = "" if fastest is None else (
-        f" (fastest: trial {fastest.number}, {dict(fastest.costs)['latency_ms']:.3g} ms per "
-        f"row; smallest: trial {smallest.number}, "
-        f"{dict(smallest.costs)['model_size'] / 1e6:.3g} MB)")
-    return ValueError(f"no candidate keeps within {limits.describe()}{found}: loosen "
-                      "max_latency_ms / max_size_mb; the trials are kept (select() chooses "
-                      "again from them).")
 
 
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:

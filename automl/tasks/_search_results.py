@@ -1,6 +1,7 @@
 """What a fitted search offers beside its model: the trials as a leaderboard, what mattered, the
-report, the Pareto front of score and costs, and another trial refit in place of the best (by
-number, or as the best within latency and size limits)."""
+report, the Pareto front of score and costs, another trial refit in place of the best (by
+number, or as the best within latency and size limits), and a small network distilled from
+the served model."""
 
 from __future__ import annotations
 
@@ -12,20 +13,41 @@ from pathlib import Path
 import pandas as pd
 
 from automl.evaluation import check_secondary_objectives
-from automl.search import CostLimits, front_costs, pareto_front, trial_cost
+from automl.export import Student, distill_pipeline
+from automl.search import CostLimits, front_costs, nothing_within, pareto_front, trial_cost
 from automl.space import MODEL_SLOT
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._multi_io import MultiIOModel
-from automl.tasks._pipeline_search import load_data, nothing_within, refit_pipeline, serving_model
+from automl.tasks._pipeline_search import load_data, refit_pipeline, serving_model
 from automl.tasks._session import selection_record
 from automl.trials import (
+    DISTILLATION_FILE,
     PIPELINE_FILE,
     SELECTION_FILE,
+    STUDENT_FILE,
     Project,
     leaderboard,
     trial_importance,
     write_report,
 )
+
+
+def save_student(folder: Path, student: Student) -> Path:
+    """Writes ``student.keras`` and ``distillation.json`` into a project folder; returns the
+    first's path."""
+    def save_keras(path) -> None:
+        staged = f"{path}.keras"  # Keras saves to a name ending in .keras only
+        student.save(staged)
+        os.replace(staged, path)
+
+    with Project(folder) as project:
+        unsaved = project.save({STUDENT_FILE: save_keras,
+                                DISTILLATION_FILE: lambda path: Path(path).write_text(
+                                    json.dumps(student.summary, indent=1))})
+    if unsaved:
+        warnings.warn(f"{unsaved} in {str(folder)!r}: the student is in memory only.",
+                      RuntimeWarning, stacklevel=3)
+    return folder / STUDENT_FILE
 
 
 def trial_numbered(trials, number: int):
@@ -40,7 +62,8 @@ def trial_numbered(trials, number: int):
 
 
 class SearchResults:
-    """``AutoModel``'s views of its trials, and ``select`` (on the attributes fit sets)."""
+    """``AutoModel``'s views of its trials, ``select`` and ``distill`` (on the attributes fit
+    sets)."""
 
     def importance(self, **options) -> pd.DataFrame:
         """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model
@@ -115,6 +138,47 @@ class SearchResults:
                 warnings.warn(f"{unsaved} in {str(folder)!r}: the selected model is in "
                               "memory only.", RuntimeWarning, stacklevel=2)
         return self
+
+    def distill(self, x=None, *, time_budget: float = 60.0, tolerance: float = 0.01,
+                synthetic: bool = True) -> Student:
+        """A small Keras network that imitates the served model, whatever it is (a forest, an
+        ensemble, a pipeline with steps Keras cannot express): one ``.keras`` file that takes
+        raw columns (see ``automl.export.distill``). Also kept as ``student_``; a project
+        folder gets ``student.keras`` and ``distillation.json`` (its summary).
+
+        Args:
+            x: the rows to imitate the model on (the training table; ``None``: the data of
+                this session's ``fit``).
+            time_budget: seconds for the whole distillation.
+            tolerance: the smallest student whose fidelity on held-out rows (agreement with
+                the model's classes, or R² against its predictions) is within this of the
+                best student's is kept.
+            synthetic: also learn on MUNGE rows between neighbouring rows.
+
+        Returns:
+            the ``Student``: ``model`` (the ``keras.Model``), ``predict``/``predict_proba``
+            on tables, ``save(path)``, and ``summary`` (fidelity, the shapes tried, size and
+            latency against the served model's).
+        """
+        fitted = self._fitted()
+        spec = self.data_spec_
+        if isinstance(fitted, MultiIOModel) or spec.is_text or spec.image_shape is not None:
+            raise ValueError("distill() imitates models of one table; this model takes "
+                             "images, text or several inputs.")
+        if x is None:
+            if getattr(self, "_training_data", None) is None:
+                raise ValueError("distill() needs the rows to imitate the model on: pass x, "
+                                 "the training table (a loaded model does not keep it).")
+            x = self._training_data.x
+        student = distill_pipeline(fitted.pipeline, fitted.features(x), spec, self.costs_,
+                                   time_budget=time_budget, tolerance=tolerance,
+                                   synthetic=synthetic, seed=self.seed_,
+                                   say=print if self.verbose else None)
+        self.student_ = student
+        folder = self.project_folder
+        if folder is not None and folder.is_dir():
+            save_student(folder, student)
+        return student
 
     def _chosen_trial(self, number: int | None, limits: CostLimits):
         if number is not None:

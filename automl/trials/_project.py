@@ -25,10 +25,12 @@ BEHAVIOUR_FILE = "behaviour_tests.json"
 #: Which trial the saved model is (``null`` for an ensemble), the cost limits it was chosen
 #: under, and what it costs to ship (``AutoModel.costs_``).
 SELECTION_FILE = "selection.json"
+#: ``distill``'s student network and its summary (fidelity, size, latency).
+STUDENT_FILE, DISTILLATION_FILE = "student.keras", "distillation.json"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
 PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", PIPELINE_FILE,
                  LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, SELECTION_FILE,
-                 "report.html")
+                 STUDENT_FILE, DISTILLATION_FILE, "report.html")
 
 #: Stored settings that must match for trials of two runs to be compared, with what each is.
 COMPARABLE = {
