@@ -132,6 +132,7 @@ def test_a_folder_that_cannot_be_written_is_an_error_before_the_search(tmp_path)
     assert "RESULT" not in output
 
 
+@pytest.mark.slow  # ~11 s on 2 cores; the default run stays under 10 minutes
 def test_a_disk_that_fills_mid_search_costs_the_store_not_the_fit(tmp_path):
     process = _search(tmp_path, 12, "fills-later")
     wait_for_trials(tmp_path, process, 4)

@@ -150,8 +150,8 @@ def test_ensemble_size_zero_refits_the_best_pipeline_alone(cancer):
 
 def test_a_regression_ensemble_averages_values():
     x, y = load_diabetes(return_X_y=True, as_frame=True)
-    model = StructuredDataRegressor(max_trials=12, population_size=6, cv=3, n_jobs=2, seed=0,
-                                    verbose=0).fit(x.iloc[:200], y.iloc[:200])
+    model = StructuredDataRegressor(max_trials=12, population_size=6, cv=3, seed=0, verbose=0,
+                                    scheduler="in-process").fit(x.iloc[:200], y.iloc[:200])
     if model.ensemble_ is None:  # selection may keep one pipeline: then it serves alone
         assert model.export_model().predict(x.iloc[:5]).shape == (5,)
         return

@@ -65,6 +65,7 @@ def test_image_classifier_search_mixes_libraries_and_exports_a_pipeline_for_imag
         clf.predict(np.zeros((2, 5, 5)))
 
 
+@pytest.mark.slow  # ~11 s on 2 cores; test_wired_networks covers wiring in the default run
 def test_a_convolutional_network_wired_by_hand_trains_on_the_pixels():
     images, labels = _images()
     inp = ImageInput()

@@ -12,14 +12,16 @@ import numpy as np
 
 #: The costs every trial measures on its first fold (all minimised), by name.
 COSTS = {
-    "latency_ms": "milliseconds to predict one row alone (after a warm-up call)",
+    "latency_ms": "milliseconds to predict one row alone (the faster of two calls)",
     "batch_latency_ms": "milliseconds per row to predict a batch of 1,000 rows",
     "model_size": "bytes of the saved model (joblib; a network's are its .keras file's)",
 }
 BATCH_ROWS = 1_000
-#: Timed single-row calls after the warm-up; the fastest is kept (the others met noise: on
-#: these machines one call varies by half from one moment to the next).
-SINGLE_ROW_CALLS = 5
+#: Timed single-row calls; the fastest is kept (the first may pay lazy set-up, such as a
+#: network's tracing for a new shape; and one call varies by half from one moment to the next
+#: on these machines). Few, as every trial pays them: on small tables they cost about what
+#: a fit does.
+SINGLE_ROW_CALLS = 2
 
 
 class _ByteCounter(io.RawIOBase):
@@ -59,7 +61,6 @@ def latencies(predict: Callable, take: Callable[[np.ndarray], object], rows: np.
     ``BATCH_ROWS`` are drawn from ``rows`` (with repeats when there are fewer)."""
     rng = np.random.default_rng(seed)
     one = take(rows[:1])
-    predict(one)  # warm-up: lazy initialisation and tracing are not the latency
     single = min(_seconds(predict, one) for _ in range(SINGLE_ROW_CALLS))
     batch = _seconds(predict, take(rng.choice(rows, BATCH_ROWS)))
     return {"latency_ms": 1e3 * single, "batch_latency_ms": 1e3 * batch / BATCH_ROWS}
