@@ -87,6 +87,11 @@ def keras_feed(model, rows: pd.DataFrame) -> dict:
     return feed
 
 
+def _adapter(spec: DataSpec) -> TableAdapter:
+    """The check and coercion every pipeline of the table starts with."""
+    return TableAdapter(spec.column_names, tuple(kind.value for kind in spec.column_kinds))
+
+
 @dataclass
 class Student:
     """A distilled network. ``model``: the ``keras.Model`` (raw columns in, class
@@ -98,8 +103,7 @@ class Student:
     summary: dict
 
     def _outputs(self, x) -> np.ndarray:
-        rows = TableAdapter(self.spec.column_names,
-                            tuple(k.value for k in self.spec.column_kinds)).transform(x)
+        rows = _adapter(self.spec).transform(x)
         return np.asarray(self.model.predict_on_batch(keras_feed(self.model, rows)))
 
     def predict_proba(self, x) -> np.ndarray:
@@ -127,8 +131,7 @@ def _preprocessing(spec: DataSpec) -> Pipeline:
          ("categorical", OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False,
                                        max_categories=MAX_CATEGORIES), categorical)],
         sparse_threshold=0.0, verbose_feature_names_out=False)
-    return Pipeline([("table", TableAdapter(spec.column_names,
-                                            tuple(k.value for k in spec.column_kinds))),
+    return Pipeline([("table", _adapter(spec)),
                      (COLUMNS_STEP, columns), ("scale", StandardScaler())])
 
 
@@ -211,8 +214,7 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
     started = time.monotonic()
     deadline = started + time_budget - SHAPE_OVERHEAD  # the export's time kept
     classification = spec.task is Task.CLASSIFICATION
-    rows = TableAdapter(spec.column_names,
-                        tuple(k.value for k in spec.column_kinds)).transform(x)
+    rows = _adapter(spec).transform(x)
     order = np.random.default_rng(seed).permutation(len(rows))
     n_check = max(1, int(CHECK_FRACTION * len(rows)))
     fit_rows, check_rows = rows.iloc[order[n_check:]], rows.iloc[order[:n_check]]
@@ -327,8 +329,7 @@ def distill_pipeline(pipeline, x: pd.DataFrame, spec: DataSpec, teacher_costs: d
     classification = spec.task is Task.CLASSIFICATION
     student = distill(pipeline.predict_proba if classification else pipeline.predict, x, spec,
                       **options)
-    rows = TableAdapter(spec.column_names,
-                        tuple(k.value for k in spec.column_kinds)).transform(x)
+    rows = _adapter(spec).transform(x)
     costs = {"model_size": keras_file_size(student.model), **latencies(
         student.model.predict_on_batch, lambda index: keras_feed(student.model,
                                                                  rows.iloc[index]),

@@ -265,19 +265,14 @@ class AutoModel(SearchResults, BaseEstimator):
         self.seed_ = outcome.seed
         self.trials_ = outcome.result.trials
         self.logbook_ = outcome.result.logbook
-        self.best_trial_ = outcome.result.best
+        self.best_trial_ = outcome.best or outcome.result.best
         self.interrupted_ = outcome.result.interrupted
         self.search_seconds_ = outcome.search_seconds
         self.fit_seconds_ = outcome.fit_seconds
         self.ensemble_ = outcome.ensemble
         self.checks_ = outcome.checks
         self.costs_ = outcome.costs
-        self._training_data = outcome.data  # for select(); never pickled
-
-    def __getstate__(self) -> dict:
-        state = super().__getstate__()
-        state.pop("_training_data", None)
-        return state
+        self._training_data = outcome.data  # for select() and distill(); never pickled
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(upgraded_state(state, type(self).__name__))

@@ -151,4 +151,4 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
         fitted, costs = serving_model(estimator, data, objective, type(model).__name__,
                                       session.seed)
         return session.finish(fitted, summary, ensemble, checks, costs=costs, data=data,
-                              chosen=None if ensemble else best, limits=limits)
+                              best=best, limits=limits)

@@ -65,6 +65,11 @@ class SearchResults:
     """``AutoModel``'s views of its trials, ``select`` and ``distill`` (on the attributes fit
     sets)."""
 
+    def __getstate__(self) -> dict:
+        state = super().__getstate__()
+        state.pop("_training_data", None)  # fit's data, kept for select() and distill()
+        return state
+
     def importance(self, **options) -> pd.DataFrame:
         """Which hyperparameters mattered: a functional ANOVA of the trials' scores per model
         family (see ``automl.importance``); one row per hyperparameter and pair."""

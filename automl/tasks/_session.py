@@ -60,6 +60,7 @@ class SearchOutcome:
     checks: pd.DataFrame = field(default_factory=lambda: findings_frame([]))
     costs: dict = field(default_factory=dict)  # what the refit model costs to ship (COSTS)
     data: object = None  # the training data, for a later select() (kept in memory only)
+    best: Trial | None = None  # the best trial within the cost limits (None: result.best)
 
 
 class StoreTrials:
@@ -277,13 +278,13 @@ class SearchSession:
         return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
 
     def finish(self, fitted, summary: str, ensemble=None, checks: pd.DataFrame | None = None,
-               *, costs: dict | None = None, data=None, chosen: Trial | None = None,
+               *, costs: dict | None = None, data=None, best: Trial | None = None,
                limits=None) -> SearchOutcome:
         """After the refit: the closing progress line, and with a project the saved model,
         leaderboard, data checks and the model chosen (``selection_record``), and the run's
         status. ``ensemble``: the ``Ensemble`` refit, if one was; ``checks``: the data
-        checks' findings; ``costs``: what the refit model costs to ship; ``chosen``: the
-        trial refit alone (``None`` for an ensemble), under the cost ``limits``."""
+        checks' findings; ``costs``: what the refit model costs to ship; ``best``: the best
+        trial within the cost ``limits`` (``None``: the search's best)."""
         import joblib
 
         result = self.result
@@ -301,7 +302,8 @@ class SearchSession:
                     CHECKS_FILE: lambda path: checks.to_json(path, orient="records",
                                                              indent=1)}),
                 SELECTION_FILE: lambda path: Path(path).write_text(json.dumps(
-                    selection_record(chosen, limits, costs or {}), indent=1)),
+                    selection_record(None if ensemble else best or result.best, limits,
+                                     costs or {}), indent=1)),
                 **({} if getattr(fitted, "profile", None) is None else {
                     PROFILE_FILE: lambda path: Path(path).write_text(json.dumps(
                         fitted.profile))})})
@@ -314,7 +316,7 @@ class SearchSession:
         return SearchOutcome(fitted, self.space, self.objective, self.seed, result,
                              self._search_seconds, fit_seconds, ensemble,
                              findings_frame([]) if checks is None else checks, costs or {},
-                             data)
+                             data, best)
 
 
 def selection_record(chosen: Trial | None, limits, costs: dict) -> dict:
