@@ -94,6 +94,7 @@ def _select(args) -> int:
     from automl.trials import TrialStore
 
     folder, settings = _project(args.folder)
+    target = _target_column(folder, settings, "select")
     with TrialStore.open_existing(folder) as store:
         trials = store.trials()
     if args.trial is not None:  # before anything in DIR changes
@@ -107,7 +108,7 @@ def _select(args) -> int:
                       secondary_objectives=settings["secondary_objectives"],
                       directory=folder.parent, project_name=folder.name, checks="off",
                       verbose=0, **({} if args.trial is not None else limits))
-    model.fit(table, settings["target_column"])
+    model.fit(table, target)
     if args.trial is not None:
         model.select(trial=args.trial, **limits)
     best, ensemble = model.best_trial_, model.ensemble_
@@ -126,8 +127,9 @@ def _distill(args) -> int:
     from automl.trials import SELECTION_FILE
 
     folder, settings = _project(args.folder)
+    target = _target_column(folder, settings, "distill")
     table = read_csv(args.data, argument="DATA")
-    data = load_training_data(table, settings["target_column"], Task(settings["task"]))
+    data = load_training_data(table, target, Task(settings["task"]))
     selection = folder / SELECTION_FILE
     costs = json.loads(selection.read_text())["costs"] if selection.is_file() else {}
     student = distill_pipeline(load_pipeline(folder), data.x, data.spec, costs,
@@ -149,6 +151,16 @@ def _project(folder: str):
     with TrialStore.open_existing(path) as store:  # never creates a store in DIR
         settings = store.project()
     return path, settings
+
+
+def _target_column(folder: Path, settings: dict, command: str) -> str:
+    """The column of DATA the project's model learnt to predict, for ``command``'s refit."""
+    if settings.get("target_column") is None:
+        raise ValueError(f"'automl {command}' refits on DATA, but {str(folder)!r} was fitted "
+                         "with y as an array, so it does not know DATA's target column: call "
+                         f"{command}() on the model in Python with x and y, or fit with "
+                         "'automl fit DATA --target COLUMN'.")
+    return settings["target_column"]
 
 
 def _predict(args) -> int:

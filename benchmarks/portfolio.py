@@ -5,6 +5,9 @@
         # portfolio, and one leave-one-table-out preset per table
     python benchmarks/suite.py --budget 60 --suite pmlb --presets runs/portfolio/loo  # measure
     python benchmarks/portfolio.py --trials runs/trials --out runs/portfolio --install
+    python benchmarks/portfolio.py --trials runs/trials --out runs/no-lgbm --without LightGBM
+        # a world without a model family: its candidates, defaults and preset entry left out
+        # (copy runs/portfolio/matrix.json to runs/no-lgbm/ first to reuse the scores)
 
 How (as auto-sklearn 2.0's and AutoGluon's portfolios): the best ``--top`` distinct pipelines of
 each table's search are the candidates; every candidate, and every model's default pipeline, is
@@ -166,9 +169,12 @@ def write_portfolio(path: Path, candidates: list[dict], chosen: list[int], note:
     path.write_text(f'{{\n "description": {json.dumps(note)},\n "pipelines": [\n  {pipelines}\n ]\n}}\n')
 
 
-def preset_with(portfolio: Path, task: str) -> str:
-    """The task's default preset, naming ``portfolio`` instead of its own."""
+def preset_with(portfolio: Path, task: str, without: tuple[str, ...] = ()) -> str:
+    """The task's default preset, naming ``portfolio`` instead of its own (and without the
+    model blocks ``without``)."""
     text = (REPOSITORY / "search_spaces" / f"{PRESETS[task]}.toml").read_text()
+    for model in without:
+        text = text.replace(f'"{model}", ', "").replace(f', "{model}"', "")
     lines = [line for line in text.splitlines() if not line.startswith("portfolio =")]
     return "\n".join([f'portfolio = "{portfolio.resolve()}"', *lines]) + "\n"
 
@@ -180,6 +186,8 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=2)
     parser.add_argument("--size", type=int, default=24)
     parser.add_argument("--n-jobs", type=int, default=2)
+    parser.add_argument("--without", nargs="+", default=(), metavar="MODEL",
+                        help="leave out the candidates and preset entry of these models")
     parser.add_argument("--install", action="store_true",
                         help="write the portfolio of all tables to search_spaces/")
     args = parser.parse_args()
@@ -189,6 +197,9 @@ def main() -> None:
                   else candidates_of(args.trials, args.top))
     tables = sorted({c["source"] for c in candidates} - {"defaults"})
     matrix = score_matrix(candidates, tables, args.n_jobs, cache)
+    kept = [i for i, c in enumerate(candidates) if c["pipeline"]["model"][0][0] not in args.without]
+    candidates = [candidates[i] for i in kept]
+    matrix = {table: [row[i] for i in kept] for table, row in matrix.items()}
     loo = args.out / "loo"
     loo.mkdir(exist_ok=True)
     for task in PRESETS:
@@ -213,7 +224,8 @@ def main() -> None:
             own, _ = choose(candidates, matrix, others, task, args.size, left_out=table)
             write_portfolio(loo / f"{table}.json", candidates, own,
                             f"Leave-one-table-out portfolio for {table}.")
-            (loo / f"{table}.toml").write_text(preset_with(loo / f"{table}.json", task))
+            (loo / f"{table}.toml").write_text(
+                preset_with(loo / f"{table}.json", task, tuple(args.without)))
             column = error[:, tables.index(table)]
             with_portfolio = column[defaults + [of_task.index(i) for i in own]].min()
             held_out.append((column[defaults].min(), with_portfolio))

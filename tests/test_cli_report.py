@@ -159,10 +159,23 @@ def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, caps
     assert json.loads((run / "selection.json").read_text())["trial"] == trial.number
     assert (run / "best_pipeline.joblib").read_bytes() != saved
     # The selected model distilled: a network that imitates it, beside it in the folder.
-    assert main(["distill", str(run), str(folder / "shop.csv"), "--time-budget", "8"]) == 0
+    assert main(["distill", str(run), str(folder / "shop.csv"), "--time-budget", "5"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert summary["student"] == str(run / "student.keras") and summary["fidelity"] > 0.5
     assert json.loads((run / "distillation.json").read_text())["layers"] == summary["layers"]
+
+
+def test_select_and_distill_need_a_project_that_knows_its_target_column(tmp_path, capsys):
+    x = pd.DataFrame({"a": np.arange(24.0), "b": np.arange(24.0) % 5})
+    automl.StructuredDataClassifier(max_trials=2, cv=2, seed=0, verbose=0, directory=tmp_path,
+                                    project_name="p", scheduler="in-process"
+                                    ).fit(x, np.arange(24) % 2)  # y as an array: no column
+    x.assign(y=np.arange(24) % 2).to_csv(tmp_path / "t.csv", index=False)
+    for command in ("select", "distill"):
+        code, error = cli_in_process(capsys, command, tmp_path / "p", tmp_path / "t.csv",
+                                     *(["--trial", "0"] if command == "select" else []))
+        assert code == 2 and f"'automl {command}' refits on DATA" in error, error
+        assert "--target COLUMN" in error
 
 
 def test_fit_into_the_current_folder(tmp_path, monkeypatch, capsys):

@@ -65,11 +65,11 @@ def test_a_classifier_is_distilled_into_a_keras_file(tmp_path):
                                      project_name="p").fit(x, y)
     with pytest.raises(NotTranslatableError, match=r"distill\(\) trains a small Keras"):
         model.export_model(format="keras")
-    student = model.distill(time_budget=16)
+    student = model.distill(time_budget=10)
     summary = student.summary
     assert summary["fidelity_metric"] == "agreement" and summary["fidelity"] >= 0.9
     assert np.mean(student.predict(x) == model.predict(x)) >= 0.9
-    assert summary["synthetic_rows"] == 9_600 and summary["tried"]  # 600 per second
+    assert summary["synthetic_rows"] == 6_000 and summary["tried"]  # 600 per second
     assert summary["teacher_model_size"] == model.costs_["model_size"]
     assert summary["model_size_ratio"] == pytest.approx(
         model.costs_["model_size"] / summary["student_model_size"])
@@ -107,3 +107,21 @@ def test_distill_needs_rows_after_loading_and_a_table():
     loaded = pickle.loads(pickle.dumps(model))
     with pytest.raises(ValueError, match="needs the rows to imitate the model on: pass x"):
         loaded.distill()
+
+
+@pytest.mark.parametrize("setting, message", [
+    ({"time_budget": 0}, r"time_budget=0: pass the seconds"),
+    ({"time_budget": float("nan")}, r"time_budget=nan"),
+    ({"tolerance": -0.1}, r"tolerance=-0.1: pass the fidelity"),
+    ({"tolerance": "1%"}, r"tolerance='1%'")])
+def test_bad_distillation_settings_are_named_before_any_work(setting, message):
+    from automl.export import distill
+
+    def teacher(rows):
+        raise AssertionError("the teacher is never asked")
+
+    x, _ = small_table(20)
+    spec = DataSpec(Task.REGRESSION, ("a", "b", "c"), (ColumnKind.NUMERICAL,) * 2
+                    + (ColumnKind.CATEGORICAL,), len(x))
+    with pytest.raises(ValueError, match=message):
+        distill(teacher, x, spec, **setting)

@@ -68,7 +68,7 @@ def test_layer_builds_from_random_values(name):
             hyperparameters["version"].default)
     values = random_gene(BlockOption.of(name, hyperparameters, cls),
                          np.random.default_rng(1)).values
-    keras.backend.clear_session()
+    keras.backend.clear_session(free_memory=False)  # a collection costs seconds late in a run
     inputs, training_values, vocabulary_size = _layer_inputs(keras, name)
     hp = keras_tuner.HyperParameters()
     hp.values.update({f"layer/{key}": value for key, value in values.items()})

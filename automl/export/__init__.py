@@ -3,13 +3,8 @@ with its preprocessing inside; and any fitted model of a table distilled into a 
 network that imitates it (``distill``)."""
 
 from automl.export._keras import NotTranslatableError, has_keras_model, to_keras
-from automl.export._student import (
-    Student,
-    distill,
-    distill_pipeline,
-    keras_feed,
-    keras_file_size,
-)
+from automl.export._student import distill, distill_pipeline
+from automl.export._student_model import Student, keras_feed, keras_file_size
 
 __all__ = ["NotTranslatableError", "Student", "distill", "distill_pipeline", "has_keras_model",
            "keras_feed", "keras_file_size", "to_keras"]

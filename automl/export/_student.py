@@ -14,11 +14,9 @@ tolerance of the best one's is kept.
 
 from __future__ import annotations
 
-import os
-import tempfile
+import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -28,8 +26,9 @@ from sklearn.metrics import r2_score
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from automl.data import MISSING_CATEGORY, ColumnKind, DataSpec, TableAdapter, Task
+from automl.data import ColumnKind, DataSpec, Task
 from automl.export._keras import _affine, _dense, _table_features
+from automl.export._student_model import Student, keras_feed, keras_file_size, table_adapter
 from automl.export._synthetic import munge
 from automl.pipeline import COLUMNS_STEP
 from automl.runtime import deadline_scope
@@ -68,61 +67,6 @@ BINS, MAX_ENCODED = 16, 1024
 MAX_CATEGORIES = 32
 
 
-def keras_feed(model, rows: pd.DataFrame) -> dict:
-    """What a ``.keras`` model of a table takes for ``rows``: one tensor per column, numbers as
-    float32 and categories as text, a missing category as ``MISSING_CATEGORY``."""
-    import tensorflow as tf
-
-    inputs = model.input if isinstance(model.input, dict) else {
-        tensor.name: tensor for tensor in model.inputs}
-    feed = {}
-    for name, tensor in inputs.items():
-        column = rows[name]
-        if "string" in str(tensor.dtype):
-            values = column.map(lambda v: MISSING_CATEGORY if pd.isna(v) else str(v))
-            feed[name] = tf.constant(values.to_numpy(dtype=object).reshape(-1, 1))
-        else:
-            numbers = pd.to_numeric(column, errors="raise").to_numpy(dtype="float32")
-            feed[name] = tf.constant(numbers.reshape(-1, 1))
-    return feed
-
-
-def _adapter(spec: DataSpec) -> TableAdapter:
-    """The check and coercion every pipeline of the table starts with."""
-    return TableAdapter(spec.column_names, tuple(kind.value for kind in spec.column_kinds))
-
-
-@dataclass
-class Student:
-    """A distilled network. ``model``: the ``keras.Model`` (raw columns in, class
-    probabilities in the order of ``spec.classes`` or values out); ``summary``: what was
-    tried, fidelity, size and latency beside the teacher's."""
-
-    model: object
-    spec: DataSpec
-    summary: dict
-
-    def _outputs(self, x) -> np.ndarray:
-        rows = _adapter(self.spec).transform(x)
-        return np.asarray(self.model.predict_on_batch(keras_feed(self.model, rows)))
-
-    def predict_proba(self, x) -> np.ndarray:
-        if self.spec.task is not Task.CLASSIFICATION:
-            raise AttributeError("predict_proba is for classification students.")
-        return self._outputs(x)
-
-    def predict(self, x) -> np.ndarray:
-        outputs = self._outputs(x)
-        if self.spec.task is Task.CLASSIFICATION:
-            return np.asarray(self.spec.classes)[outputs.argmax(axis=1)]
-        return outputs[:, 0]
-
-    def save(self, path: str | os.PathLike) -> None:
-        """Writes the ``.keras`` file (load it with ``keras.saving.load_model`` after
-        ``import automl.keras_layers``; safe mode)."""
-        self.model.save(path)
-
-
 def _preprocessing(spec: DataSpec) -> Pipeline:
     numeric, categorical = (list(spec.columns_of(ColumnKind.NUMERICAL)),
                             list(spec.columns_of(ColumnKind.CATEGORICAL)))
@@ -131,7 +75,7 @@ def _preprocessing(spec: DataSpec) -> Pipeline:
          ("categorical", OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False,
                                        max_categories=MAX_CATEGORIES), categorical)],
         sparse_threshold=0.0, verbose_feature_names_out=False)
-    return Pipeline([("table", _adapter(spec)),
+    return Pipeline([("table", table_adapter(spec)),
                      (COLUMNS_STEP, columns), ("scale", StandardScaler())])
 
 
@@ -211,10 +155,16 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
             teacher) is at least the best one's minus this is kept.
         synthetic: add MUNGE rows to the training rows.
     """
+    if not (isinstance(time_budget, (int, float)) and 0 < time_budget < math.inf):
+        raise ValueError(f"time_budget={time_budget!r}: pass the seconds distillation may "
+                         "take, a positive number (60 tries a few shapes on most tables).")
+    if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
+        raise ValueError(f"tolerance={tolerance!r}: pass the fidelity a smaller student may "
+                         "give up against the best one, a number in [0, 1) such as 0.01.")
     started = time.monotonic()
     deadline = started + time_budget - SHAPE_OVERHEAD  # the export's time kept
     classification = spec.task is Task.CLASSIFICATION
-    rows = _adapter(spec).transform(x)
+    rows = table_adapter(spec).transform(x)
     order = np.random.default_rng(seed).permutation(len(rows))
     n_check = max(1, int(CHECK_FRACTION * len(rows)))
     fit_rows, check_rows = rows.iloc[order[n_check:]], rows.iloc[order[:n_check]]
@@ -329,7 +279,7 @@ def distill_pipeline(pipeline, x: pd.DataFrame, spec: DataSpec, teacher_costs: d
     classification = spec.task is Task.CLASSIFICATION
     student = distill(pipeline.predict_proba if classification else pipeline.predict, x, spec,
                       **options)
-    rows = _adapter(spec).transform(x)
+    rows = table_adapter(spec).transform(x)
     costs = {"model_size": keras_file_size(student.model), **latencies(
         student.model.predict_on_batch, lambda index: keras_feed(student.model,
                                                                  rows.iloc[index]),
@@ -340,11 +290,3 @@ def distill_pipeline(pipeline, x: pd.DataFrame, spec: DataSpec, teacher_costs: d
         if teacher_costs.get(name):
             student.summary[f"{name}_ratio"] = teacher_costs[name] / costs[name]
     return student
-
-
-def keras_file_size(model) -> int:
-    """Bytes of ``model`` saved as a ``.keras`` file."""
-    with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "model.keras")
-        model.save(path)
-        return os.path.getsize(path)

@@ -40,9 +40,9 @@ def capture_space(block: str, input_shape: tuple[int, ...], *, options: dict | N
         hp = keras_tuner.HyperParameters()
         hp.values.update(values)
         if len(tried) % CLEAR_EVERY == 0:
-            # Each build allocates weights: free them now and then (clearing costs a garbage
-            # collection, ten times a small block's build).
-            keras.backend.clear_session()
+            # Each build allocates weights: drop Keras' hold on them now and then (without its
+            # garbage collection, which in a long-lived process costs seconds each time).
+            keras.backend.clear_session(free_memory=False)
         autokeras_block(block, scope, options).build(
             hp, keras.Input(shape=input_shape, dtype=input_dtype))
         for item in hp.space:
