@@ -72,6 +72,20 @@ def run_folds(folds: Sequence, deadline: float | None,
     return Status.OK, "", finished
 
 
+#: A fold's share of the time left is this fraction of an equal share: the margin covers what
+#: a fit costs beyond its training steps (building, tracing, scoring), so the next fold still
+#: starts (``run_folds`` starts none that the longest so far says cannot finish).
+FOLD_SHARE = 0.8
+
+
+def _fold_deadline(deadline: float | None, index: int, n_folds: int) -> float | None:
+    """When fold ``index`` of ``n_folds`` should stop, given the candidate's ``deadline``."""
+    if deadline is None:
+        return None
+    now = time.monotonic()
+    return now + FOLD_SHARE * max(deadline - now, 0.0) / (n_folds - index)
+
+
 def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
                    secondary_objectives: Sequence[str],
                    fit: Callable[[int, object, object], object],
@@ -84,8 +98,10 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
     Args:
         genome: the candidate.
         folds: ``(train, validation)`` index arrays.
-        deadline: ``time.monotonic()`` by which to stop (``None``: no limit); fits run in its
-            ``deadline_scope``, so networks stop themselves at it.
+        deadline: ``time.monotonic()`` by which to stop (``None``: no limit); each fold's fit
+            runs in the ``deadline_scope`` of its share of the time left, so a network stops
+            itself (its learning-rate schedule ended, its best weights kept) in time for the
+            folds after it, and the candidate is scored rather than timed out.
         secondary_objectives: costs measured beside the score (``objective_vector``).
         fit: ``fit(index, train, validation)``: the fold's fitted candidate (timed as fit).
         score: ``score(fitted, validation)``: ``(its scores on the fold, one per output, its
@@ -105,7 +121,7 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
     def fit_and_score(index: int, train, validation) -> Sequence[float]:
         nonlocal fit_seconds, predict_seconds, measured
         tic = time.perf_counter()
-        with deadline_scope(deadline):
+        with deadline_scope(_fold_deadline(deadline, index, len(folds))):
             fitted = fit(index, train, validation)
         toc = time.perf_counter()
         scores, predictions = score(fitted, validation)

@@ -129,9 +129,9 @@ def _train(shape, train: tuple, check: tuple, classification: bool, deadline: fl
         trained = served = keras.Model(inputs, raw, name="student")
         loss = "mse"
     with deadline_scope(deadline):
-        epochs = compile_and_fit(trained, train[0], train[1], check, train_rows=len(train[0]),
-                                 loss=loss, optimizer="adam", learning_rate=3e-3,
-                                 batch_size=BATCH_SIZE, max_epochs=500)
+        epochs, _ = compile_and_fit(trained, train[0], train[1], check,
+                                    train_rows=len(train[0]), loss=loss, optimizer="adam",
+                                    learning_rate=3e-3, batch_size=BATCH_SIZE, max_epochs=500)
     return served, epochs
 
 

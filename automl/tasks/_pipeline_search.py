@@ -21,6 +21,7 @@ from automl.evaluation import (
 )
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
+from automl.runtime import deadline_scope
 from automl.search import POOL_SIZE, CostLimits, nothing_within
 from automl.space import MODEL_SLOT, build_space
 from automl.tasks._ensembling import (
@@ -75,6 +76,25 @@ def serving_model(estimator, data, objective: str, owner: str, seed: int
     return PipelineModel(estimator, data.spec, objective, data.target_column, owner=owner,
                          training_rows=row_hashes(data.x) if tables else None,
                          profile=_profile(data, estimator) if tables else None), costs
+
+
+def _refit(best, ensemble, space, data, objective: str, seed: int):
+    """The served estimator fitted on all rows: ``best``'s pipeline, or ``ensemble``'s members
+    (then the ensemble with its refit time); and the summary line."""
+    if ensemble is None:
+        return (refit_pipeline(best.genome, space, data, seed), None,
+                f"best: {best.genome.describe()[MODEL_SLOT]} with CV {objective} "
+                f"{best.score:.4f}")
+    tic = time.monotonic()
+    estimator = WeightedEnsemble(
+        [refit_pipeline(trial.genome, space, data, seed) for trial in ensemble.members],
+        ensemble.weights,
+        data.spec.classes if data.spec.task is Task.CLASSIFICATION else None)
+    ensemble = ensemble.refit_in(time.monotonic() - tic)
+    return estimator, ensemble, (
+        f"best: an ensemble of {len(ensemble.members)} pipelines with nested CV {objective} "
+        f"{ensemble.score:.4f} (best pipeline {best.genome.describe()[MODEL_SLOT]}: "
+        f"{best.score:.4f})")
 
 
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
@@ -133,21 +153,13 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 session.seed, limits)
             if note:
                 session.progress.line(note)
-        if ensemble is None:
-            estimator = refit_pipeline(best.genome, space, data, session.seed)
-            summary = (f"best: {best.genome.describe()[MODEL_SLOT]} with CV {objective} "
-                       f"{best.score:.4f}")
-        else:
-            tic = time.monotonic()
-            estimator = WeightedEnsemble(
-                [refit_pipeline(trial.genome, space, data, session.seed)
-                 for trial in ensemble.members],
-                ensemble.weights,
-                data.spec.classes if data.spec.task is Task.CLASSIFICATION else None)
-            ensemble = ensemble.refit_in(time.monotonic() - tic)
-            summary = (f"best: an ensemble of {len(ensemble.members)} pipelines with nested CV "
-                       f"{objective} {ensemble.score:.4f} (best pipeline "
-                       f"{best.genome.describe()[MODEL_SLOT]}: {best.score:.4f})")
+        # A network refit stops itself (and ends its learning-rate schedule) by the fit's
+        # deadline, given at least the time reserved for it.
+        refit_deadline = None if session.deadline is None else max(
+            session.deadline, time.monotonic() + session.refit_estimate(best))
+        with deadline_scope(refit_deadline):
+            estimator, ensemble, summary = _refit(best, ensemble, space, data, objective,
+                                                  session.seed)
         fitted, costs = serving_model(estimator, data, objective, type(model).__name__,
                                       session.seed)
         return session.finish(fitted, summary, ensemble, checks, costs=costs, data=data,

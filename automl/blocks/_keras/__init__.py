@@ -11,12 +11,14 @@ trains with early stopping on a validation split.
 TensorFlow is imported only when a network is built, fitted or unpickled.
 
 Modules: ``_tensorflow`` (lazy imports), ``_space_capture`` (capturing and freezing AutoKeras
-spaces), ``_training`` (training settings, validation split, one training run), ``_pickling``
+spaces), ``_training`` (training settings, validation split, one training run),
+``_schedules`` (learning-rate schedules, the range test, snapshot ensembles), ``_pickling``
 and ``_network`` (``KerasNetwork``). This package only re-exports them.
 """
 
 from automl.blocks._keras._network import KerasNetwork
 from automl.blocks._keras._pickling import PicklesKerasModel
+from automl.blocks._keras._schedules import SCHEDULES, averaged, range_test, rate_at
 from automl.blocks._keras._space_capture import CLEAR_EVERY, capture_space, frozen_space
 from automl.blocks._keras._tensorflow import autokeras_block, import_keras
 from automl.blocks._keras._training import (
@@ -36,6 +38,7 @@ __all__ = [
     "CLEAR_EVERY",
     "MIN_ROWS_TO_VALIDATE",
     "PATIENCE",
+    "SCHEDULES",
     "TRAINING_KEYS",
     "TRAINING_SPACE",
     "VALIDATION_FRACTION",
@@ -43,11 +46,14 @@ __all__ = [
     "PicklesKerasModel",
     "ValidationSplit",
     "autokeras_block",
+    "averaged",
     "capture_space",
     "compile_and_fit",
     "frozen_space",
     "import_keras",
     "make_optimizer",
+    "range_test",
+    "rate_at",
     "split_rows",
     "training_callbacks",
 ]

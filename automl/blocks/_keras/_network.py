@@ -7,8 +7,12 @@ import numpy as np
 from sklearn.base import BaseEstimator
 
 from automl.blocks._keras._pickling import PicklesKerasModel
+from automl.blocks._keras._schedules import averaged
 from automl.blocks._keras._tensorflow import autokeras_block, import_keras
 from automl.blocks._keras._training import TRAINING_KEYS, compile_and_fit, split_rows
+
+#: Rows predicted in one step.
+PREDICT_BATCH = 4096
 
 
 class KerasNetwork(PicklesKerasModel, BaseEstimator):
@@ -21,7 +25,8 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
             block name -> its values.
         classification: softmax head and cross-entropy if true, else one linear unit and MSE
             on standardised targets.
-        optimizer, learning_rate, batch_size, max_epochs: training settings.
+        optimizer, learning_rate, batch_size, max_epochs, lr_policy, lr_schedule, lr_cycles,
+            snapshots: training settings (``TRAINING_SPACE``).
         input_shape: (H, W, C) to reshape the feature columns into images (image blocks).
         block_options: arguments of the AutoKeras block's constructor (``pretrained=False``);
             for a chain, block name -> its arguments.
@@ -38,8 +43,10 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
     def __init__(self, block: str = "DenseBlock", block_values: dict | None = None,
                  classification: bool = True, optimizer: str = "adam",
                  learning_rate: float = 1e-3, batch_size: int = 32, max_epochs: int = 100,
-                 input_shape: tuple[int, ...] | None = None, block_options: dict | None = None,
-                 augmentation: dict | None = None, text_vectorization: dict | None = None,
+                 lr_policy: str = "searched", lr_schedule: str = "constant", lr_cycles: int = 3,
+                 snapshots: int = 1, input_shape: tuple[int, ...] | None = None,
+                 block_options: dict | None = None, augmentation: dict | None = None,
+                 text_vectorization: dict | None = None,
                  resize_to: tuple[int, int] | None = None, seed: int = 0):
         self.block = block
         self.block_values = block_values
@@ -48,6 +55,10 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.lr_policy = lr_policy
+        self.lr_schedule = lr_schedule
+        self.lr_cycles = lr_cycles
+        self.snapshots = snapshots
         self.input_shape = input_shape
         self.block_options = block_options
         self.augmentation = augmentation
@@ -133,17 +144,24 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         model = self._network(X[split.train], outputs)
         validation = ((self._tensor(X[split.held_out]), target[split.held_out])
                       if split.validate else None)
-        self.epochs_ = compile_and_fit(
+        import joblib
+
+        self.epochs_, snapshots = compile_and_fit(
             model, self._tensor(X[split.train]), target[split.train], validation,
             train_rows=len(split.train), loss=loss,
+            range_key=joblib.hash((self.get_params(), X.shape[1], outputs)),
             **{key: getattr(self, key) for key in TRAINING_KEYS})
+        if snapshots:  # the same network rebuilt once per snapshot, answering as one
+            model = averaged(lambda: (self._network(X[split.train], outputs),) * 2, snapshots)
         self.model_ = model
         self.n_features_in_ = X.shape[1]
         return self
 
     def _outputs(self, X) -> np.ndarray:
-        return np.asarray(self.model_.predict(self._tensor(self._inputs(X)), verbose=0,
-                                              batch_size=4096))
+        X = self._tensor(self._inputs(X))
+        if len(X) <= PREDICT_BATCH:  # one call: predict()'s per-call set-up costs ~20 ms
+            return np.asarray(self.model_.predict_on_batch(X))
+        return np.asarray(self.model_.predict(X, verbose=0, batch_size=PREDICT_BATCH))
 
     def predict_proba(self, X) -> np.ndarray:
         if not self.classification:

@@ -13,16 +13,24 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from automl.blocks._keras._schedules import SCHEDULES, range_test, schedule_callback
 from automl.blocks._keras._tensorflow import import_keras
 from automl.hyperparameters import Choice, Float, Int
 from automl.runtime import training_deadline
 
-#: How every network trains; part of each Keras block's space.
+#: How every network trains; part of each Keras block's space. ``learning_rate`` is the
+#: (peak) rate unless ``lr_policy`` is the range test's; ``lr_cycles`` counts the cycles of
+#: the cyclical schedules, ``snapshots`` the last cycles of warm restarts averaged at
+#: prediction (1: none). See ``_schedules``.
 TRAINING_SPACE = {
     "optimizer": Choice(("adam", "adamw", "rmsprop"), default="adam"),
     "learning_rate": Float(1e-4, 1e-2, log=True, default=1e-3),
     "batch_size": Choice((16, 32, 64, 128, 256), default=32),
     "max_epochs": Int(10, 300, log=True, default=100),
+    "lr_policy": Choice(("searched", "range_test"), default="searched"),
+    "lr_schedule": Choice(SCHEDULES, default="constant"),
+    "lr_cycles": Int(2, 6, default=3),
+    "snapshots": Int(1, 4, default=1),
 }
 TRAINING_KEYS = tuple(TRAINING_SPACE)
 #: Epochs without improvement of the validation loss before training stops (best weights kept).
@@ -43,13 +51,13 @@ def _stop_at(deadline: float):
     return StopAtDeadline()
 
 
-def training_callbacks(validate: bool) -> list:
+def training_callbacks(validate: bool, patience: int | None = PATIENCE) -> list:
     """Early stopping on the validation loss (the training loss without validation rows), best
-    weights kept; and a stop at the candidate's deadline when one is set (max_eval_time, the
-    search deadline), checked after every batch."""
+    weights kept (``patience=None``: neither); and a stop at the candidate's deadline when one
+    is set (max_eval_time, the search deadline), checked after every batch."""
     keras = import_keras()
-    callbacks = [keras.callbacks.EarlyStopping(
-        monitor="val_loss" if validate else "loss", patience=PATIENCE,
+    callbacks = [] if patience is None else [keras.callbacks.EarlyStopping(
+        monitor="val_loss" if validate else "loss", patience=patience,
         restore_best_weights=True)]
     deadline = training_deadline()
     if deadline is not None:
@@ -101,9 +109,11 @@ def split_rows(n_rows: int, seed: int) -> ValidationSplit:
 
 def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_rows: int,
                     loss, optimizer: str, learning_rate: float, batch_size: int,
-                    max_epochs: int, **compile_options) -> int:
+                    max_epochs: int, lr_policy: str = "searched", lr_schedule: str = "constant",
+                    lr_cycles: int = 3, snapshots: int = 1, range_key: str | None = None,
+                    **compile_options) -> tuple[int, list]:
     """Compiles ``model`` and trains it with early stopping and the candidate's deadline (see
-    ``training_callbacks``).
+    ``training_callbacks``), its learning rate on the schedule asked for.
 
     Args:
         model: the Keras model to train.
@@ -112,17 +122,37 @@ def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_r
             training loss.
         train_rows: how many training rows there are (a batch holds at most that many).
         loss: the loss, or one per output.
-        optimizer, learning_rate, batch_size, max_epochs: the training settings
-            (``TRAINING_SPACE``).
+        optimizer, learning_rate, batch_size, max_epochs, lr_policy, lr_schedule, lr_cycles,
+            snapshots: the training settings (``TRAINING_SPACE``).
+        range_key: names the candidate, so its folds share one range test.
         **compile_options: further arguments of ``model.compile`` (``run_eagerly``, …).
 
     Returns:
-        The number of epochs trained.
+        The number of epochs trained, and the snapshots' weights (more than one only for
+        a snapshot ensemble: the caller averages them).
     """
+    batch_size = min(batch_size, train_rows)
+    if lr_policy == "range_test":
+        model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss,
+                      **compile_options)
+        learning_rate = range_test(model, inputs, targets, batch_size=batch_size,
+                                   training_steps=max_epochs * -(-train_rows // batch_size),
+                                   key=range_key)
     model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss,
                   **compile_options)
-    history = model.fit(inputs, targets, epochs=max_epochs,
-                        batch_size=min(batch_size, train_rows), verbose=0,
-                        validation_data=validation,
-                        callbacks=training_callbacks(validation is not None))
-    return len(history.history["loss"])
+    callbacks = training_callbacks(validation is not None)
+    schedule = None
+    if lr_schedule != "constant":
+        # A schedule sets the training's length: no early stop; the best epoch's weights are
+        # kept, except in a snapshot ensemble, which is its last cycles.
+        snapshot_ensemble = lr_schedule == "cosine_restarts" and snapshots > 1
+        callbacks = training_callbacks(validation is not None,
+                                       None if snapshot_ensemble else max_epochs)
+        schedule = schedule_callback(lr_schedule, learning_rate, lr_cycles, snapshots,
+                                     max_epochs, -(-train_rows // batch_size),
+                                     training_deadline())
+        callbacks.insert(0, schedule)
+    history = model.fit(inputs, targets, epochs=max_epochs, batch_size=batch_size, verbose=0,
+                        validation_data=validation, callbacks=callbacks)
+    kept = schedule.snapshots if schedule is not None else []
+    return len(history.history["loss"]), kept if len(kept) > 1 else []

@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import joblib
 import numpy as np
 from sklearn.base import BaseEstimator
 
 from automl.blocks._keras import (
     TRAINING_KEYS,
     PicklesKerasModel,
+    averaged,
     compile_and_fit,
     import_keras,
     split_rows,
@@ -42,7 +44,9 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
     def __init__(self, inputs: Sequence[InputSpec] = (), layers: Sequence[LayerSpec] = (),
                  outputs: Sequence[OutputSpec] = (), layer_values: Sequence[Mapping] = (),
                  dropout: float = 0.0, optimizer: str = "adam", learning_rate: float = 1e-3,
-                 batch_size: int = 32, max_epochs: int = 100, seed: int = 0):
+                 batch_size: int = 32, max_epochs: int = 100, lr_policy: str = "searched",
+                 lr_schedule: str = "constant", lr_cycles: int = 3, snapshots: int = 1,
+                 seed: int = 0):
         self.inputs = inputs
         self.layers = layers
         self.outputs = outputs
@@ -52,6 +56,10 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
         self.learning_rate = learning_rate
         self.batch_size = batch_size
         self.max_epochs = max_epochs
+        self.lr_policy = lr_policy
+        self.lr_schedule = lr_schedule
+        self.lr_cycles = lr_cycles
+        self.snapshots = snapshots
         self.seed = seed
 
     def feed(self, xs: Sequence) -> dict:
@@ -91,13 +99,16 @@ class MultiIONetwork(PicklesKerasModel, BaseEstimator):
         if split.validate:
             validation = (self.feed([take_rows(rows, held_out) for rows in xs]),
                           [target[held_out] for target in targets])
-        self.epochs_ = compile_and_fit(
+        self.epochs_, snapshots = compile_and_fit(
             training_model, self.feed(train_xs), [target[train] for target in targets],
             validation, train_rows=len(train),
             loss=["sparse_categorical_crossentropy" if spec.task is Task.CLASSIFICATION
                   else "mse" for spec in self.outputs],
             jit_compile=False, run_eagerly=self._steps(len(train)) <= EAGER_STEPS,
+            range_key=joblib.hash((self.get_params(), len(train))),
             **{key: getattr(self, key) for key in TRAINING_KEYS})
+        if snapshots:  # the same network rebuilt once per snapshot, answering as one
+            model = averaged(lambda: build_network(self, train_xs, stats), snapshots)
         self.model_ = model
         return self
 

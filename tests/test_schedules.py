@@ -1,0 +1,128 @@
+"""Learning-rate schedules, the range test and snapshot ensembles of every network (real
+TensorFlow, tiny data, a few epochs)."""
+
+import time
+
+import numpy as np
+import pytest
+
+from automl.blocks._keras import (
+    SCHEDULES,
+    KerasNetwork,
+    compile_and_fit,
+    import_keras,
+    range_test,
+    rate_at,
+)
+from automl.blocks._keras._schedules import ONE_CYCLE_END, ONE_CYCLE_START, RESTART_FLOOR
+from automl.runtime import deadline_scope
+
+
+def test_each_schedule_moves_the_rate_as_its_paper_draws_it():
+    peak = 0.01
+    progress = np.linspace(0, 1, 601)
+    rates = {name: np.array([rate_at(name, p, peak, 3) for p in progress]) for name in SCHEDULES}
+    assert np.all(rates["constant"] == peak)
+    one_cycle = rates["one_cycle"]  # up for 30 %, then down to almost nothing
+    assert one_cycle[0] == pytest.approx(peak / ONE_CYCLE_START)
+    assert one_cycle.argmax() == 180 and one_cycle.max() == pytest.approx(peak)
+    assert one_cycle[-1] == pytest.approx(peak / ONE_CYCLE_END)
+    assert np.all(np.diff(one_cycle[:181]) >= 0) and np.all(np.diff(one_cycle[180:]) <= 0)
+    triangular = rates["triangular"]  # three triangles between a quarter of the peak and it
+    assert triangular[[100, 300, 500]] == pytest.approx([peak] * 3)
+    assert triangular[[0, 200, 400]] == pytest.approx([peak / 4] * 3)
+    restarts = rates["cosine_restarts"]  # three annealings, each restarting at the peak
+    assert restarts[[0, 200, 400]] == pytest.approx([peak] * 3)
+    for cycle in range(3):
+        inside = restarts[200 * cycle:200 * cycle + 200]
+        assert np.all(np.diff(inside) < 0) and inside[-1] < peak / 100
+    assert restarts[-1] == pytest.approx(peak / RESTART_FLOOR, rel=1e-3)
+    with pytest.raises(ValueError, match="lr_schedule='linear'"):
+        rate_at("linear", 0.5, peak, 3)
+
+
+def _tiny_regression(rows=256, seed=0):
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(rows, 4)).astype("float32")
+    return x, (x @ np.array([1.0, -2.0, 0.5, 0.0]) + 0.1 * rng.normal(size=rows)).astype(
+        "float32")
+
+
+def _dense(keras):
+    inputs = keras.Input(shape=(4,))
+    return keras.Model(inputs, keras.layers.Dense(1)(keras.layers.Dense(8)(inputs)))
+
+
+def test_a_schedule_stopped_by_the_deadline_has_still_annealed():
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    x, y = _tiny_regression()
+    model = _dense(keras)
+    tic = time.monotonic()
+    with deadline_scope(time.monotonic() + 2.0):  # 100,000 epochs asked for: ~2 s given
+        epochs, snapshots = compile_and_fit(
+            model, x, y, None, train_rows=len(x), loss="mse", optimizer="adam",
+            learning_rate=0.01, batch_size=32, max_epochs=100_000, lr_schedule="one_cycle")
+    assert time.monotonic() - tic < 6 and 1 < epochs < 100_000 and snapshots == []
+    # The last batch's rate: the end of the cycle, not its peak.
+    assert float(model.optimizer.learning_rate.numpy()) < 0.01 / 100
+
+
+def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    x, y = _tiny_regression()
+    model = _dense(keras)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    before = [w.copy() for w in model.get_weights()]
+    rate = range_test(model, x, y, batch_size=32, training_steps=1_000, key="candidate-1")
+    assert 1e-4 < rate < 0.2
+    assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
+    tic = time.monotonic()  # the next fold of the same candidate reuses it, untrained
+    assert range_test(_dense(keras), x[:10], y[:10], batch_size=32, training_steps=1,
+                      key="candidate-1") == rate
+    assert time.monotonic() - tic < 0.5
+
+
+@pytest.fixture(scope="module")
+def snapshot_network():
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(120, 3)).astype("float32")
+    y = np.where(x[:, 0] + x[:, 1] > 0, "up", "down")
+    network = KerasNetwork(block_values={"num_layers": 1, "units_0": 16, "dropout": 0.0,
+                                         "use_batchnorm": False},
+                           max_epochs=6, batch_size=32, lr_schedule="cosine_restarts",
+                           lr_cycles=3, snapshots=3, lr_policy="range_test", seed=0).fit(x, y)
+    return network, x, y
+
+
+def test_a_snapshot_ensemble_averages_the_last_cycles_in_one_model(snapshot_network, tmp_path):
+    import pickle
+
+    import keras
+
+    network, x, y = snapshot_network
+    model = network.model_
+    members = [layer for layer in model.layers if layer.name.startswith("snapshot_")
+               and layer.name != "snapshot_average"]
+    assert len(members) == 3 and model.get_layer("snapshot_average") is not None
+    answers = [np.asarray(member(x)) for member in members]
+    assert not np.allclose(answers[0], answers[-1], atol=1e-4)  # different weights...
+    assert np.allclose(network.predict_proba(x), np.mean(answers, axis=0), atol=1e-5)  # averaged
+    assert np.mean(network.predict(x) == y) > 0.8
+    again = pickle.loads(pickle.dumps(network))
+    assert np.allclose(again.predict_proba(x), network.predict_proba(x), atol=1e-6)
+    model.save(tmp_path / "snapshots.keras")
+    loaded = keras.saving.load_model(tmp_path / "snapshots.keras", safe_mode=True)
+    assert np.allclose(np.asarray(loaded(x)), network.predict_proba(x), atol=1e-6)
+
+
+def test_without_warm_restarts_snapshots_change_nothing():
+    rng = np.random.default_rng(1)
+    x = rng.normal(size=(60, 3)).astype("float32")
+    y = x[:, 0] * 2.0
+    network = KerasNetwork(block_values={"num_layers": 1, "units_0": 8, "dropout": 0.0,
+                                         "use_batchnorm": False}, classification=False,
+                           max_epochs=3, lr_schedule="triangular", snapshots=3, seed=0).fit(x, y)
+    assert "snapshot_average" not in [layer.name for layer in network.model_.layers]
+    assert network.epochs_ == 3 and np.isfinite(network.predict(x)).all()
