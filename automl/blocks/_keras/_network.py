@@ -3,6 +3,7 @@ estimator."""
 
 from __future__ import annotations
 
+import joblib
 import numpy as np
 from sklearn.base import BaseEstimator
 
@@ -144,8 +145,6 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         model = self._network(X[split.train], outputs)
         validation = ((self._tensor(X[split.held_out]), target[split.held_out])
                       if split.validate else None)
-        import joblib
-
         self.epochs_, snapshots = compile_and_fit(
             model, self._tensor(X[split.train]), target[split.train], validation,
             train_rows=len(split.train), loss=loss,

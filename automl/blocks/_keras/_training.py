@@ -140,18 +140,16 @@ def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_r
                                    key=range_key)
     model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss,
                   **compile_options)
-    callbacks = training_callbacks(validation is not None)
-    schedule = None
+    # A schedule sets the training's length: no early stop; the best epoch's weights are kept,
+    # except in a snapshot ensemble, which is its last cycles.
+    schedule, patience = None, PATIENCE
     if lr_schedule != "constant":
-        # A schedule sets the training's length: no early stop; the best epoch's weights are
-        # kept, except in a snapshot ensemble, which is its last cycles.
-        snapshot_ensemble = lr_schedule == "cosine_restarts" and snapshots > 1
-        callbacks = training_callbacks(validation is not None,
-                                       None if snapshot_ensemble else max_epochs)
         schedule = schedule_callback(lr_schedule, learning_rate, lr_cycles, snapshots,
                                      max_epochs, -(-train_rows // batch_size),
                                      training_deadline())
-        callbacks.insert(0, schedule)
+        patience = None if lr_schedule == "cosine_restarts" and snapshots > 1 else max_epochs
+    callbacks = [schedule] if schedule is not None else []
+    callbacks += training_callbacks(validation is not None, patience)
     history = model.fit(inputs, targets, epochs=max_epochs, batch_size=batch_size, verbose=0,
                         validation_data=validation, callbacks=callbacks)
     kept = schedule.snapshots if schedule is not None else []
