@@ -78,12 +78,16 @@ def run_folds(folds: Sequence, deadline: float | None,
 FOLD_SHARE = 0.8
 
 
-def _fold_deadline(deadline: float | None, index: int, n_folds: int) -> float | None:
-    """When fold ``index`` of ``n_folds`` should stop, given the candidate's ``deadline``."""
+def _fold_deadline(deadline: float | None, index: int, n_folds: int,
+                   overrun: float = 0.0) -> float | None:
+    """When fold ``index`` of ``n_folds`` should stop, given the candidate's ``deadline`` and
+    ``overrun``, the longest a fold so far ran past its own stop (scoring, costs): that much is
+    kept back for each fold left, so on a slow machine the last one still ends in time."""
     if deadline is None:
         return None
     now = time.monotonic()
-    return now + FOLD_SHARE * max(deadline - now, 0.0) / (n_folds - index)
+    folds_left = n_folds - index
+    return now + FOLD_SHARE * max(deadline - now - folds_left * overrun, 0.0) / folds_left
 
 
 def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
@@ -114,14 +118,15 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
             ``Trial.predictions`` (``None``: not kept).
     """
     started_at = time.time()
-    fit_seconds = predict_seconds = 0.0
+    fit_seconds = predict_seconds = overrun = 0.0
     measured: dict[str, float] = {}
     kept = None if predictions_shape is None else np.full(predictions_shape, np.nan, "float32")
 
     def fit_and_score(index: int, train, validation) -> Sequence[float]:
-        nonlocal fit_seconds, predict_seconds, measured
+        nonlocal fit_seconds, predict_seconds, measured, overrun
+        fold_deadline = _fold_deadline(deadline, index, len(folds), overrun)
         tic = time.perf_counter()
-        with deadline_scope(_fold_deadline(deadline, index, len(folds))):
+        with deadline_scope(fold_deadline):
             fitted = fit(index, train, validation)
         toc = time.perf_counter()
         scores, predictions = score(fitted, validation)
@@ -131,6 +136,8 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
         fit_seconds += toc - tic
         if index == 0:
             measured = costs(fitted, validation)
+        if fold_deadline is not None:
+            overrun = max(overrun, time.monotonic() - fold_deadline)
         return scores
 
     status, reason, per_fold = run_folds(folds, deadline, fit_and_score)
