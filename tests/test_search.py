@@ -266,3 +266,33 @@ def test_time_is_kept_for_the_refit_of_any_top_trial(space):
 
     assert _reserve([], refit) == 30.0
     assert _reserve(trials, refit) == 60.0  # the second best's; the sixth is out of reach
+
+
+def test_a_network_refit_needs_only_a_share_of_its_estimate():
+    # A network stops itself by the refit's deadline, so the least time its refit needs is a
+    # share of its estimate; a scikit-learn model's refit needs all of it.
+    from automl.tasks._refit_time import (
+        KERAS_STARTUP_SECONDS,
+        NETWORK_REFIT_SHARE,
+        refit_estimate,
+        refit_seconds,
+    )
+
+    rng = np.random.default_rng(0)
+    frame = __import__("pandas").DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
+    data = load_training_data(frame, rng.normal(size=30), Task.REGRESSION)
+    inp = StructuredDataInput()
+    block = StructuredDataBlock(models=["RandomForest", "DenseNetwork"])
+    space = build_space(Graph(inp, RegressionHead()(block(inp))), data.spec)
+    genomes = Evolution(space, rng).ask(20, lambda g: True)
+    by_model = {genome["model"][0].block: genome for genome in genomes}
+    network, forest = (Trial(by_model[name], Status.OK, (0.9,), fold_scores=(0.9, 0.9),
+                             fit_seconds=20.0) for name in ("DenseNetwork", "RandomForest"))
+    # Fold fits of 10 s: 1.3 x 10 s x 5/4 on all rows, x 1.2 for a network, + 0.5 s.
+    assert refit_seconds(forest, space, 5, 60) == refit_estimate(forest, space, 5, 60) == 16.75
+    training = 1.3 * 10 * 5 / 4 * 1.2
+    startup = refit_estimate(network, space, 5, 60) - 0.5 - training  # TensorFlow's import
+    assert startup in (0.0, KERAS_STARTUP_SECONDS)
+    assert refit_seconds(network, space, 5, 60) == pytest.approx(
+        0.5 + startup + NETWORK_REFIT_SHARE * training)
+    assert refit_seconds(None, space, 5, 60) == refit_estimate(None, space, 5, 60) == 6.0

@@ -154,10 +154,8 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
             if note:
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's
-        # deadline, given at least the time reserved for it.
-        refit_deadline = None if session.deadline is None else max(
-            session.deadline, time.monotonic() + session.refit_estimate(best))
-        with deadline_scope(refit_deadline):
+        # deadline.
+        with deadline_scope(session.refit_deadline(best)):
             estimator, ensemble, summary = _refit(best, ensemble, space, data, objective,
                                                   session.seed)
         fitted, costs = serving_model(estimator, data, objective, type(model).__name__,

@@ -11,7 +11,6 @@ listeners of every trial (the trial store, MLflow, progress) as callbacks of one
 from __future__ import annotations
 
 import json
-import sys
 import time
 import warnings
 from collections.abc import Callable, Sequence
@@ -26,9 +25,10 @@ from automl.evaluation import Trial, describe_error
 from automl.execution import make_executor
 from automl.genome import Genome
 from automl.search import Budget, Evolution, SearchResult, candidate_limit, run_search
-from automl.space import MODEL_SLOT, SearchSpace
+from automl.space import SearchSpace
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._progress import Progress
+from automl.tasks._refit_time import refit_estimate, refit_seconds
 from automl.tasks._settings import draw_seed, memory_bytes
 from automl.trials import (
     CHECKS_FILE,
@@ -40,9 +40,6 @@ from automl.trials import (
     Project,
     leaderboard,
 )
-
-#: Seconds to import TensorFlow and Keras in a process (5-8 s measured on 2 CPU cores).
-KERAS_STARTUP_SECONDS = 8.0
 
 
 @dataclass(frozen=True)
@@ -234,7 +231,7 @@ class SearchSession:
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
                                 else lambda: strategy.batch_size),
-                    reserve_seconds=self._reserve, refit_seconds=self.refit_estimate,
+                    reserve_seconds=self._reserve, refit_seconds=self.refit_seconds,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state, limit_candidates=limit)
         finally:
@@ -251,7 +248,7 @@ class SearchSession:
         if result.interrupted:
             self.progress.line(f"interrupted: refitting the best of {len(result.trials)} "
                                "trials")
-        self.progress.refit_choice(result, self.refit_estimate)
+        self.progress.refit_choice(result, self.refit_seconds)
         self.result = result
         return result
 
@@ -261,21 +258,19 @@ class SearchSession:
         return self.refit_estimate(best) + self.extra_reserve()
 
     def refit_estimate(self, best: Trial | None) -> float:
-        """Seconds to keep for the final refit: the best candidate's mean fold fit time,
-        scaled to all the rows, times the cost factor of its model (e.g. SVC probabilities),
-        plus TensorFlow's start-up for a network when this process has not imported it. Before
-        any candidate has finished nothing is known: keep a tenth of the time budget."""
-        cv, time_budget = self.model.cv, self.model.time_budget
-        if best is None:
-            return 0.1 * time_budget if time_budget else 0.0
-        per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-        tags = self.space.slot(MODEL_SLOT).option(best.genome[MODEL_SLOT][0].block) \
-            .block_class.tags
-        # A network refit here first imports TensorFlow, if this process has not yet: its
-        # workers paid that outside most trials' fit times.
-        startup = (KERAS_STARTUP_SECONDS
-                   if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
-        return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
+        """Seconds to keep for the final refit of ``best`` (see ``_refit_time``)."""
+        return refit_estimate(best, self.space, self.model.cv, self.model.time_budget)
+
+    def refit_seconds(self, best: Trial | None) -> float:
+        """The least time the refit of ``best`` needs (see ``_refit_time``)."""
+        return refit_seconds(best, self.space, self.model.cv, self.model.time_budget)
+
+    def refit_deadline(self, best: Trial) -> float | None:
+        """When the refit of ``best`` should stop (a network stops itself then): the end of the
+        time budget, or ``refit_seconds`` from now if the search left less."""
+        if self.deadline is None:
+            return None
+        return max(self.deadline, time.monotonic() + self.refit_seconds(best))
 
     def finish(self, fitted, summary: str, ensemble=None, checks: pd.DataFrame | None = None,
                *, costs: dict | None = None, data=None, best: Trial | None = None,

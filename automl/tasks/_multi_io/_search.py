@@ -7,6 +7,7 @@ import dataclasses
 
 from automl.data import Task
 from automl.evaluation import check_secondary_objectives, fold_indices
+from automl.runtime import deadline_scope
 from automl.tasks._multi_io._data import prepare_training_data
 from automl.tasks._multi_io._graph import (
     NETWORK_SLOT,
@@ -77,7 +78,8 @@ def search_network(model, x, y, epochs: int | None, started: float) -> SearchOut
     with SearchSession(model, space, OBJECTIVE, settings, started) as session:
         best = session.run(cross_validation, what="candidate networks").best
         network = network_for(best.genome, data, session.seed)
-        network.fit(list(data.x), list(data.y))
+        with deadline_scope(session.refit_deadline(best)):
+            network.fit(list(data.x), list(data.y))
         per_output = ", ".join(f"{name} {metric} {score:.4f}" for (name, score), metric
                                in zip(best.output_scores, scorer_names))
         return session.finish(MultiIOModel(data.inputs, data.outputs, network, scorer_names),
