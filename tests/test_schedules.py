@@ -1,6 +1,9 @@
 """Learning-rate schedules, the range test and snapshot ensembles of every network (real
 TensorFlow, tiny data, a few epochs)."""
 
+import os
+import subprocess
+import sys
 import time
 
 import numpy as np
@@ -75,13 +78,29 @@ def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
     model = _dense(keras)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
     before = [w.copy() for w in model.get_weights()]
-    rate = range_test(model, x, y, batch_size=32, training_steps=1_000, key="candidate-1")
+    rate = range_test(model, x, y, batch_size=32, training_steps=1_000, fallback=0.5,
+                      key="candidate-1")
     assert 1e-4 < rate < 0.2
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
     tic = time.monotonic()  # the next fold of the same candidate reuses it, untrained
     assert range_test(_dense(keras), x[:10], y[:10], batch_size=32, training_steps=1,
-                      key="candidate-1") == rate
+                      fallback=0.5, key="candidate-1") == rate
     assert time.monotonic() - tic < 0.5
+
+
+def test_a_range_test_whose_loss_never_falls_keeps_the_searched_rate():
+    # Targets that are noise, a network that starts at their mean: no rate makes the loss
+    # fall, so the curve's minimum is noise
+    # (it once sat at the sweep's first rate, 1e-7, and the network never learned).
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(2000, 4)).astype("float32")
+    y = rng.normal(size=2000).astype("float32")
+    inputs = keras.Input(shape=(4,))
+    model = keras.Model(inputs, keras.layers.Dense(1, kernel_initializer="zeros")(inputs))
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")  # starts at the mean
+    assert range_test(model, x, y, batch_size=32, training_steps=1_000, fallback=0.003) == 0.003
 
 
 @pytest.fixture(scope="module")
@@ -91,7 +110,7 @@ def snapshot_network():
     y = np.where(x[:, 0] + x[:, 1] > 0, "up", "down")
     network = KerasNetwork(block_values={"num_layers": 1, "units_0": 16, "dropout": 0.0,
                                          "use_batchnorm": False},
-                           max_epochs=6, batch_size=32, lr_schedule="cosine_restarts",
+                           max_epochs=30, batch_size=32, lr_schedule="cosine_restarts",
                            lr_cycles=3, snapshots=3, lr_policy="range_test", seed=0).fit(x, y)
     return network, x, y
 
@@ -115,6 +134,15 @@ def test_a_snapshot_ensemble_averages_the_last_cycles_in_one_model(snapshot_netw
     model.save(tmp_path / "snapshots.keras")
     loaded = keras.saving.load_model(tmp_path / "snapshots.keras", safe_mode=True)
     assert np.allclose(np.asarray(loaded(x)), network.predict_proba(x), atol=1e-6)
+    # A fresh process that never imports automl loads it in safe mode, to equal predictions.
+    np.save(tmp_path / "x.npy", x)
+    subprocess.run([sys.executable, "-c", (
+        "import sys, keras, numpy as np; folder = sys.argv[1]; "
+        "model = keras.saving.load_model(folder + '/snapshots.keras', safe_mode=True); "
+        "assert 'automl' not in sys.modules; "
+        "np.save(folder + '/p.npy', np.asarray(model(np.load(folder + '/x.npy'))))"),
+        str(tmp_path)], check=True, timeout=120, env={**os.environ, "TF_CPP_MIN_LOG_LEVEL": "2"})
+    assert np.allclose(np.load(tmp_path / "p.npy"), network.predict_proba(x), atol=1e-6)
 
 
 def test_without_warm_restarts_snapshots_change_nothing():

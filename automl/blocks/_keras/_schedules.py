@@ -11,7 +11,8 @@ ensembles"), to be averaged at prediction.
 
 The peak rate is the searched ``learning_rate``, or the learning-rate range test's (Smith
 2017): a short sweep of exponentially rising rates, the loss smoothed, the rate at its minimum
-over ``RANGE_TEST_DIVISOR`` (benchmarks/learning_rate.py compares the rules).
+over ``RANGE_TEST_DIVISOR`` (Smith's "minimum over ten"), or the searched rate when the loss
+did not fall during the sweep.
 """
 
 from __future__ import annotations
@@ -40,6 +41,10 @@ RANGE_LOW, RANGE_HIGH, RANGE_STEPS = 1e-6, 1.0, 100
 #: a test longer than the training it serves would cost more than it saves.
 RANGE_SHARE, RANGE_MIN_STEPS = 0.2, 10
 RANGE_SMOOTHING, RANGE_DIVERGENCE, RANGE_TEST_DIVISOR = 0.9, 4.0, 10.0
+#: The least fall of the smoothed loss below its start that the sweep must show for its curve
+#: to choose the rate (else the searched rate is kept): on a flat, noisy curve the minimum is
+#: noise, and once sat at the sweep's first, useless rate (1e-7).
+RANGE_MIN_DROP = 0.1
 #: Range tests remembered in a process: the folds of one candidate share the first one's.
 RANGE_TESTS_KEPT = 32
 _range_tests: OrderedDict[str, float] = OrderedDict()
@@ -116,11 +121,13 @@ def schedule_callback(schedule: str, peak: float, cycles: int, snapshots: int,
 
 
 def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
-               key: str | None = None) -> float:
-    """The peak rate for ``model`` (compiled) on these rows by the range test; its weights are
-    put back afterwards (compile it again for a fresh optimizer). ``training_steps``: the
-    steps the training itself may take. ``key`` names the candidate: the folds of one
-    candidate reuse the first fold's rate."""
+               fallback: float, key: str | None = None) -> float:
+    """The peak rate for ``model`` (compiled, one step per execution) on these rows by the
+    range test; its weights are put back afterwards (compile it again for a fresh optimizer).
+    ``training_steps``: the steps the training itself may take. ``fallback``: the rate to use
+    when the loss never fell by ``RANGE_MIN_DROP`` during the sweep (nothing to read off the
+    curve). ``key`` names the candidate: the folds of one candidate reuse the first fold's
+    rate."""
     if key is not None and key in _range_tests:
         return _range_tests[key]
     keras = import_keras()
@@ -128,16 +135,21 @@ def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
     steps_per_epoch = max(1, -(-rows // batch_size))
     steps = int(np.clip(RANGE_SHARE * training_steps, RANGE_MIN_STEPS, RANGE_STEPS))
     rates = np.geomspace(RANGE_LOW, RANGE_HIGH, steps)
-    losses: list[float] = []
+    losses: list[float] = []  # smoothed, bias-corrected (as fast.ai's)
 
     class Sweep(keras.callbacks.Callback):
+        average = mean = 0.0
+
         def on_train_batch_begin(self, batch, logs=None):
             _set_rate(self.model, float(rates[len(losses)]))
 
         def on_train_batch_end(self, batch, logs=None):
-            loss = float(logs["loss"])
-            previous = losses[-1] if losses else loss
-            losses.append(RANGE_SMOOTHING * previous + (1 - RANGE_SMOOTHING) * loss)
+            # Keras logs the epoch's running mean: the batch's own loss is recovered from it.
+            mean = float(logs["loss"])
+            loss = mean if batch == 0 else (batch + 1) * mean - batch * self.mean
+            self.mean = mean
+            self.average = RANGE_SMOOTHING * self.average + (1 - RANGE_SMOOTHING) * loss
+            losses.append(self.average / (1 - RANGE_SMOOTHING ** (len(losses) + 1)))
             if (len(losses) == steps or not math.isfinite(loss)
                     or losses[-1] > RANGE_DIVERGENCE * min(losses)):
                 self.model.stop_training = True
@@ -147,7 +159,9 @@ def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
               epochs=-(-steps // steps_per_epoch))
     model.set_weights(weights)
     finite = [(loss, i) for i, loss in enumerate(losses) if math.isfinite(loss)]
-    rate = float(rates[min(finite)[1]] / RANGE_TEST_DIVISOR) if finite else 1e-3
+    lowest, at = min(finite) if finite else (math.inf, 0)
+    descended = bool(finite) and lowest < (1 - RANGE_MIN_DROP) * finite[0][0]
+    rate = float(rates[at] / RANGE_TEST_DIVISOR) if descended else fallback
     if key is not None:
         _range_tests[key] = rate
         while len(_range_tests) > RANGE_TESTS_KEPT:

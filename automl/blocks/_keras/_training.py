@@ -137,7 +137,7 @@ def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_r
                       **compile_options)
         learning_rate = range_test(model, inputs, targets, batch_size=batch_size,
                                    training_steps=max_epochs * -(-train_rows // batch_size),
-                                   key=range_key)
+                                   fallback=learning_rate, key=range_key)
     model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss,
                   **compile_options)
     # A schedule sets the training's length: no early stop; the best epoch's weights are kept,
