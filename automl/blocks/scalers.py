@@ -2,7 +2,7 @@
 
 from sklearn import preprocessing
 
-from automl.graph import Block, Role, register_block
+from automl.graph import Block, BlockTags, Role, register_block
 from automl.hyperparameters import Choice, Int
 
 
@@ -11,6 +11,7 @@ class StandardScaler(Block):
     """Zero mean, unit variance per feature."""
 
     role = Role.TRANSFORMER
+    tags = BlockTags(keeps_columns=True)
 
     @classmethod
     def build(cls, params, context):
@@ -22,6 +23,7 @@ class RobustScaler(Block):
     """Median and inter-quartile range per feature: robust to outliers."""
 
     role = Role.TRANSFORMER
+    tags = BlockTags(keeps_columns=True)
 
     @classmethod
     def build(cls, params, context):
@@ -33,6 +35,7 @@ class QuantileTransformer(Block):
     """Maps each feature through its empirical quantiles to a uniform or normal distribution."""
 
     role = Role.TRANSFORMER
+    tags = BlockTags(keeps_columns=True)
     hyperparameters = {
         "output_distribution": Choice(("uniform", "normal")),
         "n_quantiles": Int(10, 1000, log=True, default=100),

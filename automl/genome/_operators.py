@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from automl.genome._genome import BlockGene, Genome
+from automl.graph import Role
 from automl.space import BlockOption, SearchSpace, Slot
 
 
@@ -151,6 +152,18 @@ def crossover(
         slots_a.append((slot.name, genes_a))
         slots_b.append((slot.name, genes_b))
     return Genome(tuple(slots_a)), Genome(tuple(slots_b))
+
+
+def fits_its_model(genome: Genome, space: SearchSpace) -> bool:
+    """Whether the model of ``genome`` can take what its feature steps give it: an image
+    network (``needs_images``) reshapes its columns back into images, so only steps that
+    ``keep_columns`` may come before it."""
+    model_slot = space.slots[-1]
+    if not model_slot.option(genome[model_slot.name][0].block).block_class.tags.needs_images:
+        return True
+    return all(slot.option(gene.block).block_class.tags.keeps_columns
+               for slot in space.slots if slot.role is Role.TRANSFORMER
+               for gene in genome[slot.name])
 
 
 def check_genome(genome: Genome, space: SearchSpace) -> None:

@@ -81,7 +81,10 @@ class BlockTags:
         imports_tensorflow: building or fitting it imports TensorFlow (seconds of start-up in
             a process that has not yet).
         uses_gpu: candidates containing it run on workers that own a GPU, when there are any.
-        needs_images: works on image pixels only (convolutions): left out of other spaces.
+        needs_images: works on image pixels only (convolutions): left out of other spaces;
+            only feature steps that ``keep_columns`` come before it (it reshapes the columns
+            back into images).
+        keeps_columns: a feature step that maps each column to one column, in place (scalers).
         needs_text: works on text only (vectorizers, text networks): left out of other spaces.
         takes_raw_text: a model that vectorizes inside: text pipelines hand it the documents
             and skip their vectorizer.
@@ -106,6 +109,7 @@ class BlockTags:
     imports_tensorflow: bool = False
     uses_gpu: bool = False
     needs_images: bool = False
+    keeps_columns: bool = False
     needs_text: bool = False
     takes_raw_text: bool = False
     takes_documents: bool = False

@@ -9,6 +9,7 @@ from automl.genome import (
     Genome,
     crossover,
     default_genomes,
+    fits_its_model,
     mutate,
     portfolio_genomes,
     sample_genome,
@@ -85,7 +86,7 @@ class Evolution(Strategy):
         batch: list[Genome] = []
 
         def offer(genome: Genome) -> None:
-            if is_new(genome) and genome not in batch:
+            if is_new(genome) and fits_its_model(genome, self.space) and genome not in batch:
                 batch.append(genome)
 
         initial = min(n, self._initial_left)

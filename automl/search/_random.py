@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from automl.genome import default_genomes, sample_genome
+from automl.genome import Genome, default_genomes, fits_its_model, sample_genome
 from automl.search._strategy import Strategy
 from automl.space import SearchSpace
 
@@ -22,16 +22,17 @@ class RandomSearch(Strategy):
 
     def ask(self, n, is_new):
         batch = []
-        while self._pending and len(batch) < n:
-            genome = self._pending.pop(0)
-            if is_new(genome) and genome not in batch:
+
+        def offer(genome: Genome) -> None:
+            if is_new(genome) and fits_its_model(genome, self.space) and genome not in batch:
                 batch.append(genome)
+
+        while self._pending and len(batch) < n:
+            offer(self._pending.pop(0))
         for _ in range(_ATTEMPTS * n):
             if len(batch) >= n:
                 break
-            genome = sample_genome(self.space, self.rng)
-            if is_new(genome) and genome not in batch:
-                batch.append(genome)
+            offer(sample_genome(self.space, self.rng))
         return batch
 
     def tell(self, trials):

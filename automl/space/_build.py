@@ -153,6 +153,7 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
     if model is None:
         raise ValueError(f"the graph has no model before {head.label}: add a model block such "
                          "as StructuredDataBlock() or RandomForest().")
+    _check_image_network_steps(steps, model)
     if spec.is_text:
         if VECTORIZER_SLOT not in typed:
             text_defaults = load_preset(TEXT_PRESETS[spec.task])
@@ -170,3 +171,16 @@ def build_space(graph: Graph, spec: DataSpec) -> SearchSpace:
             typed[name] = Slot(name, Role[name.upper()], _task_options(name, first, defaults, spec))
         slots.append(typed[name])
     return SearchSpace(spec.task, (*slots, *steps, model), portfolio)
+
+
+def _check_image_network_steps(steps: list[Slot], model: Slot) -> None:
+    """An image network reshapes its columns back into images: a feature step that changes the
+    columns cannot come before it (a searched one is left out of its candidates)."""
+    if not all(option.block_class.tags.needs_images for option in model.options):
+        return
+    for slot in steps:
+        if slot.min_length and not any(option.block_class.tags.keeps_columns
+                                       for option in slot.options):
+            raise ValueError(f"{slot.options[0].block} changes the columns, but "
+                             f"{model.options[0].block} takes the images' pixels: remove "
+                             f"{slot.options[0].block}, or use a scikit-learn model after it.")
