@@ -5,6 +5,7 @@ off, in one run.
     python benchmarks/network_training.py --data digits --budget 60
     python benchmarks/network_training.py --data pneumonia sms --budget 300 \\
         --variants off range_test one_cycle searched
+    python benchmarks/network_training.py --data pneumonia --variants --hgb  # the baseline only
 
 Variants (``TRAINING_SPACE`` in automl/blocks/_keras/_training.py):
   off          constant searched learning rate, no snapshots (the training before #17)
@@ -116,10 +117,28 @@ def run(name: str, variant: str, budget: float, seed: int, folder: Path) -> dict
             "fit_seconds": wall, "best": str(model.best_trial_.genome.describe()["model"])}
 
 
+def hgb_on_pixels(name: str, seed: int) -> dict:
+    """Default HistGradientBoosting on the flattened pixels of an image data set."""
+    from sklearn.ensemble import HistGradientBoostingClassifier
+
+    x_train, x_test, y_train, y_test, kind = load(name)
+    if kind != "image":
+        raise SystemExit(f"--hgb: {name} is not images")
+    started = time.monotonic()
+    model = HistGradientBoostingClassifier(random_state=seed).fit(
+        x_train.reshape(len(x_train), -1), y_train)
+    return {"data": name, "variant": "hgb_pixels",
+            "accuracy": float(accuracy_score(y_test, model.predict(
+                x_test.reshape(len(x_test), -1)))),
+            "fit_seconds": time.monotonic() - started}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--data", nargs="+", default=["digits"])
-    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument("--variants", nargs="*", default=list(VARIANTS), choices=VARIANTS)
+    parser.add_argument("--hgb", action="store_true",
+                        help="also default HistGradientBoosting on the pixels (images only)")
     parser.add_argument("--budget", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--output", type=Path)
@@ -127,6 +146,10 @@ def main() -> None:
     records = []
     with tempfile.TemporaryDirectory() as folder:
         for name in args.data:
+            if args.hgb:
+                records.append(hgb_on_pixels(name, args.seed))
+                print(f"{name:10s} {'hgb_pixels':16s} accuracy {records[-1]['accuracy']:.4f}  "
+                      f"fit {records[-1]['fit_seconds']:.0f} s", flush=True)
             for variant in args.variants:
                 record = run(name, variant, args.budget, args.seed, Path(folder))
                 records.append(record)
