@@ -156,8 +156,8 @@ def crossover(
 
 def fits_its_model(genome: Genome, space: SearchSpace) -> bool:
     """Whether the model of ``genome`` can take what its feature steps give it: an image
-    network (``needs_images``) reshapes its columns back into images, so only steps that
-    ``keep_columns`` may come before it."""
+    network (``needs_images``) reshapes its columns back into images, so only steps tagged
+    ``keeps_columns`` may come before it."""
     model_slot = space.slots[-1]
     if not model_slot.option(genome[model_slot.name][0].block).block_class.tags.needs_images:
         return True

@@ -82,7 +82,7 @@ class BlockTags:
             a process that has not yet).
         uses_gpu: candidates containing it run on workers that own a GPU, when there are any.
         needs_images: works on image pixels only (convolutions): left out of other spaces;
-            only feature steps that ``keep_columns`` come before it (it reshapes the columns
+            only feature steps tagged ``keeps_columns`` come before it (it reshapes the columns
             back into images).
         keeps_columns: a feature step that maps each column to one column, in place (scalers).
         needs_text: works on text only (vectorizers, text networks): left out of other spaces.
