@@ -12,6 +12,7 @@ Variants (``TRAINING_SPACE`` in automl/blocks/_keras/_training.py):
   range_test   the learning-rate range test picks the rate, constant schedule
   triangular / one_cycle / cosine_restarts   that schedule, searched rate
   snapshots    cosine_restarts with 3 cycles, the last 3 averaged (a snapshot ensemble)
+  schedules    schedules and snapshots searched, the searched rate (no range test)
   searched     every technique a search dimension (the shipped preset)
 
 Data: digits (scikit-learn's 8x8, 75/25 split, stratified, random_state=0), pneumonia
@@ -47,6 +48,9 @@ VARIANTS = {
                         "snapshots": [1, 1]},
     "snapshots": {"lr_policy": ["searched"], "lr_schedule": ["cosine_restarts"],
                   "lr_cycles": [3, 3], "snapshots": [3, 3]},
+    "schedules": {"lr_policy": ["searched"],
+                  "lr_schedule": ["constant", "triangular", "one_cycle", "cosine_restarts"],
+                  "snapshots": [1, 4]},
     "searched": {"lr_policy": ["searched", "range_test"],
                  "lr_schedule": ["constant", "triangular", "one_cycle", "cosine_restarts"],
                  "snapshots": [1, 4]},
