@@ -23,11 +23,10 @@ from network_training import VARIANTS
 from sklearn.model_selection import train_test_split
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "examples"))
-from multi_io import load_houses  # noqa: E402
+from multi_io import houses_model, load_houses  # noqa: E402
 
 
 def run(variant: str, budget: float, seed: int) -> dict:
-    import automl
     from automl.blocks._multi_network import NetworkSettings
 
     images, facts, price = load_houses()
@@ -44,13 +43,8 @@ def run(variant: str, budget: float, seed: int) -> dict:
     NetworkSettings.hyperparameters = {**shipped, **{
         key: shipped[key].narrow(spec) for key, spec in VARIANTS[variant].items()}}
     try:
-        model = automl.AutoModel(
-            inputs=[automl.ImageInput(name="photos"),
-                    automl.StructuredDataInput(name="facts",
-                                               column_types={"zipcode": "categorical"})],
-            outputs=[automl.RegressionHead(name="log_price"),
-                     automl.ClassificationHead(name="expensive")],
-            time_budget=budget, cv=3, population_size=6, n_jobs=1, seed=seed, verbose=0)
+        model = houses_model(time_budget=budget, cv=3, population_size=6, n_jobs=1, seed=seed,
+                             verbose=0)
         started = time.monotonic()
         model.fit(inputs(train), [log_price[train], expensive[train]])
         wall = time.monotonic() - started

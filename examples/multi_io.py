@@ -72,6 +72,16 @@ def load_houses() -> tuple[np.ndarray, pd.DataFrame, np.ndarray]:
     return images, facts, data["price"]
 
 
+def houses_model(**settings) -> automl.AutoModel:
+    """The network searched: photos and facts in, log price and "expensive?" out."""
+    return automl.AutoModel(
+        inputs=[automl.ImageInput(name="photos"),
+                automl.StructuredDataInput(name="facts",
+                                           column_types={"zipcode": "categorical"})],
+        outputs=[automl.RegressionHead(name="log_price"),
+                 automl.ClassificationHead(name="expensive")], **settings)
+
+
 def main() -> None:
     images, facts, price = load_houses()
     rows = np.arange(len(price))
@@ -83,13 +93,8 @@ def main() -> None:
     def inputs(index):
         return [images[index], facts.iloc[index].reset_index(drop=True)]
 
-    model = automl.AutoModel(
-        inputs=[automl.ImageInput(name="photos"),
-                automl.StructuredDataInput(name="facts",
-                                           column_types={"zipcode": "categorical"})],
-        outputs=[automl.RegressionHead(name="log_price"),
-                 automl.ClassificationHead(name="expensive")],
-        time_budget=180, max_eval_time=60, cv=3, population_size=6, n_jobs=1, seed=0)
+    model = houses_model(time_budget=180, max_eval_time=60, cv=3, population_size=6, n_jobs=1,
+                         seed=0)
     model.fit(inputs(train), [log_price[train], expensive[train]], epochs=10)
 
     print("\nTop of the leaderboard (score: mean of R² and balanced accuracy over CV folds):")
