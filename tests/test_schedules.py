@@ -12,6 +12,7 @@ import pytest
 from automl.blocks._keras import (
     SCHEDULES,
     KerasNetwork,
+    averaged,
     compile_and_fit,
     import_keras,
     range_test,
@@ -154,3 +155,30 @@ def test_without_warm_restarts_snapshots_change_nothing():
                            max_epochs=3, lr_schedule="triangular", snapshots=3, seed=0).fit(x, y)
     assert "snapshot_average" not in [layer.name for layer in network.model_.layers]
     assert network.epochs_ == 3 and np.isfinite(network.predict(x)).all()
+
+
+def test_a_snapshot_ensemble_of_several_outputs_keeps_their_names(tmp_path):
+    keras = import_keras()
+
+    def build():
+        inputs = keras.Input(shape=(3,), name="facts")
+        hidden = keras.layers.Dense(4)(inputs)
+        model = keras.Model(inputs, [keras.layers.Dense(1, name="price")(hidden),
+                                     keras.layers.Dense(2, name="kind")(hidden)])
+        return model, model
+
+    model, _ = build()
+    snapshots = [model.get_weights(), [w + 1.0 for w in model.get_weights()]]
+    ensemble = averaged(build, snapshots)
+    assert ensemble.output_names == ["price", "kind"]
+    x = np.ones((2, 3), "float32")
+    first, second = build()[0], build()[0]
+    first.set_weights(snapshots[0])
+    second.set_weights(snapshots[1])
+    for got, a, b in zip(ensemble(x), first(x), second(x)):
+        assert np.allclose(np.asarray(got), (np.asarray(a) + np.asarray(b)) / 2, atol=1e-6)
+    ensemble.save(tmp_path / "two_outputs.keras")
+    loaded = keras.saving.load_model(tmp_path / "two_outputs.keras", safe_mode=True)
+    assert loaded.output_names == ["price", "kind"]
+    assert all(np.allclose(np.asarray(a), np.asarray(b), atol=1e-6)
+               for a, b in zip(loaded(x), ensemble(x)))

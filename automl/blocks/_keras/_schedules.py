@@ -183,9 +183,9 @@ def averaged(build, snapshots: list):
         lambda tensor: keras.Input(shape=tensor.shape[1:], dtype=tensor.dtype,
                                    name=tensor.name), members[0].input)
     answers = [member(inputs) for member in members]
-    if isinstance(answers[0], (list, tuple)):  # several outputs: each averaged
-        outputs = [keras.layers.Average(name=f"snapshot_average_{i}")(list(each))
-                   for i, each in enumerate(zip(*answers))]
+    if isinstance(answers[0], (list, tuple)):  # several outputs: each averaged, its name kept
+        outputs = [keras.layers.Average(name=name)(list(each))
+                   for name, each in zip(members[0].output_names, zip(*answers))]
     else:
         outputs = keras.layers.Average(name="snapshot_average")(answers)
     return keras.Model(inputs, outputs, name="snapshot_ensemble")
