@@ -23,9 +23,8 @@ def refit_estimate(best: Trial | None, space: SearchSpace, cv: int,
     finished nothing is known: a tenth of the time budget."""
     if best is None:
         return 0.1 * time_budget if time_budget else 0.0
-    startup, tags = _startup_and_tags(best, space)
-    per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
-    return 0.5 + startup + 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor
+    set_up, training, _ = _refit_parts(best, space, cv)
+    return set_up + training
 
 
 def refit_seconds(best: Trial | None, space: SearchSpace, cv: int,
@@ -34,19 +33,18 @@ def refit_seconds(best: Trial | None, space: SearchSpace, cv: int,
     itself by the refit's deadline (its schedule annealed, its best weights kept), so it needs
     only ``NETWORK_REFIT_SHARE`` of its training time: a network that became the best late is
     refit in the time left rather than passed over or overrunning the budget."""
-    estimate = refit_estimate(best, space, cv, time_budget)
     if best is None:
-        return estimate
-    startup, tags = _startup_and_tags(best, space)
-    if not tags.keras_network:
-        return estimate
-    return 0.5 + startup + NETWORK_REFIT_SHARE * (estimate - 0.5 - startup)
+        return refit_estimate(best, space, cv, time_budget)
+    set_up, training, tags = _refit_parts(best, space, cv)
+    return set_up + (NETWORK_REFIT_SHARE if tags.keras_network else 1.0) * training
 
 
-def _startup_and_tags(best: Trial, space: SearchSpace):
+def _refit_parts(best: Trial, space: SearchSpace, cv: int):
+    """``(seconds of set-up, seconds of training, the model's tags)`` of ``best``'s refit."""
     tags = space.slot(MODEL_SLOT).option(best.genome[MODEL_SLOT][0].block).block_class.tags
     # A network refit here first imports TensorFlow, if this process has not yet: its workers
     # paid that outside most trials' fit times.
     startup = (KERAS_STARTUP_SECONDS
                if tags.imports_tensorflow and "tensorflow" not in sys.modules else 0.0)
-    return startup, tags
+    per_fold = best.fit_seconds / max(len(best.fold_scores), 1)
+    return 0.5 + startup, 1.3 * per_fold * cv / (cv - 1) * tags.refit_cost_factor, tags

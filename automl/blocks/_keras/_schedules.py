@@ -88,7 +88,7 @@ def schedule_callback(schedule: str, peak: float, cycles: int, snapshots: int,
         def __init__(self):
             super().__init__()
             self.snapshots: list = []
-            self.started = time.monotonic()
+            self.started = 0.0  # set when the training begins
             self.epoch = 0
             self.cycle = 0
 
