@@ -14,6 +14,7 @@ from automl import StructuredDataClassifier
 from automl.evaluation import COSTS, Status, Trial
 from automl.genome import BlockGene, Genome
 from automl.search import CostLimits, pareto_front
+from automl.tasks._refit_time import refit_seconds
 from automl.trials import TrialStore
 
 
@@ -128,6 +129,29 @@ def test_select_refits_the_best_trial_within_a_limit_and_saves_it(searched):
         model.select(x, y)
     with pytest.raises(ValueError, match=r"no candidate keeps within 1e-09 MB .*smallest"):
         model.select(x, y, max_size_mb=1e-9)
+
+
+def test_select_refits_only_a_trial_expected_within_its_time_budget(searched):
+    model, _ = searched
+    model = pickle.loads(pickle.dumps(model))
+    model.directory = None  # the project's files are the other tests'
+    x, y = small_table()
+    expected = {t.number: refit_seconds(t, model.search_space_, model.cv, None)
+                for t in model.trials_ if t.ok}
+    budget = sorted(expected.values())[len(expected) // 2]
+    quick = [t for t in model.trials_ if t.ok and expected[t.number] <= budget]
+    assert model.select(x, y, time_budget=budget).best_trial_ == max(
+        quick, key=lambda t: (t.score, -t.number))
+    slowest = max(expected, key=expected.get)
+    with pytest.raises(ValueError, match=rf"trial {slowest}'s refit is expected to take .* "
+                                         r"over time_budget=1e-06"):
+        model.select(x, y, trial=slowest, time_budget=1e-6)
+    with pytest.raises(ValueError, match=r"no candidate is refit within time_budget=1e-06 "
+                                         r"\(the quickest, trial \d+"):
+        model.select(x, y, time_budget=1e-6)
+    for bad in (0, -3, math.inf, "10", True):
+        with pytest.raises(ValueError, match="pass the seconds the refit may take"):
+            model.select(x, y, time_budget=bad)
 
 
 def test_limits_given_up_front_keep_larger_candidates_out_of_the_model(searched):

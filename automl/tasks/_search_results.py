@@ -6,7 +6,9 @@ the served model."""
 from __future__ import annotations
 
 import json
+import math
 import os
+import time
 import warnings
 from pathlib import Path
 
@@ -14,11 +16,13 @@ import pandas as pd
 
 from automl.evaluation import check_secondary_objectives
 from automl.export import Student, distill_pipeline
+from automl.runtime import deadline_scope
 from automl.search import CostLimits, front_costs, nothing_within, pareto_front, trial_cost
 from automl.space import MODEL_SLOT
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._multi_io import MultiIOModel
 from automl.tasks._pipeline_search import load_data, refit_pipeline, serving_model
+from automl.tasks._refit_time import refit_seconds
 from automl.tasks._session import selection_record
 from automl.trials import (
     DISTILLATION_FILE,
@@ -103,10 +107,12 @@ class SearchResults:
             columns=["trial", MODEL_SLOT, "score", *costs])
 
     def select(self, x=None, y=None, *, trial: int | None = None,
-               max_latency_ms: float | None = None, max_size_mb: float | None = None):
+               max_latency_ms: float | None = None, max_size_mb: float | None = None,
+               time_budget: float | None = None):
         """Refits another trial of the search in place of the served model: trial number
         ``trial``, or the best-scoring trial whose first-fold model predicted one row within
-        ``max_latency_ms`` and saved within ``max_size_mb`` (see ``pareto_front_``). Then
+        ``max_latency_ms`` and saved within ``max_size_mb`` (see ``pareto_front_``) and whose
+        refit is expected within ``time_budget``. Then
         ``costs_`` is what the refit model costs (measured again), ``best_trial_`` the trial,
         ``ensemble_`` ``None``; a project folder gets the new ``best_pipeline.joblib``.
 
@@ -115,6 +121,9 @@ class SearchResults:
                 ``fit`` (it is not pickled: after loading a model, pass it again).
             trial: the number of a successful trial (``leaderboard_["trial"]``).
             max_latency_ms, max_size_mb: limits on the trial's measured costs.
+            time_budget: seconds the refit may take (``None``: no limit), estimated from the
+                trial's cross-validated fits; a ``trial`` expected to take longer is refused
+                before any work. A network's refit stops itself when they are spent.
 
         Returns:
             self, refit.
@@ -123,9 +132,14 @@ class SearchResults:
             raise ValueError("select() chooses among pipelines of one input; a network over "
                              "several inputs or outputs is the search's only kind of model.")
         limits = CostLimits(max_latency_ms, max_size_mb)
-        chosen = self._chosen_trial(trial, limits)
+        if time_budget is not None and (isinstance(time_budget, bool) or not isinstance(
+                time_budget, int | float) or not 0 < time_budget < math.inf):
+            raise ValueError(f"time_budget={time_budget!r}: pass the seconds the refit may "
+                             "take, a positive number (or None for no limit).")
+        chosen = self._chosen_trial(trial, limits, time_budget)
         data = self._selection_data(x, y)
-        estimator = refit_pipeline(chosen.genome, self.search_space_, data, self.seed_)
+        with deadline_scope(None if time_budget is None else time.monotonic() + time_budget):
+            estimator = refit_pipeline(chosen.genome, self.search_space_, data, self.seed_)
         fitted, costs = serving_model(estimator, data, self.objective_, type(self).__name__,
                                       self.seed_)
         self.fitted_model_, self.best_trial_, self.ensemble_ = fitted, chosen, None
@@ -185,18 +199,37 @@ class SearchResults:
             save_student(folder, student)
         return student
 
-    def _chosen_trial(self, number: int | None, limits: CostLimits):
+    def _chosen_trial(self, number: int | None, limits: CostLimits,
+                      time_budget: float | None):
+        def refit_time(trial) -> float:
+            return refit_seconds(trial, self.search_space_, self.cv, None)
+
         if number is not None:
             if limits:
                 raise ValueError("select() takes trial= or limits (max_latency_ms, "
                                  "max_size_mb), not both.")
-            return trial_numbered(self.trials_, number)
-        if not limits:
+            chosen = trial_numbered(self.trials_, number)
+            if time_budget is not None and refit_time(chosen) > time_budget:
+                raise ValueError(f"trial {number}'s refit is expected to take "
+                                 f"{refit_time(chosen):.3g} s (from its cross-validated fits), "
+                                 f"over time_budget={time_budget:g}: pass a larger time_budget "
+                                 "or choose a quicker trial.")
+            return chosen
+        if not limits and time_budget is None:
             raise ValueError("select() needs trial= or a limit (max_latency_ms=, "
-                             "max_size_mb=); pareto_front_ shows the choices.")
-        chosen = limits.best(self.trials_)
-        if chosen is None:
+                             "max_size_mb=, time_budget=); pareto_front_ shows the choices.")
+        within = [trial for trial in self.trials_ if trial.ok and limits.allows(dict(
+            trial.costs))]
+        if not within:
             raise nothing_within(limits, self.trials_)
+        chosen = limits.best([trial for trial in within
+                              if time_budget is None or refit_time(trial) <= time_budget])
+        if chosen is None:
+            quickest = min(within, key=refit_time)
+            raise ValueError(f"no candidate{' within ' + limits.describe() if limits else ''} "
+                             f"is refit within time_budget={time_budget:g} (the quickest, "
+                             f"trial {quickest.number}, is expected to take "
+                             f"{refit_time(quickest):.3g} s): pass a larger time_budget.")
         return chosen
 
     def _selection_data(self, x, y):
