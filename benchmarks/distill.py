@@ -1,15 +1,17 @@
 """Distillation: each table's served model (the teacher) imitated by a small Keras network.
 
     python benchmarks/distill.py [--search 60] [--distill 60] [--tables churn magic ...]
+                                 [--variants munge plain]
                                  [--output results/distill.json]
 
 Per table (the suite's split; the 7 raw tables of ../shared/data/tables and 8 PMLB tables):
-a ``--search``-second fit, then ``distill`` with ``--distill`` seconds twice, with MUNGE rows
-and without; for each: test score of teacher and student (balanced accuracy or R²),
-fidelity on the test rows (agreement of classes, or R² of the student against the teacher),
-sizes (joblib bytes of the teacher, .keras bytes of the student) and latency per row for a
-batch of 1 and of 1,000. Every student is then reloaded in a fresh process, in Keras's safe
-mode, and its test predictions compared with the student's in memory.
+a ``--search``-second fit, then ``distill`` with ``--distill`` seconds once per variant:
+``munge`` (as shipped, with MUNGE rows) and ``plain`` (without); for each: test score of
+teacher and student (balanced accuracy or R²), fidelity on the test rows (agreement of
+classes, or R² of the student against the teacher), sizes (joblib bytes of the teacher,
+.keras bytes of the student) and latency per row for a batch of 1 and of 1,000. Every student is then reloaded
+in a fresh process, in Keras's safe mode, and its test predictions compared with the
+student's in memory.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ from automl.export import keras_feed
 from _datasets import TABLE_NAMES
 from suite import headline, load
 
+VARIANTS = ("munge", "plain")
 PMLB_TABLES = ("banana", "magic", "pima", "texture", "yeast", "225_puma8NH", "227_cpu_small",
                "529_pollen")
 
@@ -55,7 +58,8 @@ def _fidelity(task: str, student, teacher) -> float:
         float(r2_score(teacher, student))
 
 
-def run(name: str, search: float, seconds: float, folder: Path) -> list[dict]:
+def run(name: str, search: float, seconds: float, folder: Path,
+        variants: list[str]) -> list[dict]:
     x_train, x_test, y_train, y_test, task = load(name)
     estimator = (automl.StructuredDataClassifier if task == "classification"
                  else automl.StructuredDataRegressor)
@@ -64,11 +68,12 @@ def run(name: str, search: float, seconds: float, folder: Path) -> list[dict]:
     teacher = model.predict(x_test)
     served = "Ensemble" if model.ensemble_ else model.best_trial_.genome.describe()["model"]
     records = []
-    for synthetic in (True, False):
+    for variant in variants:
+        synthetic = variant == "munge"
         student = model.distill(time_budget=seconds, synthetic=synthetic)
         answers = student.predict(x_test)
         summary = student.summary
-        stem = folder / f"{name}_{'munge' if synthetic else 'plain'}"
+        stem = folder / f"{name}_{variant}"
         student.save(f"{stem}.keras")
         rows = TableAdapter(student.spec.column_names,
                             tuple(k.value for k in student.spec.column_kinds)).transform(x_test)
@@ -76,7 +81,7 @@ def run(name: str, search: float, seconds: float, folder: Path) -> list[dict]:
         np.save(f"{stem}_answers.npy",
                 np.asarray(student.model.predict_on_batch(keras_feed(student.model, rows))))
         records.append({
-            "table": name, "task": task, "teacher": served, "synthetic": synthetic,
+            "table": name, "task": task, "teacher": served, "variant": variant,
             "teacher_test": headline(task, y_test, teacher),
             "student_test": headline(task, y_test, answers),
             "test_fidelity": _fidelity(task, answers, teacher),
@@ -95,11 +100,12 @@ def main() -> None:
     parser.add_argument("--search", type=float, default=60.0)
     parser.add_argument("--distill", type=float, default=60.0)
     parser.add_argument("--tables", nargs="+", default=[*TABLE_NAMES, *PMLB_TABLES])
+    parser.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=VARIANTS)
     parser.add_argument("--output", type=Path, default=Path("results/distill.json"))
     args = parser.parse_args()
     folder = Path(tempfile.mkdtemp(prefix="students-"))
     records = [record for name in args.tables
-               for record in run(name, args.search, args.distill, folder)]
+               for record in run(name, args.search, args.distill, folder, args.variants)]
     reloaded = subprocess.run([sys.executable, "-c", RELOAD,
                                json.dumps([r["stem"] for r in records])],
                               capture_output=True, text=True, check=True)
@@ -107,17 +113,17 @@ def main() -> None:
     for record in records:
         record["reload_max_difference"] = worst[record["stem"]]
     frame = pd.DataFrame(records)
-    columns = ["table", "teacher", "synthetic", "teacher_test", "student_test",
+    columns = ["table", "teacher", "variant", "teacher_test", "student_test",
                "test_fidelity", "shape", "teacher_model_size", "student_model_size",
                "model_size_ratio", "teacher_latency_ms", "student_latency_ms",
                "teacher_batch_latency_ms", "student_batch_latency_ms",
                "reload_max_difference"]
     with pd.option_context("display.width", 250, "display.max_columns", None):
         print(frame[columns].round(4).to_string(index=False))
-    for synthetic, part in frame.groupby("synthetic"):
+    for variant, part in frame.groupby("variant"):
         classification = part[part["task"] == "classification"]
         regression = part[part["task"] == "regression"]
-        print(f"\nsynthetic={synthetic}: classification, student within 1 point of the "
+        print(f"\n{variant}: classification, student within 1 point of the "
               f"teacher on {int((classification.teacher_test - classification.student_test <= 0.01).sum())}"
               f"/{len(classification)}, agreement >= 97 % on "
               f"{int((classification.test_fidelity >= 0.97).sum())}/{len(classification)}; "

@@ -5,6 +5,7 @@ validation pass each epoch) and prediction, for the shipped defaults of ConvNetw
 
     python benchmarks/network_cost.py                      # both, 20 epochs, 1 thread
     python benchmarks/network_cost.py --threads 2 --epochs 10
+    python benchmarks/network_cost.py --steps-per-execution 1 8   # before / after the cut
 
 The candidate's cross-validation fits such a network once per fold (2 folds under a time
 budget): the figures are per fit.
@@ -13,11 +14,12 @@ budget): the figures are per fit.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import time
 
 
-def profile(kind: str, epochs: int) -> dict:
+def profile(kind: str, epochs: int, steps_per_execution: int) -> dict:
     import numpy as np
 
     from automl.blocks._keras import KerasNetwork, import_keras
@@ -51,14 +53,16 @@ def profile(kind: str, epochs: int) -> dict:
 
     from automl.blocks._keras import _training
 
-    callbacks = _training.training_callbacks
+    callbacks, shipped = _training.training_callbacks, _training.STEPS_PER_EXECUTION
     _training.training_callbacks = lambda *args, **kwargs: [*callbacks(*args, **kwargs),
                                                             Clock()]
+    _training.STEPS_PER_EXECUTION = steps_per_execution
     tic = time.perf_counter()
     try:
         network.fit(x, y)
     finally:
         _training.training_callbacks = callbacks
+        _training.STEPS_PER_EXECUTION = shipped
     seconds["fit"] = time.perf_counter() - tic
     seconds["first_epoch"] = times[0]
     seconds["later_epoch_median"] = float(np.median(times[1:])) if len(times) > 1 else None
@@ -78,14 +82,19 @@ def main() -> None:
     parser.add_argument("--kinds", nargs="+", default=["conv", "dense"])
     parser.add_argument("--epochs", type=int, default=20)
     parser.add_argument("--threads", type=int, default=1, help="as a worker's share")
+    parser.add_argument("--steps-per-execution", type=int, nargs="+",
+                        help="training steps per call into TensorFlow (default: the shipped)")
     args = parser.parse_args()
     for variable in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         os.environ[variable] = str(args.threads)
-    for kind in args.kinds:
-        figures = profile(kind, args.epochs)
-        print(kind, "  ".join(f"{name} {value:.3f}" if isinstance(value, float)
-                              else f"{name} {value}" for name, value in figures.items()),
-              flush=True)
+    from automl.blocks._keras._training import STEPS_PER_EXECUTION
+
+    for kind, steps in itertools.product(args.kinds,
+                                         args.steps_per_execution or [STEPS_PER_EXECUTION]):
+        figures = profile(kind, args.epochs, steps)
+        print(kind, f"steps_per_execution {steps}", "  ".join(
+            f"{name} {value:.3f}" if isinstance(value, float) else f"{name} {value}"
+            for name, value in figures.items()), flush=True)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,9 @@ Variants (``TRAINING_SPACE`` in automl/blocks/_keras/_training.py):
   triangular / one_cycle / cosine_restarts   that schedule, searched rate
   snapshots    cosine_restarts with 3 cycles, the last 3 averaged (a snapshot ensemble)
   schedules    schedules and snapshots searched, the searched rate (no range test)
-  searched     every technique a search dimension (the shipped preset)
+  searched     every technique a search dimension (the text presets' training)
+  all_models   the shipped preset as it is: every model family, not the network alone (what
+               ImageClassifier / TextClassifier search)
 
 Data: digits (scikit-learn's 8x8, 75/25 split, stratified, random_state=0), pneumonia
 (../shared/data/pneumoniamnist.npz, its train+val vs its test), sms (../shared/data/
@@ -54,6 +56,7 @@ VARIANTS = {
     "searched": {"lr_policy": ["searched", "range_test"],
                  "lr_schedule": ["constant", "triangular", "one_cycle", "cosine_restarts"],
                  "snapshots": [1, 4]},
+    "all_models": None,
 }
 
 
@@ -80,11 +83,14 @@ def load(name: str):
     raise SystemExit(f"unknown data {name!r}: digits, pneumonia or sms")
 
 
-def preset(kind: str, variant: dict, folder: Path) -> Path:
+def preset(kind: str, variant: dict | None, folder: Path) -> Path:
     """The shipped preset of ``kind`` with the network as the only model and the variant's
-    training settings fixed ("searched": every value of the space, the preset's hold lifted)."""
+    training settings fixed ("searched": every value of the space, the preset's hold lifted;
+    ``None``: the shipped preset as it is)."""
     network = "ConvNetwork" if kind == "image" else "TextNetwork"
     source = REPOSITORY / "search_spaces" / f"{kind}_classification.toml"
+    if variant is None:
+        return source
     original = source.read_text()
     lines = [f'blocks = ["{network}"]' if line.startswith("blocks = [") and network in line
              else line for line in original.splitlines()

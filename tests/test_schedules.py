@@ -72,6 +72,18 @@ def test_a_schedule_stopped_by_the_deadline_has_still_annealed():
     assert float(model.optimizer.learning_rate.numpy()) < 0.01 / 100
 
 
+def test_a_schedule_runs_its_epochs_when_an_execution_spans_more_than_an_epoch():
+    # 40 rows in batches of 32: two steps an epoch, fewer than a call into TensorFlow runs.
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    x, y = _tiny_regression(rows=40)
+    model = _dense(keras)
+    epochs, _ = compile_and_fit(model, x, y, None, train_rows=len(x), loss="mse",
+                                optimizer="adam", learning_rate=0.01, batch_size=32,
+                                max_epochs=3, lr_schedule="triangular")
+    assert epochs == 3
+
+
 def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
     keras = import_keras()
     keras.utils.set_random_seed(0)

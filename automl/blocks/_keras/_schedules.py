@@ -93,7 +93,9 @@ def schedule_callback(schedule: str, peak: float, cycles: int, snapshots: int,
             self.cycle = 0
 
         def progress(self, batch: int) -> float:
-            done = (self.epoch + batch / steps_per_epoch) / epochs
+            # With several steps per execution Keras names an execution by its last step,
+            # which can lie past the epoch's end.
+            done = (self.epoch + min(batch, steps_per_epoch) / steps_per_epoch) / epochs
             if deadline is not None:
                 done = max(done, (time.monotonic() - self.started)
                            / max(deadline - self.started, 1e-9))

@@ -38,6 +38,10 @@ PATIENCE = 8
 VALIDATION_FRACTION = 0.15
 #: Fewer rows than this train without validation rows (a handful would only add noise).
 MIN_ROWS_TO_VALIDATE = 20
+#: Training steps run per call into TensorFlow: on small networks the Python round trip of
+#: each batch costs as much as the batch itself (``benchmarks/network_cost.py``). Callbacks
+#: (the schedule, the deadline) then act every this many steps.
+STEPS_PER_EXECUTION = 8
 
 
 def _stop_at(deadline: float):
@@ -139,7 +143,7 @@ def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_r
                                    training_steps=max_epochs * -(-train_rows // batch_size),
                                    fallback=learning_rate, key=range_key)
     model.compile(optimizer=make_optimizer(optimizer, learning_rate), loss=loss,
-                  **compile_options)
+                  steps_per_execution=STEPS_PER_EXECUTION, **compile_options)
     # A schedule sets the training's length: no early stop; the best epoch's weights are kept,
     # except in a snapshot ensemble, which is its last cycles.
     schedule, patience = None, PATIENCE
