@@ -6,7 +6,6 @@ the served model."""
 from __future__ import annotations
 
 import json
-import math
 import os
 import time
 import warnings
@@ -21,6 +20,7 @@ from automl.search import CostLimits, front_costs, nothing_within, pareto_front,
 from automl.space import MODEL_SLOT
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._multi_io import MultiIOModel
+from automl.tasks._parameters import Seconds
 from automl.tasks._pipeline_search import load_data, refit_pipeline, serving_model
 from automl.tasks._refit_time import refit_seconds
 from automl.tasks._session import selection_record
@@ -132,10 +132,7 @@ class SearchResults:
             raise ValueError("select() chooses among pipelines of one input; a network over "
                              "several inputs or outputs is the search's only kind of model.")
         limits = CostLimits(max_latency_ms, max_size_mb)
-        if time_budget is not None and (isinstance(time_budget, bool) or not isinstance(
-                time_budget, int | float) or not 0 < time_budget < math.inf):
-            raise ValueError(f"time_budget={time_budget!r}: pass the seconds the refit may "
-                             "take, a positive number (or None for no limit).")
+        Seconds().check("time_budget", time_budget)
         chosen = self._chosen_trial(trial, limits, time_budget)
         data = self._selection_data(x, y)
         with deadline_scope(None if time_budget is None else time.monotonic() + time_budget):
