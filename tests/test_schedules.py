@@ -101,6 +101,22 @@ def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
     assert time.monotonic() - tic < 0.5
 
 
+def test_a_range_test_stops_at_the_deadline():
+    # A refit runs until its deadline: a sweep that ignored it ran a network's refit past the
+    # search's time budget. Past the deadline the sweep takes one batch: nothing to read off
+    # a one-point curve, so the searched rate stays.
+    keras = import_keras()
+    keras.utils.set_random_seed(0)
+    x, y = _tiny_regression()
+    model = _dense(keras)
+    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    assert 1e-4 < range_test(model, x, y, batch_size=32, training_steps=1_000,
+                             fallback=0.5) < 0.2  # the same sweep, given the time
+    with deadline_scope(time.monotonic()):
+        assert range_test(model, x, y, batch_size=32, training_steps=1_000,
+                          fallback=0.5) == 0.5
+
+
 def test_a_range_test_whose_loss_never_falls_keeps_the_searched_rate():
     # Targets that are noise, a network that starts at their mean: no rate makes the loss
     # fall, so the curve's minimum is noise

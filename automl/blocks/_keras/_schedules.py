@@ -24,6 +24,7 @@ from collections import OrderedDict
 import numpy as np
 
 from automl.blocks._keras._tensorflow import import_keras
+from automl.runtime import training_deadline
 
 SCHEDULES = ("constant", "triangular", "one_cycle", "cosine_restarts")
 #: The low end of the triangle, as a fraction of its peak (Smith: a third to a quarter).
@@ -129,7 +130,7 @@ def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
     ``training_steps``: the steps the training itself may take. ``fallback``: the rate to use
     when the loss never fell by ``RANGE_MIN_DROP`` during the sweep (nothing to read off the
     curve). ``key`` names the candidate: the folds of one candidate reuse the first fold's
-    rate."""
+    rate. The sweep stops at the fit's deadline too (the curve so far then decides)."""
     if key is not None and key in _range_tests:
         return _range_tests[key]
     keras = import_keras()
@@ -138,6 +139,7 @@ def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
     steps = int(np.clip(RANGE_SHARE * training_steps, RANGE_MIN_STEPS, RANGE_STEPS))
     rates = np.geomspace(RANGE_LOW, RANGE_HIGH, steps)
     losses: list[float] = []  # smoothed, bias-corrected (as fast.ai's)
+    deadline = training_deadline()
 
     class Sweep(keras.callbacks.Callback):
         average = mean = 0.0
@@ -153,7 +155,8 @@ def range_test(model, inputs, targets, *, batch_size: int, training_steps: int,
             self.average = RANGE_SMOOTHING * self.average + (1 - RANGE_SMOOTHING) * loss
             losses.append(self.average / (1 - RANGE_SMOOTHING ** (len(losses) + 1)))
             if (len(losses) == steps or not math.isfinite(loss)
-                    or losses[-1] > RANGE_DIVERGENCE * min(losses)):
+                    or losses[-1] > RANGE_DIVERGENCE * min(losses)
+                    or (deadline is not None and time.monotonic() >= deadline)):
                 self.model.stop_training = True
 
     weights = model.get_weights()
