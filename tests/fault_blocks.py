@@ -1,5 +1,5 @@
-"""Blocks that misbehave on purpose, for the fault tests. Real blocks, real estimators: they
-travel to real worker processes like any user-defined block."""
+"""Blocks that misbehave on purpose, for the fault tests, or report how they were run. Real
+blocks, real estimators: they travel to real worker processes like any user-defined block."""
 
 import os
 import signal
@@ -90,3 +90,26 @@ class GpuModel(Block):
         from sklearn.linear_model import LogisticRegression
 
         return LogisticRegression()
+
+
+class _ThreadsSeen(ClassifierMixin, BaseEstimator):
+    """Predicts the first class; remembers the most threads a BLAS or OpenMP pool had at fit."""
+
+    def fit(self, x, y):
+        from threadpoolctl import threadpool_info
+
+        self.threads_ = max(pool["num_threads"] for pool in threadpool_info())
+        self.classes_ = np.unique(y)
+        return self
+
+    def predict(self, x):
+        return np.full(len(x), self.classes_[0])
+
+
+@register_block
+class ThreadsSeen(Block):
+    role = Role.MODEL
+
+    @classmethod
+    def build(cls, params, context):
+        return _ThreadsSeen()

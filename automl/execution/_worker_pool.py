@@ -60,6 +60,12 @@ def remove_orphaned_payloads() -> None:
             continue  # held by a live pool, another user's, or already gone
 
 
+
+def worker_threads(n_workers: int) -> int:
+    """Threads (BLAS, OpenMP) each of ``n_workers`` local workers gets: an equal share of the
+    cores."""
+    return max(1, (os.cpu_count() or 1) // n_workers)
+
 class _Worker:
     """One worker process and the connection to it; ``gpu`` is the GPU it owns, if any."""
 
@@ -153,7 +159,7 @@ class WorkerPoolExecutor(Executor):
     def _spawn(self) -> _Worker:
         owned = {worker.gpu for worker in self._workers}
         gpu = next((g for g in self.gpus if g not in owned), None)
-        threads = max(1, (os.cpu_count() or 1) // self.n_workers)
+        threads = worker_threads(self.n_workers)
         self._spawned += 1
         name = f"worker-{self._spawned}" + (f"-gpu{gpu}" if gpu is not None else "")
         return _Worker(self._payload, self.memory_limit, threads, name, gpu)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from automl.checks import profile, run_checks, sample
 from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
@@ -19,6 +20,7 @@ from automl.evaluation import (
     scored_folds,
     validation_rows,
 )
+from automl.execution import refit_threads
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
 from automl.runtime import deadline_scope
@@ -155,7 +157,8 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's
         # deadline.
-        with deadline_scope(session.refit_deadline(best)):
+        with (deadline_scope(session.refit_deadline(best)),
+              threadpool_limits(refit_threads(model.n_jobs, model.scheduler))):
             estimator, ensemble, summary = _refit(best, ensemble, space, data, objective,
                                                   session.seed)
         fitted, costs = serving_model(estimator, data, objective, type(model).__name__,

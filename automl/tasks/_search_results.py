@@ -12,8 +12,10 @@ import warnings
 from pathlib import Path
 
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from automl.evaluation import check_secondary_objectives
+from automl.execution import refit_threads
 from automl.export import Student, distill_pipeline
 from automl.runtime import deadline_scope
 from automl.search import CostLimits, front_costs, nothing_within, pareto_front, trial_cost
@@ -135,7 +137,8 @@ class SearchResults:
         Seconds().check("time_budget", time_budget)
         chosen = self._chosen_trial(trial, limits, time_budget)
         data = self._selection_data(x, y)
-        with deadline_scope(None if time_budget is None else time.monotonic() + time_budget):
+        with (deadline_scope(None if time_budget is None else time.monotonic() + time_budget),
+              threadpool_limits(refit_threads(self.n_jobs, self.scheduler))):
             estimator = refit_pipeline(chosen.genome, self.search_space_, data, self.seed_)
         fitted, costs = serving_model(estimator, data, self.objective_, type(self).__name__,
                                       self.seed_)
