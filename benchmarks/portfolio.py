@@ -15,8 +15,12 @@ scored by the search's own cross-validation on every table of its task (the matr
 ``--out``). A candidate's error on a table is its shortfall from the table's best score, over
 the spread between that best and the table's median candidate (clipped to [0, 1]; a failure
 counts 1). Greedy selection then adds, up to ``--size`` times, the candidate that lowers the
-mean over tables of the smallest error reached so far, starting from the defaults' (they are
-in the first generation anyway); it stops when nothing lowers it.
+mean over tables of the error reached so far, starting from the defaults' (they are in the
+first generation anyway); it stops when nothing lowers it. A table's error reached is the mean
+of its ``--depth`` smallest errors: with depth 1 the greedy stops once every table holds its
+own best (one pipeline per table at most), and a table served by one pipeline is served
+badly when that pipeline's score does not carry to a new split or it runs out of time;
+depth 2 asks two near-best pipelines of every table.
 
 Leave-one-table-out: table T's portfolio is chosen from the other tables' candidates, on the
 other tables' columns of the matrix, so T's own searches never pick it; ``--out``/loo holds a
@@ -143,23 +147,28 @@ def errors(matrix: dict, tables: list[str], indices: list[int]) -> np.ndarray:
 
 
 def choose(candidates: list[dict], matrix: dict, tables: list[str], task: str, size: int,
-           left_out: str | None = None) -> tuple[list[int], list[float]]:
+           depth: int = 1, left_out: str | None = None) -> tuple[list[int], list[float]]:
     """Greedy portfolio over ``tables`` (``left_out``'s candidates excluded): candidate indices
-    in order, and the mean error after each."""
+    in order, and the mean error after each (a table's error: the mean of its ``depth``
+    smallest)."""
     usable = [i for i, c in enumerate(candidates) if c["task"] == task
               and c["source"] != left_out]
     error = errors(matrix, tables, usable)
     defaults = [k for k, i in enumerate(usable) if candidates[i]["source"] == "defaults"]
-    reached = error[defaults].min(axis=0) if defaults else np.ones(len(tables))
+    # each table's ``depth`` smallest errors so far (1 where fewer pipelines hold it)
+    reached = np.sort(np.vstack([error[defaults], np.ones((depth, len(tables)))]), axis=0)[:depth]
     chosen, means = [], []
     for _ in range(size):
-        means_if = np.minimum(error, reached).mean(axis=1)
+        with_each = np.sort(np.concatenate([np.broadcast_to(reached, (len(usable), *reached.shape)),
+                                            error[:, None, :]], axis=1), axis=1)[:, :depth]
+        means_if = with_each.mean(axis=(1, 2))
+        means_if[defaults + [usable.index(i) for i in chosen]] = np.inf  # each counts once
         best = int(np.argmin(means_if))
         if means_if[best] >= reached.mean() - 1e-9:
             break
         chosen.append(usable[best])
         means.append(float(means_if[best]))
-        reached = np.minimum(error[best], reached)
+        reached = with_each[best]
     return chosen, means
 
 
@@ -185,6 +194,8 @@ def main() -> None:
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--top", type=int, default=2)
     parser.add_argument("--size", type=int, default=24)
+    parser.add_argument("--depth", type=int, default=2,
+                        help="pipelines near its best each table asks for (see the top)")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--without", nargs="+", default=(), metavar="MODEL",
                         help="leave out the candidates and preset entry of these models")
@@ -206,11 +217,11 @@ def main() -> None:
         tables = sorted(t for t in matrix if task_of(t) == task)
         if not tables:
             continue
-        chosen, means = choose(candidates, matrix, tables, task, args.size)
+        chosen, means = choose(candidates, matrix, tables, task, args.size, args.depth)
         print(f"{task}: {len(chosen)} pipelines; mean error on these tables as each is added: "
               + ", ".join(f"{m:.3f}" for m in means))
         note = (f"Learned by benchmarks/portfolio.py from the searches of {len(tables)} "
-                f"{task} tables (top {args.top} each), greedily.")
+                f"{task} tables (top {args.top} each), greedily, depth {args.depth}.")
         write_portfolio(args.out / f"portfolio_{task}.json", candidates, chosen, note)
         if args.install:
             write_portfolio(REPOSITORY / "search_spaces" / f"portfolio_{task}.json",
@@ -221,7 +232,7 @@ def main() -> None:
         held_out = []
         for table in tables:
             others = [t for t in tables if t != table]
-            own, _ = choose(candidates, matrix, others, task, args.size, left_out=table)
+            own, _ = choose(candidates, matrix, others, task, args.size, args.depth, table)
             write_portfolio(loo / f"{table}.json", candidates, own,
                             f"Leave-one-table-out portfolio for {table}.")
             (loo / f"{table}.toml").write_text(
