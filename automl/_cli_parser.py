@@ -80,6 +80,9 @@ def build_parser() -> argparse.ArgumentParser:
     select.add_argument("data", metavar="DATA", help="the CSV file 'automl fit' searched")
     select.add_argument("--trial", type=int, metavar="N", help="the trial's number")
     _add_limits(select, "the trial chosen")
+    select.add_argument("--time-budget", type=float, metavar="SECONDS",
+                        help="seconds the chosen trial's refit may take, judged from its "
+                        "cross-validated fits (default: no limit)")
 
     distill = commands.add_parser("distill", help="imitate DIR's model with a small network",
                                   description="Train a small Keras network on the outputs of "

@@ -3,6 +3,7 @@
     automl fit data.csv --target y [--task classification|regression] [--time-budget S]
                [--output DIR]
     automl select DIR data.csv (--trial N | [--max-latency-ms MS] [--max-size-mb MB])
+                                [--time-budget SECONDS]
     automl distill DIR data.csv [--time-budget 60] [--tolerance 0.01]
     automl predict DIR new.csv [-o predictions.csv] [--proba]
     automl report DIR [-o report.html]
@@ -102,15 +103,17 @@ def _select(args) -> int:
     table = read_csv(args.data, argument="DATA")
     estimator = (automl.StructuredDataClassifier if settings["task"] == "classification"
                  else automl.StructuredDataRegressor)
-    # The stored search resumed with no trial left to run: only the choice and refit remain.
+    # The stored search resumed with no trial left to run: only the choice and refit remain,
+    # made by the fit itself unless a trial or a refit time is asked for (select() weighs those).
     limits = {"max_latency_ms": args.max_latency_ms, "max_size_mb": args.max_size_mb}
+    by_select = args.trial is not None or args.time_budget is not None
     model = estimator(max_trials=len(trials), objective=settings["objective"], cv=settings["cv"],
                       secondary_objectives=settings["secondary_objectives"],
                       directory=folder.parent, project_name=folder.name, checks="off",
-                      verbose=0, **({} if args.trial is not None else limits))
+                      verbose=0, **({} if by_select else limits))
     model.fit(table, target)
-    if args.trial is not None:
-        model.select(trial=args.trial, **limits)
+    if by_select:
+        model.select(trial=args.trial, time_budget=args.time_budget, **limits)
     best, ensemble = model.best_trial_, model.ensemble_
     print(json.dumps({"trial": None if ensemble else best.number,
                       "model": "Ensemble" if ensemble else best.genome.describe()["model"],

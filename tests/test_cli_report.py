@@ -147,13 +147,16 @@ def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, caps
     run = shutil.copytree(folder / "run", tmp_path / "run")  # the other tests keep theirs
     saved = (run / "best_pipeline.joblib").read_bytes()
     for args, message in [(["--trial", "999"], "trial=999 is not a successful trial"),
-                          (["--max-size-mb", "1e-9"], "no candidate keeps within 1e-09 MB")]:
+                          (["--max-size-mb", "1e-9"], "no candidate keeps within 1e-09 MB"),
+                          (["--time-budget", "1e-6"], "no candidate is refit within"),
+                          (["--time-budget", "0"], "time_budget must be a positive number")]:
         code, error = cli_in_process(capsys, "select", run, folder / "shop.csv", *args)
         assert code == 2 and message in error, error
         assert (run / "best_pipeline.joblib").read_bytes() == saved
     with TrialStore.open_existing(run) as store:
         trial = next(t for t in reversed(store.trials()) if t.ok)
-    assert main(["select", str(run), str(folder / "shop.csv"), "--trial", str(trial.number)]) == 0
+    assert main(["select", str(run), str(folder / "shop.csv"), "--trial", str(trial.number),
+                 "--time-budget", "600"]) == 0
     chosen = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert chosen["trial"] == trial.number and chosen["costs"]["latency_ms"] > 0
     assert json.loads((run / "selection.json").read_text())["trial"] == trial.number
