@@ -60,11 +60,11 @@ def remove_orphaned_payloads() -> None:
             continue  # held by a live pool, another user's, or already gone
 
 
-
 def worker_threads(n_workers: int) -> int:
     """Threads (BLAS, OpenMP) each of ``n_workers`` local workers gets: an equal share of the
     cores."""
     return max(1, (os.cpu_count() or 1) // n_workers)
+
 
 class _Worker:
     """One worker process and the connection to it; ``gpu`` is the GPU it owns, if any."""
