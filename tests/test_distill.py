@@ -14,7 +14,7 @@ from search_processes import small_table
 from automl import StructuredDataClassifier, StructuredDataRegressor
 from automl.data import ColumnKind, DataSpec, Task
 from automl.export import NotTranslatableError
-from automl.export._student import _piecewise_linear
+from automl.export._student import BINS, _piecewise_linear
 from automl.export._synthetic import munge
 
 
@@ -37,10 +37,10 @@ def test_munge_rows_mix_each_row_with_its_nearest_neighbour():
 def test_the_piecewise_linear_encoding_rises_through_each_quantile_bin():
     numbers = np.arange(100.0).reshape(-1, 1)
     weights, bias = _piecewise_linear(numbers, width=3)  # two more features, not numerical
-    assert weights.shape == (3, 16) and not weights[1:].any()
+    assert weights.shape == (3, BINS) and not weights[1:].any()
     encoded = np.clip(np.array([[0.0, 5, 5], [50.0, 5, 5], [99.0, 5, 5]]) @ weights + bias, 0, 1)
-    assert encoded[0].sum() == 0 and encoded[2].sum() == pytest.approx(16)
-    assert encoded[1].sum() == pytest.approx(8, abs=0.5)  # the median: half the bins full
+    assert encoded[0].sum() == 0 and encoded[2].sum() == pytest.approx(BINS)
+    assert encoded[1].sum() == pytest.approx(BINS / 2, abs=0.5)  # the median: half the bins
 
 
 READ_BACK = textwrap.dedent("""
@@ -70,6 +70,7 @@ def test_a_classifier_is_distilled_into_a_keras_file(tmp_path):
     assert summary["fidelity_metric"] == "agreement" and summary["fidelity"] >= 0.9
     assert np.mean(student.predict(x) == model.predict(x)) >= 0.9
     assert summary["synthetic_rows"] == 6_000 and summary["tried"]  # 600 per second
+    assert summary["check_rows"] == 1_200  # MUNGE rows from the rows set aside, a fifth as many
     assert summary["teacher_model_size"] == model.costs_["model_size"]
     assert summary["model_size_ratio"] == pytest.approx(
         model.costs_["model_size"] / summary["student_model_size"])
