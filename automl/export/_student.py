@@ -198,9 +198,9 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
         if count > 0:
             extra = munge(fit_rows, preprocessing.transform(fit_rows), spec, count, seed)
             train_rows = pd.concat([fit_rows, extra], ignore_index=True)
-        if count > 0 and len(check_rows) > 1:  # MUNGE draws between a row and its neighbour
-            check_rows = munge(check_rows, preprocessing.transform(check_rows), spec,
-                               max(len(check_rows), int(CHECK_FRACTION * count)), seed + 1)
+            if len(check_rows) > 1:  # MUNGE draws between a row and its neighbour
+                check_rows = munge(check_rows, preprocessing.transform(check_rows), spec,
+                                   max(len(check_rows), int(CHECK_FRACTION * count)), seed + 1)
     teacher_check = np.asarray(teach(check_rows))
     teacher_train = np.asarray(teach(train_rows))
     if classification:
