@@ -9,9 +9,10 @@ saved student is one ``.keras`` file that takes raw columns. It learns the teach
 probabilities softened by a temperature (or its predictions, for regression) on the training
 rows and MUNGE rows between them (``_synthetic``); a few shapes are trained (a reference, then
 smaller ones) within a time budget, and the smallest whose fidelity on held-out rows is within
-a tolerance of the best one's is kept. The held-out rows are MUNGE rows drawn from training rows
-set aside: the teacher was fitted on every training row and may have memorised them, so its
-answers there say little about how it answers new rows, which is what the student must copy.
+a tolerance of the best one's is kept. With MUNGE rows, the held-out rows are MUNGE rows drawn
+from training rows set aside, not those rows themselves: the teacher was fitted on every
+training row and may have memorised them, so its answers there say little about how it answers
+new rows, which is what the student must copy.
 """
 
 from __future__ import annotations
