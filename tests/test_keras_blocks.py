@@ -1,5 +1,6 @@
 """Keras blocks: frozen spaces match AutoKeras, networks train, pickle and search like the rest."""
 
+import gc
 import time
 
 import joblib
@@ -97,3 +98,26 @@ def test_a_network_stops_itself_within_max_eval_time_and_is_scored():
     # The refit on all rows stops itself by the fit's deadline too.
     assert model.fitted_model_.pipeline[-1].epochs_ < 300
     assert time.monotonic() - started < 20 * 1.1
+
+
+def test_a_trained_network_leaves_nothing_behind_once_it_is_gone():
+    # Each traced train step registers gradient functions that hold its graph, for good:
+    # ~9,000 objects a network, and freeing many dead networks at once stalled a later one.
+    from automl.blocks._keras._tensorflow import _gradient_registry
+
+    x, labels = _data()
+
+    def trained():
+        network = KerasNetwork("DenseBlock", {"num_layers": 1, "units_0": 8},
+                               classification=True, max_epochs=2, seed=0).fit(x, labels)
+        network.predict(x)
+        return network
+
+    trained()  # Keras's own first-use state
+    gc.collect()
+    objects, gradients = len(gc.get_objects()), len(_gradient_registry())
+    for _ in range(3):
+        trained()
+    gc.collect()
+    assert len(_gradient_registry()) == gradients
+    assert len(gc.get_objects()) - objects < 5_000  # was ~27,000

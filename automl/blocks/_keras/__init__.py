@@ -10,8 +10,9 @@ trains with early stopping on a validation split.
 
 TensorFlow is imported only when a network is built, fitted or unpickled.
 
-Modules: ``_tensorflow`` (lazy imports), ``_space_capture`` (capturing and freezing AutoKeras
-spaces), ``_training`` (training settings, validation split, one training run),
+Modules: ``_tensorflow`` (lazy imports, TensorFlow's state between trainings),
+``_space_capture`` (capturing and freezing AutoKeras spaces), ``_training`` (training
+settings, validation split, one training run),
 ``_schedules`` (learning-rate schedules, the range test, snapshot ensembles), ``_pickling``
 and ``_network`` (``KerasNetwork``). This package only re-exports them.
 """

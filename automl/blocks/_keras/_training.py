@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from automl.blocks._keras._schedules import SCHEDULES, range_test, schedule_callback
-from automl.blocks._keras._tensorflow import import_keras
+from automl.blocks._keras._tensorflow import import_keras, network_training
 from automl.hyperparameters import Choice, Float, Int
 from automl.runtime import training_deadline
 
@@ -111,6 +111,7 @@ def split_rows(n_rows: int, seed: int) -> ValidationSplit:
     return ValidationSplit(order[:n_rows - held], order[n_rows - held:])
 
 
+@network_training()
 def compile_and_fit(model, inputs, targets, validation: tuple | None, *, train_rows: int,
                     loss, optimizer: str, learning_rate: float, batch_size: int,
                     max_epochs: int, lr_policy: str = "searched", lr_schedule: str = "constant",
