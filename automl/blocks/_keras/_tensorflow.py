@@ -80,7 +80,7 @@ def network_training():
     Each traced train step registers ``tf.custom_gradient`` functions in a registry that is
     never emptied, and they hold the step's whole graph: about 9,000 Python objects a network,
     kept for the life of the process. Dead networks are cyclic garbage, and freeing many at
-    once costs far more than one at a time (25 together took 15 s on a CPU, one 0.03 s): left
+    once costs far more than one at a time (25 together took 15-46 s on a CPU, one 0.03 s): left
     to the garbage collector, such a pause fell inside a later network's training and ran it
     past its deadline. A train step needs its gradients only while it is traced, so once no
     training runs in the process, the ones registered since the first of them began go.
