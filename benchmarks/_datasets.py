@@ -72,8 +72,9 @@ NAMES = tuple(_LOADERS)
 TABLE_NAMES = tuple(_TABLE_LOADERS)
 
 
-def load_split(name: str) -> Split:
-    """A 75/25 split with random_state=0, stratified for classification."""
+def load_split(name: str, random_state: int = 0) -> Split:
+    """A 75/25 split with ``random_state`` (0: the peers' split), stratified for
+    classification."""
     if name in _TABLE_LOADERS:
         loader, task = _TABLE_LOADERS[name]
         x, y = loader()
@@ -82,5 +83,5 @@ def load_split(name: str) -> Split:
         x, y = loader(return_X_y=True, as_frame=True)
     stratify = y if task == "classification" else None
     x_train, x_test, y_train, y_test = train_test_split(
-        x, y, test_size=0.25, random_state=0, stratify=stratify)
+        x, y, test_size=0.25, random_state=random_state, stratify=stratify)
     return Split(name, task, x_train, x_test, y_train.to_numpy(), y_test.to_numpy())

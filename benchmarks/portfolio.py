@@ -42,6 +42,11 @@ from suite import load
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 PRESETS = {"classification": "structured_classification", "regression": "structured_regression"}
+#: The candidates and score matrix the shipped portfolio was learned from (``--install``
+#: writes it), kept so that any table's leave-one-table-out portfolio can be rebuilt
+#: (``held_out_preset``; ``suite.py`` does so by default).
+MATRIX = REPOSITORY / "benchmarks" / "portfolio_matrix.json"
+SIZE, DEPTH = 13, 2
 #: Seconds one candidate may take on one table (its score is then a failure).
 EVALUATION_SECONDS = 30.0
 
@@ -188,6 +193,31 @@ def preset_with(portfolio: Path, task: str, without: tuple[str, ...] = ()) -> st
     return "\n".join([f'portfolio = "{portfolio.resolve()}"', *lines]) + "\n"
 
 
+def write_held_out(table: str, candidates: list[dict], matrix: dict, size: int, depth: int,
+                   folder: Path, without: tuple[str, ...] = ()) -> list[int]:
+    """Writes ``folder``/<table>.json, the portfolio learned from the other tables of its
+    task (their candidates and columns of ``matrix``), and ``folder``/<table>.toml, the
+    default preset naming it; returns the chosen candidates."""
+    task = task_of(table)
+    others = sorted(t for t in matrix if t != table and task_of(t) == task)
+    own, _ = choose(candidates, matrix, others, task, size, depth, table)
+    write_portfolio(folder / f"{table}.json", candidates, own,
+                    f"Leave-one-table-out portfolio for {table}.")
+    (folder / f"{table}.toml").write_text(preset_with(folder / f"{table}.json", task, without))
+    return own
+
+
+def held_out_preset(table: str, folder: Path, matrix_file: Path = MATRIX) -> Path | None:
+    """The preset that searches ``table`` with a portfolio learned without it (written to
+    ``folder``), from the stored matrix; ``None`` when the matrix does not hold ``table``."""
+    stored = json.loads(matrix_file.read_text())
+    if table not in stored["matrix"]:
+        return None
+    folder.mkdir(parents=True, exist_ok=True)
+    write_held_out(table, stored["candidates"], stored["matrix"], SIZE, DEPTH, folder)
+    return folder / f"{table}.toml"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--trials", type=Path, required=True)
@@ -195,14 +225,15 @@ def main() -> None:
     parser.add_argument("--top", type=int, default=1)
     # 13 fills the first generation (20) beside the 7 model defaults: 25 classification
     # pipelines delayed evolution and ranked 1.87 against 13's 1.65 (60 s, 26 tables, held out)
-    parser.add_argument("--size", type=int, default=13)
-    parser.add_argument("--depth", type=int, default=2,
+    parser.add_argument("--size", type=int, default=SIZE)
+    parser.add_argument("--depth", type=int, default=DEPTH,
                         help="pipelines near its best each table asks for (see the top)")
     parser.add_argument("--n-jobs", type=int, default=2)
     parser.add_argument("--without", nargs="+", default=(), metavar="MODEL",
                         help="leave out the candidates and preset entry of these models")
     parser.add_argument("--install", action="store_true",
-                        help="write the portfolio of all tables to search_spaces/")
+                        help="write the portfolio of all tables to search_spaces/, and its "
+                        f"matrix to {MATRIX.relative_to(REPOSITORY)}")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     cache = args.out / "matrix.json"
@@ -213,6 +244,8 @@ def main() -> None:
     kept = [i for i, c in enumerate(candidates) if c["pipeline"]["model"][0][0] not in args.without]
     candidates = [candidates[i] for i in kept]
     matrix = {table: [row[i] for i in kept] for table, row in matrix.items()}
+    if args.install:
+        MATRIX.write_text(json.dumps({"candidates": candidates, "matrix": matrix}))
     loo = args.out / "loo"
     loo.mkdir(exist_ok=True)
     for task in PRESETS:
@@ -233,12 +266,8 @@ def main() -> None:
         defaults = [k for k, i in enumerate(of_task) if candidates[i]["source"] == "defaults"]
         held_out = []
         for table in tables:
-            others = [t for t in tables if t != table]
-            own, _ = choose(candidates, matrix, others, task, args.size, args.depth, table)
-            write_portfolio(loo / f"{table}.json", candidates, own,
-                            f"Leave-one-table-out portfolio for {table}.")
-            (loo / f"{table}.toml").write_text(
-                preset_with(loo / f"{table}.json", task, tuple(args.without)))
+            own = write_held_out(table, candidates, matrix, args.size, args.depth, loo,
+                                 tuple(args.without))
             column = error[:, tables.index(table)]
             with_portfolio = column[defaults + [of_task.index(i) for i in own]].min()
             held_out.append((column[defaults].min(), with_portfolio))

@@ -143,7 +143,10 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
     assert resumed.trials_[:4] == stored  # restored, not re-run
     assert [t.number for t in resumed.trials_] == list(range(7))
     assert len({t.genome for t in resumed.trials_}) == 7
-    assert resumed.best_trial_.score == max(t.score for t in resumed.trials_ if t.ok)
+    # The choice: the best confirmed trial, by its score over the search's and fresh folds.
+    assert resumed.best_trial_.confirmed
+    assert resumed.best_trial_.choice_score == max(t.choice_score for t in resumed.trials_
+                                                   if t.confirmed)
 
     again = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                      max_trials=7, **FAST).fit(x, y)

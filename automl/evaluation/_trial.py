@@ -51,6 +51,9 @@ class Trial:
             data's classes, or values; float32, NaN on rows no fold predicted), for the
             ensemble; ``None`` when not kept. The search hands them to its listeners and keeps
             the trial without them.
+        confirmed_scores: the scores on the folds of fresh splits the trial was rescored on
+            after the search (``automl.search.confirm``; empty when it was not): the choice
+            ranks it by ``choice_score``, the mean over every fold it was scored on.
     """
 
     genome: Genome
@@ -68,6 +71,9 @@ class Trial:
     output_scores: tuple[tuple[str, float], ...] = ()
     costs: tuple[tuple[str, float], ...] = ()
     predictions: np.ndarray | None = field(default=None, compare=False, repr=False)
+    # Not part of the evaluation's identity: the store keeps what the search measured, and a
+    # resumed search confirms its top trials again.
+    confirmed_scores: tuple[float, ...] = field(default=(), compare=False)
 
     @classmethod
     def failed(cls, genome: Genome, status: Status, reason: str, *, worker: str = "main",
@@ -87,4 +93,22 @@ class Trial:
 
     @property
     def score(self) -> float:
+        """The mean score over the search's folds."""
         return self.objectives[0] if self.objectives else math.nan
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.confirmed_scores)
+
+    @property
+    def confirmed_score(self) -> float:
+        """The mean score over the fresh folds of the confirmation (NaN: not confirmed)."""
+        return float(np.mean(self.confirmed_scores)) if self.confirmed_scores else math.nan
+
+    @property
+    def choice_score(self) -> float:
+        """What the final choice ranks the trial by: the mean over every fold it was scored
+        on, the search's and the confirmation's."""
+        if not self.confirmed_scores:
+            return self.score
+        return float(np.mean(self.fold_scores + self.confirmed_scores))

@@ -1,6 +1,16 @@
 """Search strategies and the loop that runs them within a budget."""
 
 from automl.search._budget import Budget
+from automl.search._confirm import (
+    DEFAULT_CONFIRM_REPEATS,
+    Confirmation,
+    SplitEvaluation,
+    TopTrials,
+    confirm,
+    confirmation_reserve,
+    plan_confirmation,
+    with_confirmed,
+)
 from automl.search._ensemble import (
     DEFAULT_ENSEMBLE_SIZE,
     POOL_SIZE,
@@ -31,6 +41,14 @@ from automl.search._runner import (
 from automl.search._strategy import Strategy
 
 __all__ = [
+    "DEFAULT_CONFIRM_REPEATS",
+    "Confirmation",
+    "SplitEvaluation",
+    "TopTrials",
+    "confirm",
+    "confirmation_reserve",
+    "plan_confirmation",
+    "with_confirmed",
     "DEFAULT_FRONT_COSTS",
     "FRONT_COSTS",
     "CostLimits",

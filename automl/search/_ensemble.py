@@ -104,18 +104,24 @@ def select(predictions: Sequence[np.ndarray], truth: np.ndarray, scorer: Predict
 
 def nested_score(predictions: Sequence[np.ndarray], truth: np.ndarray,
                  scorer: PredictionScorer, size: int = DEFAULT_ENSEMBLE_SIZE, *,
-                 stratify: bool, n_splits: int = 5, seed: int = 0) -> float:
+                 stratify: bool, n_splits: int = 5, seed: int = 0, repeats: int = 1) -> float:
     """The ensemble's score without the optimism of choosing and scoring on the same rows:
-    selection on ``n_splits - 1`` parts of the rows, score on the part left out, averaged."""
+    selection on ``n_splits - 1`` parts of the rows, score on the part left out, averaged.
+    ``repeats``: the predictions are of that many splits of the same rows, one after the other
+    (``truth`` repeated as often); a row's predictions fall in one part together."""
+    rows = len(truth) // repeats
+    base = truth[:rows]
     # Small tables: no more parts than rows (stratified: than the largest class has).
-    largest = int(np.bincount(truth).max()) if stratify else len(truth)
+    largest = int(np.bincount(base).max()) if stratify else rows
     stratify = stratify and largest >= 2
     splitter = (StratifiedKFold if stratify else KFold)(
-        min(n_splits, largest if stratify else len(truth)), shuffle=True, random_state=seed)
+        min(n_splits, largest if stratify else rows), shuffle=True, random_state=seed)
     scores = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class with fewer rows than parts is allowed
-        splits = list(splitter.split(np.zeros(len(truth)), truth))
+        splits = [tuple(np.concatenate([part + repeat * rows for repeat in range(repeats)])
+                        for part in split)
+                  for split in splitter.split(np.zeros(rows), base)]
     for chosen_on, scored_on in splits:
         selection = select([p[chosen_on] for p in predictions], truth[chosen_on], scorer, size)
         averaged = sum(w * p[scored_on] for w, p in zip(selection.weights, predictions) if w)

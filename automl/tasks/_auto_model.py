@@ -16,7 +16,7 @@ from sklearn.utils.metaestimators import available_if
 
 from automl.data import Task
 from automl.graph import Graph
-from automl.search import DEFAULT_ENSEMBLE_SIZE
+from automl.search import DEFAULT_CONFIRM_REPEATS, DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._fitted import upgraded_state
 from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
@@ -93,6 +93,14 @@ class AutoModel(SearchResults, BaseEstimator):
             out-of-fold predictions of the best 50 pipelines; the members are refit and
             averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
             See ``ensemble_``.
+        confirm_repeats: after the search, its best few pipelines (up to 10) are scored again
+            on this many fresh ``cv``-fold splits, and the choice (the pipeline refit, the
+            ensemble) is made on all their folds: on small tables the best of hundreds of
+            scores on the same folds is partly luck. Under a ``time_budget`` the time is kept
+            from the start (at most 15 % of it, fewer pipelines or splits where it is short),
+            and tables scored on a holdout (``automl.evaluation.VALIDATION_ROWS``) are not
+            rescored. ``0``: the search's own scores decide. The leaderboard shows
+            ``search_score`` and ``confirmed_score`` (the fresh folds') beside ``score``.
         checks: the data checks before a search of one input (``automl.checks``: leaks, ids,
             duplicates, constant columns, imbalance, an index or date as target): ``"warn"``
             reports each finding (``checks_``, progress, a ``DataCheckWarning`` per warning),
@@ -149,6 +157,7 @@ class AutoModel(SearchResults, BaseEstimator):
         overwrite: bool = False,
         mlflow: bool | str = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
+        confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
         verbose: int = 1,
     ):
@@ -174,6 +183,7 @@ class AutoModel(SearchResults, BaseEstimator):
         self.overwrite = overwrite
         self.mlflow = mlflow
         self.ensemble_size = ensemble_size
+        self.confirm_repeats = confirm_repeats
         self.checks = checks
         self.verbose = verbose
 

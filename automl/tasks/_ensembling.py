@@ -22,7 +22,7 @@ import numpy as np
 
 from automl.data import Task
 from automl.evaluation import Trial
-from automl.search import CostLimits, nested_score, prediction_scorer, select
+from automl.search import Confirmation, CostLimits, nested_score, prediction_scorer, select
 from automl.space import MODEL_SLOT
 
 #: Seconds kept free after the ensemble's refit, for what fit does after it.
@@ -102,12 +102,33 @@ class Ensemble:
                           for trial, weight in zip(self.members, self.weights))
 
 
-def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: Task,
-                    classes, size: int, refit_seconds: Callable[[Trial], float],
+def ensemble_candidates(pool: PredictionPool, confirmation: Confirmation | None
+                        ) -> tuple[list[tuple[Trial, np.ndarray]], int]:
+    """What the ensemble is chosen from, best first: each candidate with its out-of-fold
+    predictions, and how many splits of the rows those predictions hold one after the other.
+    After a confirmation, its trials with predictions on the search's split and every fresh
+    one (the choice then sees every split); otherwise the pool, on the search's split."""
+    kept = dict((trial.genome.key, predictions) for trial, predictions in pool.best_first())
+    if confirmation is not None:
+        stacked = [(trial, np.concatenate([kept[trial.genome.key], *(
+                    split[pool.rows] if pool.rows is not None else split
+                    for split in confirmation.predictions[trial.genome.key])]))
+                   for trial in confirmation.trials
+                   if trial.genome.key in kept and trial.genome.key in confirmation.predictions]
+        if len(stacked) >= 2:
+            return stacked, 1 + confirmation.repeats
+    return pool.best_first(), 1
+
+
+def choose_ensemble(candidates: list[tuple[Trial, np.ndarray]], truth: np.ndarray, metric: str,
+                    task: Task, classes, size: int, refit_seconds: Callable[[Trial], float],
                     seconds_left: float | None, seed: int,
-                    limits: CostLimits | None = None) -> tuple[Ensemble | None, str]:
+                    limits: CostLimits | None = None, repeats: int = 1
+                    ) -> tuple[Ensemble | None, str]:
     """The ensemble to refit, or ``None`` (the best single pipeline then), and a line saying
-    what was chosen and why.
+    what was chosen and why. ``candidates``: trials with their out-of-fold predictions, best
+    first, on ``repeats`` splits of the rows of ``truth`` one after the other
+    (``ensemble_candidates``).
 
     Members must be refit in the ``seconds_left``: while the chosen ensemble's refit would not
     fit, its costliest member leaves the candidates and selection runs again. Likewise the
@@ -116,7 +137,7 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
     picking the best pipeline alone.
     """
     limits = limits or CostLimits()
-    candidates = [kept for kept in pool.best_first()
+    candidates = [kept for kept in candidates
                   if not limits or limits.allows(dict(kept[0].costs))]
     if len(candidates) < 2:
         return None, "ensemble: fewer than 2 candidates with out-of-fold predictions"
@@ -125,6 +146,7 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
         target = np.asarray([index[label] for label in truth])
     else:
         target = np.asarray(truth, dtype="float64")
+    target = np.tile(target, repeats)
     scorer = prediction_scorer(metric, task, classes)
     why = ""
     while len(candidates) >= 2:
@@ -151,11 +173,11 @@ def choose_ensemble(pool: PredictionPool, truth: np.ndarray, metric: str, task: 
             kept = candidates[members[0]][0].number
             return None, (f"ensemble: selection kept one pipeline (#{kept}) of the best "
                           f"{len(candidates)}")
-        honest = nested_score(predictions, target, scorer, size,
+        honest = nested_score(predictions, target, scorer, size, repeats=repeats,
                               stratify=task is Task.CLASSIFICATION, seed=seed)
         # The same nested estimate for picking the best single pipeline (a selection of one):
         # the best pipeline's own CV score is as optimistic as the ensemble's selection score.
-        single = nested_score(predictions, target, scorer, 1,
+        single = nested_score(predictions, target, scorer, 1, repeats=repeats,
                               stratify=task is Task.CLASSIFICATION, seed=seed)
         if honest < single:
             return None, (f"ensemble: its nested CV {metric} {honest:.4f} is below picking "

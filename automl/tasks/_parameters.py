@@ -99,6 +99,7 @@ PARAMETER_CONSTRAINTS = {
     "secondary_objectives": CheckedBy(check_secondary_objectives),
     "mlflow": CheckedBy(check_mlflow),
     "ensemble_size": Integer(0, optional=False),
+    "confirm_repeats": Integer(0, optional=False),
     "checks": OneOf(CHECK_MODES),
     "max_latency_ms": CheckedBy(lambda value: CostLimits(max_latency_ms=value)),
     "max_size_mb": CheckedBy(lambda value: CostLimits(max_size_mb=value)),

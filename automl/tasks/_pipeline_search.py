@@ -20,15 +20,17 @@ from automl.evaluation import (
     scored_folds,
     validation_rows,
 )
-from automl.execution import refit_threads
+from automl.execution import refit_threads, resolve_n_jobs
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
 from automl.runtime import deadline_scope
 from automl.search import POOL_SIZE, CostLimits, nothing_within
 from automl.space import MODEL_SLOT, build_space
+from automl.tasks._confirmation import Confirmer
 from automl.tasks._ensembling import (
     PredictionPool,
     choose_ensemble,
+    ensemble_candidates,
     ensemble_reserve,
     seconds_left,
 )
@@ -86,7 +88,7 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
     if ensemble is None:
         return (refit_pipeline(best.genome, space, data, seed), None,
                 f"best: {best.genome.describe()[MODEL_SLOT]} with CV {objective} "
-                f"{best.score:.4f}")
+                f"{best.choice_score:.4f}")
     tic = time.monotonic()
     estimator = WeightedEnsemble(
         [refit_pipeline(trial.genome, space, data, seed) for trial in ensemble.members],
@@ -96,7 +98,7 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
     return estimator, ensemble, (
         f"best: an ensemble of {len(ensemble.members)} pipelines with nested CV {objective} "
         f"{ensemble.score:.4f} (best pipeline {best.genome.describe()[MODEL_SLOT]}: "
-        f"{best.score:.4f})")
+        f"{best.choice_score:.4f})")
 
 
 def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
@@ -126,7 +128,14 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
     with SearchSession(model, space, objective, settings, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
 
-        def cross_validation(seed: int) -> CrossValidation:
+        def evaluation(folds, seed: int) -> CrossValidation:
+            # Under a time budget a network is scored on 2 folds, not cv: one network fit often
+            # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
+            return CrossValidation(data, space, folds, objective, seed, secondary, network_folds=(
+                NETWORK_FOLDS if model.time_budget is not None else None),
+                keep_predictions=ensembling)
+
+        def cross_validation(seed: int):
             folds = make_folds(data, model.cv, seed)
             if model.time_budget is not None:
                 # Under a time budget, candidates on a large table are scored on the folds that
@@ -134,25 +143,36 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
                 folds = scored_folds(folds)
             if pool is not None:
                 pool.score_on(validation_rows(folds))
-            # Under a time budget a network is scored on 2 folds, not cv: one network fit often
-            # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
-            return CrossValidation(data, space, folds, objective, seed, secondary, network_folds=(
-                NETWORK_FOLDS if model.time_budget is not None else None),
-                keep_predictions=ensembling)
+            return confirmer.splits(evaluation(folds, seed), seed)
 
-        if pool is not None and model.time_budget is not None:
-            session.extra_reserve = lambda: ensemble_reserve(pool, session.refit_estimate,
+        def members_reserve() -> float:
+            return 0.0 if pool is None else ensemble_reserve(pool, session.refit_estimate,
                                                              model.time_budget)
-        result = session.run(cross_validation, listeners=[pool] if pool else [])
-        best = limits.best(result.trials) if limits else result.best
+
+        # Rescored: trials scored on every fold (not a large table's holdout, not a network on
+        # its 2 folds) and within the cost limits.
+        confirmer = Confirmer(session, evaluation, data, model.cv, model.confirm_repeats,
+                              resolve_n_jobs(model.n_jobs), model.time_budget,
+                              lambda trial: len(trial.fold_scores) == model.cv
+                              and (not limits or limits.allows(dict(trial.costs))),
+                              members_reserve)
+        if model.time_budget is not None:
+            session.extra_reserve = lambda: members_reserve() + confirmer.reserve()
+        result = session.run(cross_validation,
+                             listeners=[confirmer.top] + ([pool] if pool else []),
+                             then=confirmer if model.confirm_repeats else None)
+        # A confirmed choice is within the limits already.
+        best = (result.best if not limits or result.best.confirmed
+                else limits.best(result.trials))
         if best is None:
             raise nothing_within(limits, result.trials)
         ensemble = None
         if pool is not None and not result.interrupted:
+            candidates, repeats = ensemble_candidates(pool, confirmer.found)
             ensemble, note = choose_ensemble(
-                pool, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
+                candidates, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
                 model.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
-                session.seed, limits)
+                session.seed, limits, repeats)
             if note:
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's

@@ -106,7 +106,7 @@ class Progress:
         """Says so when the top trial is passed over because its refit would overrun the
         time budget (``automl.search.affordable_best``)."""
         top, chosen = result.top, result.best
-        if top is not None and chosen is not top:
+        if top is not None and chosen is not top and not chosen.confirmed:
             self.line(f"the top candidate (CV {top.score:.4f}) would take about "
                       f"{refit_seconds(top):.0f} s to refit, more than the time budget leaves: "
                       f"refitting the best one that fits (CV {chosen.score:.4f})")

@@ -190,15 +190,21 @@ class SearchSession:
                       if option.block_class.tags.uses_gpu}
         if not gpu_blocks:
             return None
-        return lambda genome: any(gene.block in gpu_blocks
-                                  for _, genes in genome.slots for gene in genes)
+        def needs_gpu(item) -> bool:
+            genome = item[0] if isinstance(item, tuple) else item  # (genome, split): rescored
+            return any(gene.block in gpu_blocks for _, genes in genome.slots for gene in genes)
+        return needs_gpu
 
     def run(self, evaluator: Callable[[int], Callable], what: str = "candidates",
-            listeners: Sequence[Callable[[Trial], None]] = ()) -> SearchResult:
+            listeners: Sequence[Callable[[Trial], None]] = (),
+            then: Callable[[SearchResult, object, Callable], SearchResult] | None = None
+            ) -> SearchResult:
         """Searches until a budget ends; ``evaluator(seed)`` makes the picklable evaluation of
         a genome, and ``listeners`` are called with each trial (after the store and MLflow,
-        before progress). Raises the search's error when no candidate succeeded (Ctrl-C
-        before any finished: ``KeyboardInterrupt``)."""
+        before progress); ``then(result, executor, evaluate)``, on the search's workers and
+        with its evaluation, may rescore candidates and returns the result to use. Raises the
+        search's error when no candidate succeeded (Ctrl-C before any finished:
+        ``KeyboardInterrupt``)."""
         model = self.model
         previous, spent = self._resume()
         self._n_previous = len(previous)
@@ -234,6 +240,11 @@ class SearchSession:
                     reserve_seconds=self._reserve, refit_seconds=self.refit_seconds,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state, limit_candidates=limit)
+                if then is not None and result.best is not None and not result.interrupted:
+                    try:
+                        result = then(result, executor, evaluate)
+                    except KeyboardInterrupt:  # the search's result stands
+                        result.interrupted = True
         finally:
             self.progress.stop()
         if self._store is not None:

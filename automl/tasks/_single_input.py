@@ -6,7 +6,7 @@ import os
 
 from automl.blocks import ImageBlock, TextBlock
 from automl.graph import ClassificationHead, Graph, ImageInput, RegressionHead, TextInput
-from automl.search import DEFAULT_ENSEMBLE_SIZE
+from automl.search import DEFAULT_CONFIRM_REPEATS, DEFAULT_ENSEMBLE_SIZE
 from automl.tasks._auto_model import AutoModel
 
 
@@ -41,6 +41,7 @@ class _SingleInputTask(AutoModel):
         overwrite: bool = False,
         mlflow: bool | str = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
+        confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
         verbose: int = 1,
     ):
@@ -52,7 +53,7 @@ class _SingleInputTask(AutoModel):
             secondary_objectives=secondary_objectives,
             max_latency_ms=max_latency_ms, max_size_mb=max_size_mb, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow,
-            ensemble_size=ensemble_size, checks=checks, verbose=verbose,
+            ensemble_size=ensemble_size, confirm_repeats=confirm_repeats, checks=checks, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)
 

@@ -16,15 +16,25 @@ def leaderboard(trials: Sequence[Trial], extra_rows: Sequence[dict] = ()) -> pd.
     each output's score (``<output>_score``, networks with several outputs), the pipeline's
     choices and hyperparameters (``genome.describe()``), timings, what the model costs to
     ship (``COSTS``: ``latency_ms``, ``batch_latency_ms``, ``model_size``), status;
-    ``extra_rows`` (an ensemble of trials) are ranked among them."""
-    rows = [dict(row) for row in extra_rows]
+    ``extra_rows`` (an ensemble of trials) are ranked among them.
+
+    After a confirmation (``automl.search.confirm``) the rescored trials come first, ranked
+    by their ``score`` over every fold, with ``search_score`` (the search's folds) and
+    ``confirmed_score`` (the fresh folds') beside it; the others follow by their search score:
+    the best of hundreds of scores on the same folds is the luckiest as much as the best."""
+    confirming = any(trial.confirmed for trial in trials)
+    rows = [{**row, "_confirmed": True} for row in extra_rows]
     for trial in trials:
         rows.append({
             "trial": trial.number,
             "generation": trial.generation,
             "status": trial.status.value,
-            "score": trial.score,
-            "score_std": float(np.std(trial.fold_scores)) if trial.fold_scores else math.nan,
+            "score": trial.choice_score,
+            **({"search_score": trial.score, "confirmed_score": trial.confirmed_score}
+               if confirming else {}),
+            "_confirmed": trial.confirmed,
+            "score_std": float(np.std(trial.fold_scores + trial.confirmed_scores))
+            if trial.fold_scores else math.nan,
             **{f"{output}_score": score for output, score in trial.output_scores},
             **trial.genome.describe(),
             "fit_seconds": trial.fit_seconds,
@@ -44,7 +54,9 @@ def leaderboard(trials: Sequence[Trial], extra_rows: Sequence[dict] = ()) -> pd.
         rest = [column for column in board.columns if column not in per_output]
         at = rest.index("score_std") + 1
         board = board[rest[:at] + per_output + rest[at:]]
-    board = board.sort_values(["score", "fit_seconds"], ascending=[False, True],
-                              na_position="last", kind="stable").reset_index(drop=True)
+    first = board.pop("_confirmed").fillna(False).astype(bool) & confirming
+    board = board.assign(_first=first).sort_values(
+        ["_first", "score", "fit_seconds"], ascending=[False, False, True], na_position="last",
+        kind="stable").drop(columns="_first").reset_index(drop=True)
     board.insert(0, "rank", np.arange(1, len(board) + 1))
     return board
