@@ -127,6 +127,16 @@ def compare(paths: list[Path]) -> None:
             cells.append(f"{np.mean(found):>14.4f}±{np.std(found):.4f}" if found
                          else f"{'-':>22}")
         print(f"{name[:40]:<40} " + " ".join(cells))
+    first = {(r["table"], r.get("split", 0), r.get("seed", 0)): r["scores"]["automl"]
+             for r in runs[0]}
+    for path, records in zip(paths[1:], runs[1:]):
+        paired = [r["scores"]["automl"] - first[key] for r in records
+                  if (key := (r["table"], r.get("split", 0), r.get("seed", 0))) in first]
+        if paired:
+            print(f"{path.stem} against {paths[0].stem} on the {len(paired)} runs both have "
+                  f"(same table, split and seed): better {sum(d > TIE for d in paired)}, tied "
+                  f"{sum(abs(d) <= TIE for d in paired)}, worse {sum(d < -TIE for d in paired)}; "
+                  f"mean difference {np.mean(paired):+.4f}")
     for path, records in zip(paths, runs):
         summary = summarize(records)
         print(f"{path.stem}: mean rank " + ", ".join(

@@ -210,7 +210,7 @@ def write_held_out(table: str, candidates: list[dict], matrix: dict, size: int, 
 def held_out_preset(table: str, folder: Path, matrix_file: Path = MATRIX) -> Path | None:
     """The preset that searches ``table`` with a portfolio learned without it (written to
     ``folder``), from the stored matrix; ``None`` when the matrix does not hold ``table``."""
-    stored = json.loads(matrix_file.read_text())
+    stored = json.loads(matrix_file.read_text()) if matrix_file.is_file() else {"matrix": {}}
     if table not in stored["matrix"]:
         return None
     folder.mkdir(parents=True, exist_ok=True)

@@ -1,6 +1,7 @@
 """The portfolio: pipelines a preset names, adapted to each table's space and tried first."""
 
 import json
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -85,3 +86,26 @@ def test_a_broken_portfolio_file_is_named(tmp_path):
     (tmp_path / "shape.toml").write_text('portfolio = "shape.json"\n' + preset)
     with pytest.raises(ValueError, match="a pipeline is"):
         load_preset(tmp_path / "shape.toml")
+
+
+def test_a_held_out_portfolio_never_sees_its_table():
+    # benchmarks/portfolio.py's leave-one-table-out choice: table "t0" neither contributes
+    # candidates nor its column of the score matrix; changing that column changes nothing.
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from portfolio import choose
+
+    rng = np.random.default_rng(0)
+    tables = [f"t{i}" for i in range(5)]
+    candidates = [{"source": "defaults", "task": "classification"}] * 2 + [
+        {"source": table, "task": "classification"} for table in tables for _ in range(3)]
+    matrix = {table: list(rng.random(len(candidates))) for table in tables}
+    others = tables[1:]
+    chosen, _ = choose(candidates, matrix, others, "classification", 4, 2, left_out="t0")
+    assert chosen and all(candidates[i]["source"] != "t0" for i in chosen)
+    matrix["t0"] = list(rng.random(len(candidates)))
+    assert choose(candidates, matrix, others, "classification", 4, 2, left_out="t0")[0] == chosen
+    # Not left out, its own candidates can be chosen: the test above can fail.
+    with_own, _ = choose(candidates, matrix, tables, "classification", 13, 2)
+    assert any(candidates[i]["source"] == "t0" for i in with_own)
