@@ -8,11 +8,8 @@ import os
 import time
 from pathlib import Path
 
-import pandas as pd
 from sklearn.base import BaseEstimator
-from sklearn.exceptions import NotFittedError
 from sklearn.utils import ClassifierTags, RegressorTags
-from sklearn.utils.metaestimators import available_if
 
 from automl.data import Task
 from automl.graph import Graph
@@ -22,15 +19,11 @@ from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
 from automl.tasks._pipeline_search import search_pipelines
 from automl.tasks._search_results import SearchResults
+from automl.tasks._serving import FittedMethods
 from automl.tasks._session import SearchOutcome
 
 
-def _may_classify(model) -> bool:
-    """``predict_proba`` exists unless the estimator is known to do regression."""
-    return model.__sklearn_tags__().estimator_type != "regressor"
-
-
-class AutoModel(SearchResults, BaseEstimator):
+class AutoModel(SearchResults, FittedMethods, BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
     Args:
@@ -286,72 +279,6 @@ class AutoModel(SearchResults, BaseEstimator):
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(upgraded_state(state, type(self).__name__))
-
-    # --- after fit -----------------------------------------------------------------------
-
-    def _fitted(self):
-        if not hasattr(self, "fitted_model_"):
-            raise NotFittedError(f"This {type(self).__name__} is not fitted yet: call fit(x, y) "
-                                 "before predict, evaluate or export_model.")
-        return self.fitted_model_
-
-    @property
-    def pipeline_(self):
-        """The refit winner as a project saves it: the fitted scikit-learn ``Pipeline`` (which
-        takes what ``fit`` took), or for several inputs or outputs the ``MultiIOModel``."""
-        return self._fitted().pipeline
-
-    def _checked(self, x):
-        """``x`` for prediction, after the checks a task class adds (its columns)."""
-        return x
-
-    def predict(self, x):
-        """Predictions of the refit best pipeline for ``x`` (same columns as in fit); with
-        several inputs or outputs, a list with one array per output."""
-        return self._fitted().predict(self._checked(x))
-
-    @available_if(_may_classify)
-    def predict_proba(self, x):
-        """Class probabilities for ``x``, one column per class in the order of ``classes_``;
-        with several outputs, a list with one array per classification output."""
-        return self._fitted().predict_proba(self._checked(x))
-
-    @property
-    def classes_(self):
-        """The class labels seen in fit (classification only); with several outputs, a list
-        with each output's labels (``None`` for a regression output)."""
-        return self._fitted().classes_
-
-    def score(self, x, y=None) -> float:
-        """scikit-learn's convention: accuracy for classification, R² for regression; with
-        several outputs, the search's objective (the mean of the outputs' metrics)."""
-        return self._fitted().score(self._checked(x), y)
-
-    def export_model(self, format: str = "auto"):
-        """The refit best model, to ship.
-
-        Args:
-            format: ``"sklearn"``: the fitted scikit-learn ``Pipeline`` (takes the same
-                DataFrames, arrays, images or documents as ``fit``; save it with
-                ``joblib.dump``). ``"keras"``: when the best model is a Keras network (or an
-                ensemble of networks only), one ``keras.Model`` with the preprocessing inside
-                (see ``automl.export``; save it with ``model.save("model.keras")``).
-                ``"auto"`` (default): ``"keras"`` for a Keras winner whose steps all
-                translate, else ``"sklearn"``. With several
-                inputs or outputs it is always the ``keras.Model`` (feed it
-                ``self.pipeline_.keras_inputs(x)``; see ``automl.tasks._multi_io``).
-        """
-        return self._fitted().export(format)
-
-    def evaluate(self, x, y=None) -> dict:
-        """Scores on ``x``/``y``: the objective first, then the usual metrics of the task;
-        with several outputs, ``{output name: {metric: value}}``."""
-        return self._fitted().evaluate(self._checked(x), y)
-
-    def drift(self, x) -> pd.DataFrame:
-        """How far the rows ``x`` moved from the training data, per column and prediction:
-        PSI, verdict, missing rates, unseen categories (see ``automl.checks``)."""
-        return self._fitted().drift(self._checked(x))
 
 
 __all__ = ["AutoModel"]
