@@ -115,37 +115,45 @@ def print_report(records: list[dict], summary: dict, note: str = "") -> None:
               f"{summary['candidates_median']:.0f}")
 
 
+def _key(record: dict) -> tuple[str, int, int]:
+    return record["table"], record.get("split", 0), record.get("seed", 0)
+
+
 def compare(paths: list[Path]) -> None:
-    """automl's mean score per table in each run, and each run's summary."""
+    """automl's mean score per table in each run, then each run's summary over the runs
+    (table, split, seed) that every file holds, so that a run still going is compared on what
+    it has done."""
     runs = [read_records(path) for path in paths]
+    common = set.intersection(*({_key(r) for r in records} for records in runs))
     tables = list(dict.fromkeys(r["table"] for records in runs for r in records))
     print(f"{'table':<40} " + " ".join(f"{path.stem[:22]:>22}" for path in paths))
     for name in tables:
         cells = []
         for records in runs:
-            found = [r["scores"]["automl"] for r in records if r["table"] == name]
+            found = [r["scores"]["automl"] for r in records
+                     if r["table"] == name and _key(r) in common]
             cells.append(f"{np.mean(found):>14.4f}±{np.std(found):.4f}" if found
                          else f"{'-':>22}")
         print(f"{name[:40]:<40} " + " ".join(cells))
-    first = {(r["table"], r.get("split", 0), r.get("seed", 0)): r["scores"]["automl"]
-             for r in runs[0]}
+    first = {_key(r): r["scores"]["automl"] for r in runs[0]}
     for path, records in zip(paths[1:], runs[1:]):
-        paired = [r["scores"]["automl"] - first[key] for r in records
-                  if (key := (r["table"], r.get("split", 0), r.get("seed", 0))) in first]
-        if paired:
-            print(f"{path.stem} against {paths[0].stem} on the {len(paired)} runs both have "
-                  f"(same table, split and seed): better {sum(d > TIE for d in paired)}, tied "
-                  f"{sum(abs(d) <= TIE for d in paired)}, worse {sum(d < -TIE for d in paired)}; "
-                  f"mean difference {np.mean(paired):+.4f}")
+        paired = [r["scores"]["automl"] - first[_key(r)] for r in records if _key(r) in common]
+        print(f"{path.stem} against {paths[0].stem} (same table, split and seed): better "
+              f"{sum(d > TIE for d in paired)}, tied {sum(abs(d) <= TIE for d in paired)}, "
+              f"worse {sum(d < -TIE for d in paired)}; mean difference {np.mean(paired):+.4f}")
+    print(f"over the {len(common)} runs every file holds:")
     for path, records in zip(paths, runs):
-        summary = summarize(records)
+        summary = summarize([r for r in records if _key(r) in common])
+        gaps = [r["reported"] - r["scores"]["automl"] for r in records
+                if _key(r) in common and r.get("reported") is not None]
         print(f"{path.stem}: mean rank " + ", ".join(
             f"{s} {v:.2f}" for s, v in summary["mean_rank"].items()) + "; automl W/T/L "
             + ", ".join(f"vs {b} {'/'.join(map(str, v))}"
                         for b, v in summary["wins_ties_losses"].items())
             + f"; misses {len(summary['misses'])}; reported - test "
-            + (f"{summary['reported_minus_test']:+.4f}"
-               if summary["reported_minus_test"] is not None else "-"))
+            + (f"{np.mean(gaps):+.4f} (std {np.std(gaps):.4f})" if gaps else "-")
+            + f"; overshoot at most {summary['overshoot_max']:+.1%}, median candidates "
+            f"{summary['candidates_median']:.0f}")
 
 
 def with_peers(path: Path, peers: Path) -> None:
