@@ -65,6 +65,7 @@ def summarize(records: list[dict], label: str = "") -> dict:
             "wins_ties_losses": {b: tuple(v) for b, v in versus.items()},
             "misses": misses,
             "reported_minus_test": float(np.mean(gaps)) if gaps else None,
+            "reported_minus_test_std": float(np.std(gaps)) if gaps else None,
             "overshoot_max": max((r["overshoot"] for r in records if "overshoot" in r),
                                  default=None),
             "candidates_median": float(np.median([r["candidates"] for r in records
@@ -144,14 +145,14 @@ def compare(paths: list[Path]) -> None:
     print(f"over the {len(common)} runs every file holds:")
     for path, records in zip(paths, runs):
         summary = summarize([r for r in records if _key(r) in common])
-        gaps = [r["reported"] - r["scores"]["automl"] for r in records
-                if _key(r) in common and r.get("reported") is not None]
         print(f"{path.stem}: mean rank " + ", ".join(
             f"{s} {v:.2f}" for s, v in summary["mean_rank"].items()) + "; automl W/T/L "
             + ", ".join(f"vs {b} {'/'.join(map(str, v))}"
                         for b, v in summary["wins_ties_losses"].items())
             + f"; misses {len(summary['misses'])}; reported - test "
-            + (f"{np.mean(gaps):+.4f} (std {np.std(gaps):.4f})" if gaps else "-")
+            + (f"{summary['reported_minus_test']:+.4f} (std "
+               f"{summary['reported_minus_test_std']:.4f})"
+               if summary["reported_minus_test"] is not None else "-")
             + f"; overshoot at most {summary['overshoot_max']:+.1%}, median candidates "
             f"{summary['candidates_median']:.0f}")
 
