@@ -28,7 +28,10 @@ from automl._cli_parser import (
     EXIT_USAGE,
     build_parser,
 )
-from automl.trials import PIPELINE_FILE, PROFILE_FILE
+from automl.trials import PIPELINE_FILE, PROFILE_FILE, SELECTION_FILE
+
+#: What a project serves: a refused select puts back what was there before the command.
+SERVED_FILES = (PIPELINE_FILE, SELECTION_FILE, PROFILE_FILE)
 
 
 def _infer_task(target) -> str:
@@ -93,6 +96,7 @@ def _select(args) -> int:
     from automl.data import read_csv
     from automl.tasks._search_results import trial_numbered
     from automl.trials import TrialStore
+    from automl.trials._project import Project
 
     folder, settings = _project(args.folder)
     target = _target_column(folder, settings, "select")
@@ -111,9 +115,19 @@ def _select(args) -> int:
                       secondary_objectives=settings["secondary_objectives"],
                       directory=folder.parent, project_name=folder.name, checks="off",
                       verbose=0, **({} if by_select else limits))
+    # The resumed fit refits and saves its own choice; a choice select() then refuses must
+    # leave the model served before the command as it was.
+    served = {name: (folder / name).read_bytes() for name in SERVED_FILES
+              if by_select and (folder / name).is_file()}
     model.fit(table, target)
     if by_select:
-        model.select(trial=args.trial, time_budget=args.time_budget, **limits)
+        try:
+            model.select(trial=args.trial, time_budget=args.time_budget, **limits)
+        except ValueError:
+            with Project(folder) as project:
+                project.save({name: lambda path, data=data: Path(path).write_bytes(data)
+                              for name, data in served.items()})
+            raise
     best, ensemble = model.best_trial_, model.ensemble_
     print(json.dumps({"trial": None if ensemble else best.number,
                       "model": "Ensemble" if ensemble else best.genome.describe()["model"],
@@ -127,7 +141,6 @@ def _distill(args) -> int:
     from automl.export import distill_pipeline
     from automl.serve._served import load_pipeline
     from automl.tasks._search_results import save_student
-    from automl.trials import SELECTION_FILE
 
     folder, settings = _project(args.folder)
     target = _target_column(folder, settings, "distill")

@@ -145,14 +145,17 @@ def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted, capsys):
 def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, capsys, tmp_path):
     folder, _ = fitted
     run = shutil.copytree(folder / "run", tmp_path / "run")  # the other tests keep theirs
-    saved = (run / "best_pipeline.joblib").read_bytes()
+    # A stand-in for the model served before: the resumed fit's own refit is not it, even
+    # where that refit comes out identical.
+    saved = b"the model served before the command"
+    (run / "best_pipeline.joblib").write_bytes(saved)
     for args, message in [(["--trial", "999"], "trial=999 is not a successful trial"),
                           (["--max-size-mb", "1e-9"], "no candidate keeps within 1e-09 MB"),
                           (["--time-budget", "1e-6"], "no candidate is refit within"),
                           (["--time-budget", "0"], "time_budget must be a positive number")]:
         code, error = cli_in_process(capsys, "select", run, folder / "shop.csv", *args)
         assert code == 2 and message in error, error
-        assert (run / "best_pipeline.joblib").read_bytes() == saved
+        assert (run / "best_pipeline.joblib").read_bytes() == saved, args
     with TrialStore.open_existing(run) as store:
         trial = next(t for t in reversed(store.trials()) if t.ok)
     assert main(["select", str(run), str(folder / "shop.csv"), "--trial", str(trial.number),
