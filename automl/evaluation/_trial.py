@@ -112,3 +112,9 @@ class Trial:
         if not self.confirmed_scores:
             return self.score
         return float(np.mean(self.fold_scores + self.confirmed_scores))
+
+    @property
+    def choice_key(self) -> tuple[bool, float]:
+        """How choices order trials, as the leaderboard does: the confirmed first, by
+        ``choice_score``, then the others by their search score."""
+        return self.confirmed, self.choice_score

@@ -84,9 +84,10 @@ class CostLimits:
             self.max_size_mb * 1e6
 
     def best(self, trials: Sequence[Trial]) -> Trial | None:
-        """The best-scoring successful trial within the limits (``None``: none is)."""
+        """The best successful trial within the limits (``Trial.choice_key``: a confirmed
+        one first), ``None`` when none is."""
         allowed = [t for t in trials if t.ok and self.allows(dict(t.costs))]
-        return max(allowed, key=lambda t: (t.score, -t.number), default=None)
+        return max(allowed, key=lambda t: (*t.choice_key, -t.number), default=None)
 
     def describe(self) -> str:
         parts = [f"{self.max_latency_ms:g} ms per row" if self.max_latency_ms else "",
