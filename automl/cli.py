@@ -125,8 +125,11 @@ def _select(args) -> int:
             model.select(trial=args.trial, time_budget=args.time_budget, **limits)
         except ValueError:
             with Project(folder) as project:
-                project.save({name: lambda path, data=data: Path(path).write_bytes(data)
-                              for name, data in served.items()})
+                unsaved = project.save({name: lambda path, data=data: Path(path).write_bytes(
+                    data) for name, data in served.items()})
+            if unsaved:
+                print(f"automl: warning: putting back the model served before: {unsaved}",
+                      file=sys.stderr)
             raise
     best, ensemble = model.best_trial_, model.ensemble_
     print(json.dumps({"trial": None if ensemble else best.number,
