@@ -118,7 +118,7 @@ def _select(args) -> int:
     # The resumed fit refits and saves its own choice; a choice select() then refuses must
     # leave the model served before the command as it was.
     served = {name: (folder / name).read_bytes() for name in SERVED_FILES
-              if by_select and (folder / name).is_file()}
+              if (folder / name).is_file()} if by_select else {}
     model.fit(table, target)
     if by_select:
         try:

@@ -5,6 +5,7 @@ between the score it reported and its test score, and each table's mean and spre
 from __future__ import annotations
 
 import json
+import sys
 from collections import defaultdict
 from pathlib import Path
 
@@ -27,6 +28,11 @@ def read_records(path: Path) -> list[dict]:
         except (json.JSONDecodeError, KeyError):
             pass
     return [json.loads(line) for line in text.splitlines() if line.strip()]
+
+
+def run_key(record: dict) -> tuple[str, int, int]:
+    """Which run a record is: (table, split, seed)."""
+    return record["table"], record.get("split", 0), record.get("seed", 0)
 
 
 def rank_runs(records: list[dict]) -> list[str]:
@@ -53,7 +59,7 @@ def summarize(records: list[dict], label: str = "") -> dict:
             if baseline in scores:
                 difference = scores["automl"] - scores[baseline]
                 versus[baseline][0 if difference > TIE else 1 if difference >= -TIE else 2] += 1
-    misses = [(r["table"], r.get("split", 0), r.get("seed", 0)) for r in records
+    misses = [run_key(r) for r in records
               if r["scores"]["automl"] < max(r["scores"][b] for b in BASELINES
                                              if b in r["scores"]) - MISS]
     gaps = [r["reported"] - r["scores"]["automl"] for r in records
@@ -110,14 +116,11 @@ def print_report(records: list[dict], summary: dict, note: str = "") -> None:
           f"{summary['misses']}")
     if summary["reported_minus_test"] is not None:
         print(f"mean (reported CV score - test score) of automl's model: "
-              f"{summary['reported_minus_test']:+.4f}")
+              f"{summary['reported_minus_test']:+.4f} (std "
+              f"{summary['reported_minus_test_std']:.4f})")
     if summary["overshoot_max"] is not None:
         print(f"budget overshoot at most {summary['overshoot_max']:+.1%}; median candidates "
               f"{summary['candidates_median']:.0f}")
-
-
-def _key(record: dict) -> tuple[str, int, int]:
-    return record["table"], record.get("split", 0), record.get("seed", 0)
 
 
 def compare(paths: list[Path]) -> None:
@@ -125,26 +128,29 @@ def compare(paths: list[Path]) -> None:
     (table, split, seed) that every file holds, so that a run still going is compared on what
     it has done."""
     runs = [read_records(path) for path in paths]
-    common = set.intersection(*({_key(r) for r in records} for records in runs))
+    common = set.intersection(*({run_key(r) for r in records} for records in runs))
+    if not common:
+        sys.exit("--compare: the files hold no run (table, split, seed) in common.")
     tables = list(dict.fromkeys(r["table"] for records in runs for r in records))
     print(f"{'table':<40} " + " ".join(f"{path.stem[:22]:>22}" for path in paths))
     for name in tables:
         cells = []
         for records in runs:
             found = [r["scores"]["automl"] for r in records
-                     if r["table"] == name and _key(r) in common]
+                     if r["table"] == name and run_key(r) in common]
             cells.append(f"{np.mean(found):>14.4f}±{np.std(found):.4f}" if found
                          else f"{'-':>22}")
         print(f"{name[:40]:<40} " + " ".join(cells))
-    first = {_key(r): r["scores"]["automl"] for r in runs[0]}
+    first = {run_key(r): r["scores"]["automl"] for r in runs[0]}
     for path, records in zip(paths[1:], runs[1:]):
-        paired = [r["scores"]["automl"] - first[_key(r)] for r in records if _key(r) in common]
+        paired = [r["scores"]["automl"] - first[run_key(r)] for r in records
+                  if run_key(r) in common]
         print(f"{path.stem} against {paths[0].stem} (same table, split and seed): better "
               f"{sum(d > TIE for d in paired)}, tied {sum(abs(d) <= TIE for d in paired)}, "
               f"worse {sum(d < -TIE for d in paired)}; mean difference {np.mean(paired):+.4f}")
     print(f"over the {len(common)} runs every file holds:")
     for path, records in zip(paths, runs):
-        summary = summarize([r for r in records if _key(r) in common])
+        summary = summarize([r for r in records if run_key(r) in common])
         print(f"{path.stem}: mean rank " + ", ".join(
             f"{s} {v:.2f}" for s, v in summary["mean_rank"].items()) + "; automl W/T/L "
             + ", ".join(f"vs {b} {'/'.join(map(str, v))}"
@@ -153,8 +159,9 @@ def compare(paths: list[Path]) -> None:
             + (f"{summary['reported_minus_test']:+.4f} (std "
                f"{summary['reported_minus_test_std']:.4f})"
                if summary["reported_minus_test"] is not None else "-")
-            + f"; overshoot at most {summary['overshoot_max']:+.1%}, median candidates "
-            f"{summary['candidates_median']:.0f}")
+            + ("" if summary["overshoot_max"] is None else
+               f"; overshoot at most {summary['overshoot_max']:+.1%}, median candidates "
+               f"{summary['candidates_median']:.0f}"))
 
 
 def with_peers(path: Path, peers: Path) -> None:

@@ -64,7 +64,7 @@ from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OrdinalEncoder
 
 from _datasets import TABLE_NAMES, load_split
-from _suite_report import compare, print_report, read_records, summarize, with_peers
+from _suite_report import compare, print_report, read_records, run_key, summarize, with_peers
 
 SHARED = Path(__file__).resolve().parents[2] / "shared"
 PMLB = SHARED / "data" / "pmlb"
@@ -285,8 +285,7 @@ def main() -> None:
     sample = "in-sample: the shipped portfolio was learned from these tables" \
         if args.portfolio == "shipped" and args.presets is None else \
         f"portfolio: {'--presets' if args.presets else args.portfolio}"
-    done = {(r["table"], r.get("split", 0), r.get("seed", 0)) for r in read_records(output)} \
-        if output.exists() else set()
+    done = {run_key(r) for r in read_records(output)} if output.exists() else set()
     folder = Path(tempfile.mkdtemp(prefix="suite-presets-"))
     for name in names:
         for split in args.splits:
