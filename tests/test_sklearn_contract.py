@@ -2,11 +2,14 @@
 fit a tiny in-process search: generic tools (``cross_val_score``, ``GridSearchCV``, pipelines,
 users' own test suites) can rely on the scikit-learn contract."""
 
+import inspect
+
 import pytest
 from sklearn.utils import estimator_checks
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
 from automl import (
+    AutoModel,
     ImageClassifier,
     ImageRegressor,
     StructuredDataClassifier,
@@ -40,3 +43,21 @@ def test_image_and_text_estimators_keep_the_api_contract(cls, check):
     tags = cls().__sklearn_tags__()
     assert not tags.input_tags.two_d_array
     assert tags.estimator_type == ("classifier" if "Classifier" in cls.__name__ else "regressor")
+
+
+#: The task classes' own arguments beside AutoModel's (which they take but for the graph).
+OWN_ARGUMENTS = {"column_names", "column_types"}
+
+
+@pytest.mark.parametrize("cls", [ImageClassifier, ImageRegressor, TextClassifier, TextRegressor,
+                                 StructuredDataClassifier, StructuredDataRegressor])
+def test_task_classes_take_automodels_arguments_with_its_defaults(cls):
+    def arguments(estimator) -> dict:
+        return {name: parameter.default for name, parameter
+                in inspect.signature(estimator.__init__).parameters.items() if name != "self"}
+
+    shared = {name: default for name, default in arguments(AutoModel).items()
+              if name not in ("inputs", "outputs", "project_name")}  # their task names it
+    own = arguments(cls)
+    assert set(own) - OWN_ARGUMENTS == set(shared) | {"project_name"}
+    assert {name: own[name] for name in shared} == shared

@@ -1,6 +1,7 @@
 """Search strategies and the loop that runs them within a budget."""
 
 from automl.search._budget import Budget
+from automl.search._choice import STRATEGY_NAMES, check_strategy, make_strategy
 from automl.search._confirm import (
     DEFAULT_CONFIRM_REPEATS,
     Confirmation,
@@ -68,7 +69,10 @@ __all__ = [
     "Individual",
     "RandomSearch",
     "SearchResult",
+    "STRATEGY_NAMES",
     "Strategy",
+    "check_strategy",
+    "make_strategy",
     "affordable_best",
     "best_trial",
     "candidate_limit",

@@ -10,7 +10,18 @@ from automl.genome import Genome
 
 
 class Strategy(ABC):
-    """Proposes candidates in batches (one batch per generation)."""
+    """Proposes candidates in batches (one batch per generation).
+
+    A strategy of one's own subclasses this (``ask`` and ``tell``) and is passed to a task
+    class as ``strategy=`` (the class, or any callable ``(space, rng) -> Strategy``); it draws
+    every random choice from ``rng``, so a seed repeats its search.
+    """
+
+    @property
+    def batch_size(self) -> int | None:
+        """Genomes per generation when generations are evaluated whole (``None``: the
+        search's ``population_size``)."""
+        return None
 
     @abstractmethod
     def ask(self, n: int, is_new: Callable[[Genome], bool]) -> list[Genome]:

@@ -59,6 +59,13 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
             instead of failing at the limit: set ``max_eval_time`` too.
         seed: the one source of randomness (``None``: drawn at fit and kept in ``seed_``).
         population_size: candidates kept per generation (also the first generation's size).
+        strategy: what proposes the candidates: ``"evolution"`` (default: the (mu + lambda)
+            evolution from defaults and the preset's portfolio, see ``evolution``),
+            ``"random"`` (each model's default pipeline, then uniform samples of the space; it
+            ignores the portfolio, and ``population_size`` is only its batch size), or a
+            callable ``(space, rng) -> automl.search.Strategy`` such as a ``Strategy``
+            subclass (ask / tell; every random choice drawn from ``rng``), as Optuna takes
+            ``sampler=``.
         evolution: ``"steady_state"`` starts a new candidate whenever a worker is free (no
             idle workers; which candidates are tried depends on timing when ``n_jobs > 1``);
             ``"generational"`` evaluates whole generations: the same seed then gives the same
@@ -140,6 +147,7 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
         memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
+        strategy="evolution",
         evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
@@ -166,6 +174,7 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
         self.memory_limit = memory_limit
         self.seed = seed
         self.population_size = population_size
+        self.strategy = strategy
         self.evolution = evolution
         self.max_generations = max_generations
         self.secondary_objectives = secondary_objectives

@@ -12,7 +12,7 @@ import numpy as np
 from automl.checks import CHECK_MODES
 from automl.evaluation import check_secondary_objectives
 from automl.execution import resolve_n_jobs
-from automl.search import CostLimits
+from automl.search import CostLimits, check_strategy
 from automl.tasks._settings import memory_bytes
 from automl.trials import check_mlflow
 
@@ -94,6 +94,7 @@ PARAMETER_CONSTRAINTS = {
     "time_budget": Seconds(),
     "max_eval_time": Seconds(),
     "memory_limit": CheckedBy(memory_bytes),
+    "strategy": CheckedBy(check_strategy),
     "evolution": OneOf(EVOLUTION_MODES),
     "n_jobs": CheckedBy(resolve_n_jobs),
     "secondary_objectives": CheckedBy(check_secondary_objectives),

@@ -24,7 +24,7 @@ from automl.checks import findings_frame
 from automl.evaluation import Trial, describe_error
 from automl.execution import make_executor
 from automl.genome import Genome
-from automl.search import Budget, Evolution, SearchResult, candidate_limit, run_search
+from automl.search import Budget, SearchResult, candidate_limit, make_strategy, run_search
 from automl.space import SearchSpace
 from automl.tasks._ensembling import ensemble_rows
 from automl.tasks._progress import Progress
@@ -211,7 +211,8 @@ class SearchSession:
         evaluate = evaluator(self.seed)
         # A resumed run draws new candidates: its generator differs from the first run's.
         rng = np.random.default_rng([self.seed, len(previous)] if previous else self.seed)
-        strategy = Evolution(self.space, rng, population_size=model.population_size)
+        strategy = make_strategy(model.strategy, self.space, rng,
+                                 population_size=model.population_size)
         strategy.restore(previous)
         self.deadline = (None if model.time_budget is None
                          else self.started + model.time_budget - spent)
@@ -236,7 +237,7 @@ class SearchSession:
                 result = run_search(
                     strategy, evaluate, budget, executor=executor,
                     batch_size=(model.population_size if steady_state
-                                else lambda: strategy.batch_size),
+                                else lambda: strategy.batch_size or model.population_size),
                     reserve_seconds=self._reserve, refit_seconds=self.refit_seconds,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state, limit_candidates=limit)

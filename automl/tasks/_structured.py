@@ -34,6 +34,7 @@ class _StructuredDataTask(AutoModel):
         memory_limit: int | str | None = None,
         seed: int | None = None,
         population_size: int = 20,
+        strategy="evolution",
         evolution: str = "steady_state",
         max_generations: int | None = None,
         secondary_objectives: tuple[str, ...] = (),
@@ -51,7 +52,8 @@ class _StructuredDataTask(AutoModel):
         super().__init__(
             objective=objective, max_trials=max_trials, time_budget=time_budget, cv=cv,
             n_jobs=n_jobs, scheduler=scheduler, max_eval_time=max_eval_time,
-            memory_limit=memory_limit, seed=seed, population_size=population_size, evolution=evolution,
+            memory_limit=memory_limit, seed=seed, population_size=population_size,
+            strategy=strategy, evolution=evolution,
             max_generations=max_generations, secondary_objectives=secondary_objectives,
             max_latency_ms=max_latency_ms, max_size_mb=max_size_mb,
             directory=directory, project_name=project_name, overwrite=overwrite, mlflow=mlflow,
@@ -105,9 +107,9 @@ class StructuredDataClassifier(_StructuredDataTask):
     """Finds a classification pipeline for a table.
 
     Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs,
-    scheduler, max_eval_time, memory_limit, seed,
-    population_size, evolution, max_generations, secondary_objectives, directory, project_name,
-    overwrite, mlflow, verbose) plus:
+    scheduler, max_eval_time, memory_limit, seed, population_size, strategy, evolution,
+    max_generations, secondary_objectives, directory, project_name, overwrite, mlflow,
+    verbose) plus:
 
     Args:
         column_names: names for the columns of an array ``x`` (a DataFrame's own are used).

@@ -33,8 +33,8 @@ def search_network(model, x, y, epochs: int | None, started: float) -> SearchOut
 
     Args:
         model: the ``AutoModel``, whose settings run the search: its budgets, ``cv``,
-            ``n_jobs``, ``scheduler``, ``seed``, ``population_size``, ``evolution``,
-            ``verbose``, and ``directory`` (every trial stored, resumed by a
+            ``n_jobs``, ``scheduler``, ``seed``, ``population_size``, ``strategy``,
+            ``evolution``, ``verbose``, and ``directory`` (every trial stored, resumed by a
             later fit on the same data) and ``mlflow`` work as for pipelines.
         x: a list with one entry per input, in order: a table (DataFrame, 2-D array, CSV path),
             images ((N, H, W) or (N, H, W, C)) or documents (strings).
