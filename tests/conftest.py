@@ -8,6 +8,19 @@ import pytest  # noqa: E402
 
 
 @pytest.fixture
+def restored_block_registry():
+    """The block registries as they were before the test: blocks it registers are gone after
+    it, so no other test finds them."""
+    from automl.graph import _block
+
+    saved = dict(_block._REGISTRY), dict(_block._LAYERS)
+    yield
+    for registry, before in zip((_block._REGISTRY, _block._LAYERS), saved):
+        registry.clear()
+        registry.update(before)
+
+
+@pytest.fixture
 def mixed_table() -> tuple[pd.DataFrame, np.ndarray]:
     """60 rows: numeric with missing values, a categorical string column, a bool column."""
     rng = np.random.default_rng(0)

@@ -166,7 +166,7 @@ def test_auto_model_with_a_graph_fits_and_clones():
     copy.fit(x, (x[:, 0] > 0).astype(int))  # the clone's inputs and outputs still form one graph
 
 
-def test_a_block_registers_only_through_the_decorator():
+def test_a_block_registers_only_through_the_decorator(restored_block_registry):
     from automl.graph import Block, Role, register_block, registered_blocks
 
     class NotRegistered(Block):
