@@ -83,12 +83,14 @@ def test_time_budget_is_honoured():
     rng = np.random.default_rng(0)
     x = rng.normal(size=(300, 8))
     y = (x[:, 0] + rng.normal(size=300) > 0).astype(int)
-    started = time.monotonic()
+    started = time.time()
     model = StructuredDataClassifier(time_budget=10, max_trials=None, n_jobs=1, seed=0,
                                      verbose=0).fit(x, y)
-    elapsed = time.monotonic() - started
-    assert elapsed < 10 + 2  # precise overshoot is measured in benchmarks, not asserted here
-    assert len(model.trials_) >= 3
+    # The search's own records, not this machine's speed: no candidate began after the budget
+    # ended, and the budget, not a cap, ended the search. The overshoot of the whole fit is
+    # measured in benchmarks (suite.py), not asserted here.
+    assert max(trial.started_at for trial in model.trials_) < started + 10
+    assert len(model.trials_) >= 3 and model.search_seconds_ > 5
 
 
 def test_import_does_not_load_tensorflow():

@@ -62,12 +62,11 @@ def test_a_schedule_stopped_by_the_deadline_has_still_annealed():
     keras.utils.set_random_seed(0)
     x, y = _tiny_regression()
     model = _dense(keras)
-    tic = time.monotonic()
     with deadline_scope(time.monotonic() + 2.0):  # 100,000 epochs asked for: ~2 s given
         epochs, snapshots = compile_and_fit(
             model, x, y, None, train_rows=len(x), loss="mse", optimizer="adam",
             learning_rate=0.01, batch_size=32, max_epochs=100_000, lr_schedule="one_cycle")
-    assert time.monotonic() - tic < 6 and 1 < epochs < 100_000 and snapshots == []
+    assert 1 < epochs < 100_000 and snapshots == []  # stopped by the deadline
     # The last batch's rate: the end of the cycle, not its peak.
     assert float(model.optimizer.learning_rate.numpy()) < 0.01 / 100
 
@@ -95,10 +94,10 @@ def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
                       key="candidate-1")
     assert 1e-4 < rate < 0.2
     assert all(np.array_equal(a, b) for a, b in zip(before, model.get_weights()))
-    tic = time.monotonic()  # the next fold of the same candidate reuses it, untrained
+    # The next fold of the same candidate reuses it: its network, not even compiled, is not
+    # swept (a sweep would raise).
     assert range_test(_dense(keras), x[:10], y[:10], batch_size=32, training_steps=1,
                       fallback=0.5, key="candidate-1") == rate
-    assert time.monotonic() - tic < 0.5
 
 
 def test_a_range_test_stops_at_the_deadline():
