@@ -90,14 +90,16 @@ def test_a_classifier_is_distilled_into_a_keras_file(tmp_path):
                                student.predict_proba(x.head(50)), rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.slow  # ~15 s on 2 cores; the default run stays under 10 minutes
+@pytest.mark.slow  # ~30 s on 2 cores; the default run stays under 10 minutes
 def test_a_regressor_is_distilled_against_its_predictions():
     x, _ = small_table(240)
     x.loc[::9, "a"] = np.nan
     target = 3 * x["a"].fillna(0) + (x["c"] == "u")
     regressor = StructuredDataRegressor(max_trials=2, population_size=2, cv=2, seed=0,
                                         verbose=0, scheduler="in-process").fit(x, target)
-    student = regressor.distill(time_budget=12)
+    # Three times the 12 s that reach the fidelity alone on 2 cores: with another process on
+    # the cores (12 s gave 0.705 beside a benchmark) the student trains for fewer epochs.
+    student = regressor.distill(time_budget=36)
     assert student.summary["fidelity_metric"] == "r2_vs_teacher"
     assert student.summary["fidelity"] > 0.9
     assert np.corrcoef(student.predict(x), regressor.predict(x))[0, 1] > 0.95
