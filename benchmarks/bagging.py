@@ -22,7 +22,7 @@ import numpy as np
 from sklearn.base import clone
 from sklearn.model_selection import KFold, StratifiedKFold
 
-from suite import automl_model, headline, load, preset_for, reported_score
+from suite import automl_model, headline, load, preset_for, reported_score, served_name
 
 SMALL_TABLES = ["glass", "sonar", "560_bodyfat", "ecoli", "ionosphere", "house_votes_84",
                 "1027_ESL", "wdbc", "pima", "analcatdata_authorship", "vowel", "1030_ERA",
@@ -55,8 +55,7 @@ def run(name: str, budget: float, seed: int, folder: Path) -> dict:
     bagged = bagged_predictions(served, task, x_train, y_train, x_test, model.cv, seed)
     return {"table": name, "seed": seed, "task": task, "budget": budget, "fit_seconds": wall,
             "bag_seconds": time.monotonic() - started, "reported": reported_score(model),
-            "best": (f"Ensemble of {len(model.ensemble_.members)}" if model.ensemble_
-                     else str(model.best_trial_.genome.describe()["model"])),
+            "best": served_name(model),
             "refit": headline(task, y_test, model.predict(x_test)),
             "bagged": headline(task, y_test, bagged)}
 

@@ -152,6 +152,13 @@ def automl_model(task: str, budget: float, seed: int, models: list[str] | None, 
                             verbose=0, **options)
 
 
+def served_name(model) -> str:
+    """What ``model`` serves: ``"Ensemble of N"`` or the chosen pipeline's model."""
+    if model.ensemble_ is not None:
+        return f"Ensemble of {len(model.ensemble_.members)}"
+    return str(model.best_trial_.genome.describe()["model"])
+
+
 def keep_trials(model, path: Path) -> None:
     """Every trial of ``model``'s search as JSON lines: genome, status, score, folds scored,
     fit seconds, reason."""
@@ -221,8 +228,7 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
     record["overshoot"] = wall / budget - 1
     record["candidates"] = len(model.trials_)
     ensemble = model.ensemble_
-    record["best"] = (f"Ensemble of {len(ensemble.members)}" if ensemble is not None
-                      else str(model.best_trial_.genome.describe()["model"]))
+    record["best"] = served_name(model)
     record["search_seconds"] = model.search_seconds_
     record["confirmed"] = sum(getattr(trial, "confirmed", False) for trial in model.trials_)
     record["ensemble"] = None if ensemble is None else {

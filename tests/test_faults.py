@@ -1,7 +1,6 @@
 """Candidates that hang, raise, run out of memory or kill their worker are recorded as failed
 trials with their status, and the search still returns the best model (real processes)."""
 
-
 import numpy as np
 import pytest
 

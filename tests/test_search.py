@@ -30,11 +30,16 @@ from automl.space import build_space
 from automl.tasks import StructuredDataRegressor
 
 
+def _table(rows=30):
+    """A small regression table: 3 numeric columns, y mostly 2a."""
+    rng = np.random.default_rng(0)
+    frame = __import__("pandas").DataFrame(rng.normal(size=(rows, 3)), columns=list("abc"))
+    return frame, frame["a"] * 2 + rng.normal(scale=0.1, size=rows)
+
+
 @pytest.fixture(scope="module")
 def space():
-    rng = np.random.default_rng(0)
-    frame = __import__("pandas").DataFrame(rng.normal(size=(30, 3)), columns=list("abc"))
-    data = load_training_data(frame, rng.normal(size=30), Task.REGRESSION)
+    data = load_training_data(*_table(), Task.REGRESSION)
     inp = StructuredDataInput()
     return build_space(Graph(inp, RegressionHead()(StructuredDataBlock()(inp))), data.spec)
 
@@ -300,12 +305,6 @@ def test_a_network_refit_needs_only_a_share_of_its_estimate():
         assert refit_seconds(network, space, 5, 60, tensorflow_loaded=loaded) == pytest.approx(
             0.5 + startup + NETWORK_REFIT_SHARE * training)
     assert refit_seconds(None, space, 5, 60) == refit_estimate(None, space, 5, 60) == 6.0
-
-
-def _table(rows=30):
-    rng = np.random.default_rng(0)
-    frame = __import__("pandas").DataFrame(rng.normal(size=(rows, 3)), columns=list("abc"))
-    return frame, frame["a"] * 2 + rng.normal(scale=0.1, size=rows)
 
 
 def _strategy_search(strategy, trials: int):
