@@ -196,8 +196,11 @@ SEARCH_SCRIPT = textwrap.dedent("""
 def _start_search(tmp_path, max_trials):
     script = tmp_path / "search.py"
     script.write_text(SEARCH_SCRIPT)
+    # Ctrl-C as a terminal has it, however pytest was started: a shell that starts a command in
+    # the background (no job control) leaves SIGINT ignored, and a child inherits that.
     return subprocess.Popen([sys.executable, str(script), str(tmp_path), str(max_trials)],
-                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 
