@@ -186,8 +186,8 @@ def _predict(args) -> int:
     import pandas as pd
 
     from automl.data import read_csv
+    from automl.fitting._multi_io import MultiIOModel
     from automl.serve._served import load_pipeline
-    from automl.tasks._multi_io import MultiIOModel
 
     folder, settings = _project(args.folder)
     pipeline = load_pipeline(folder)

@@ -8,6 +8,7 @@ from sklearn.datasets import make_classification
 from automl import StructuredDataClassifier
 from automl.data import Task
 from automl.evaluation import Status, Trial
+from automl.fitting._ensembling import PredictionPool, ensemble_candidates
 from automl.genome import BlockGene, Genome
 from automl.search import (
     Confirmation,
@@ -17,7 +18,6 @@ from automl.search import (
     prediction_scorer,
 )
 from automl.search._confirm import CONFIRM_TOP, RESCORE_OVERHEAD
-from automl.tasks._ensembling import PredictionPool, ensemble_candidates
 from automl.trials import leaderboard
 
 

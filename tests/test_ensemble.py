@@ -13,10 +13,10 @@ from sklearn.metrics import get_scorer
 
 from automl import StructuredDataClassifier, StructuredDataRegressor
 from automl.data import Task
+from automl.fitting._ensembling import PredictionPool
+from automl.fitting._session import DEFAULT_MAX_TRIALS, trial_cap
 from automl.pipeline import WeightedEnsemble
 from automl.search import nested_score, prediction_scorer, select
-from automl.tasks._ensembling import PredictionPool
-from automl.tasks._session import DEFAULT_MAX_TRIALS, trial_cap
 from automl.trials import TrialStore
 
 
@@ -172,8 +172,8 @@ def test_max_trials_caps_only_when_given_or_without_a_time_budget():
 
 def test_the_time_kept_for_an_ensemble_is_its_next_members_refits_up_to_a_share():
     from automl.evaluation import Status, Trial
+    from automl.fitting._ensembling import RESERVE_SHARE, ensemble_reserve
     from automl.genome import BlockGene, Genome
-    from automl.tasks._ensembling import RESERVE_SHARE, ensemble_reserve
 
     pool = PredictionPool(50)
     for number, (score, seconds) in enumerate([(0.9, 1.0), (0.8, 2.0), (0.7, 3.0)]):

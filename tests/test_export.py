@@ -95,8 +95,8 @@ def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regr
 def test_an_ensemble_of_networks_exports_as_one_keras_model(tmp_path):
     from sklearn.base import clone
 
+    from automl.fitting._fitted import PipelineModel
     from automl.pipeline import WeightedEnsemble
-    from automl.tasks._fitted import PipelineModel
 
     frame, labels = _table()
     y = np.where(labels, "yes", "no")

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import automl
-from automl.tasks._multi_io import is_multi_io
+from automl.fitting._multi_io import is_multi_io
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 N = 40

@@ -7,7 +7,8 @@ import pytest
 
 #: Stages from lowest to highest; a module may import its own stage and lower ones only.
 LAYERS = ["runtime", "data", "hyperparameters", "graph", "blocks", "space", "genome", "pipeline",
-          "evaluation", "execution", "search", "trials", "checks", "export", "tasks", "serve"]
+          "evaluation", "execution", "search", "trials", "checks", "export", "fitting",
+          "tasks", "serve"]
 PACKAGE = Path(__file__).resolve().parents[1] / "automl"
 
 

@@ -13,9 +13,9 @@ from search_processes import small_table
 
 from automl import StructuredDataClassifier
 from automl.evaluation import COSTS, Status, Trial
+from automl.fitting._refit_time import refit_seconds
 from automl.genome import BlockGene, Genome
 from automl.search import CostLimits, pareto_front
-from automl.tasks._refit_time import refit_seconds
 from automl.trials import TrialStore
 
 

@@ -279,7 +279,7 @@ def test_time_is_kept_for_the_refit_of_any_top_trial(space):
 def test_a_network_refit_needs_only_a_share_of_its_estimate():
     # A network stops itself by the refit's deadline, so the least time its refit needs is a
     # share of its estimate; a scikit-learn model's refit needs all of it.
-    from automl.tasks._refit_time import (
+    from automl.fitting._refit_time import (
         KERAS_STARTUP_SECONDS,
         NETWORK_REFIT_SHARE,
         refit_estimate,

@@ -108,7 +108,7 @@ def load_served(path: str | Path) -> ServedModel:
         answer, classifies, columns = _keras_answers(
             keras.saving.load_model(path, safe_mode=True))
         return ServedModel(path.name, columns, None, classifies, answer)
-    from automl.tasks._multi_io import MultiIOModel
+    from automl.fitting._multi_io import MultiIOModel
 
     pipeline = load_pipeline(path)
     if isinstance(pipeline, MultiIOModel):

@@ -12,15 +12,12 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import ClassifierTags, RegressorTags
 
 from automl.data import Task
+from automl.fitting import SearchOutcome, is_multi_io, search_network, search_pipelines, upgraded_state
 from automl.graph import Graph
 from automl.search import DEFAULT_CONFIRM_REPEATS, DEFAULT_ENSEMBLE_SIZE
-from automl.tasks._fitted import upgraded_state
-from automl.tasks._multi_io import is_multi_io, search_network
 from automl.tasks._parameters import EPOCHS, validate_parameters
-from automl.tasks._pipeline_search import search_pipelines
 from automl.tasks._search_results import SearchResults
 from automl.tasks._serving import FittedMethods
-from automl.tasks._session import SearchOutcome
 
 
 class AutoModel(SearchResults, FittedMethods, BaseEstimator):
@@ -32,7 +29,7 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
             or, as in AutoKeras, heads themselves (``[ClassificationHead(), RegressionHead()]``):
             then one Keras network with a branch per input and a head per output is searched
             (the IO API: ``fit``, ``predict`` and ``evaluate`` take lists, one entry per input
-            and per output; see ``automl.tasks._multi_io``).
+            and per output; see ``automl.fitting._multi_io``).
         objective: metric to maximise, a scikit-learn scorer name (``"balanced_accuracy"`` for
             classification and ``"r2"`` for regression by default; ``"val_"`` prefixes are
             accepted). With several outputs the search maximises the mean of the outputs'
@@ -114,7 +111,7 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
             ``interrupted_``: whether Ctrl-C ended the search.
         leaderboard_: the trials as a DataFrame, best first (with the ensemble's row: its
             honest score, see ``ensemble_``).
-        ensemble_: the refit ensemble (``automl.tasks._ensembling.Ensemble``: member trials,
+        ensemble_: the refit ensemble (``automl.fitting._ensembling.Ensemble``: member trials,
             weights, ``score`` by nested selection, ``selection_score`` on the rows it was
             chosen on, ``refit_seconds``), or ``None`` when the best pipeline serves alone.
         fitted_model_: the refit winner (``automl.tasks.FittedModel``: a scikit-learn

@@ -12,8 +12,8 @@ import numpy as np
 from automl.checks import CHECK_MODES
 from automl.evaluation import check_secondary_objectives
 from automl.execution import resolve_n_jobs
+from automl.fitting import memory_bytes
 from automl.search import CostLimits, check_strategy
-from automl.tasks._settings import memory_bytes
 from automl.trials import check_mlflow
 
 

@@ -17,15 +17,19 @@ from threadpoolctl import threadpool_limits
 from automl.evaluation import check_secondary_objectives
 from automl.execution import refit_threads
 from automl.export import Student, distill_pipeline
+from automl.fitting import (
+    MultiIOModel,
+    ensemble_rows,
+    load_data,
+    refit_pipeline,
+    refit_seconds,
+    selection_record,
+    serving_model,
+)
 from automl.runtime import deadline_scope
 from automl.search import CostLimits, front_costs, nothing_within, pareto_front, trial_cost
 from automl.space import MODEL_SLOT
-from automl.tasks._ensembling import ensemble_rows
-from automl.tasks._multi_io import MultiIOModel
 from automl.tasks._parameters import Seconds
-from automl.tasks._pipeline_search import load_data, refit_pipeline, serving_model
-from automl.tasks._refit_time import refit_seconds
-from automl.tasks._session import selection_record
 from automl.trials import (
     DISTILLATION_FILE,
     PIPELINE_FILE,

@@ -1,5 +1,5 @@
 """What a fitted ``AutoModel`` answers: predictions, scores, the exported model and drift, all
-through its one ``FittedModel`` (``automl.tasks._fitted``)."""
+through its one ``FittedModel`` (``automl.fitting._fitted``)."""
 
 from __future__ import annotations
 
@@ -66,7 +66,7 @@ class FittedMethods:
                 ``"auto"`` (default): ``"keras"`` for a Keras winner whose steps all
                 translate, else ``"sklearn"``. With several
                 inputs or outputs it is always the ``keras.Model`` (feed it
-                ``self.pipeline_.keras_inputs(x)``; see ``automl.tasks._multi_io``).
+                ``self.pipeline_.keras_inputs(x)``; see ``automl.fitting._multi_io``).
         """
         return self._fitted().export(format)
 

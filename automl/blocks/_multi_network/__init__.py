@@ -1,7 +1,7 @@
 """One Keras network over several inputs and outputs (the IO API of ``AutoModel``).
 
 The network is a graph of layer blocks (``automl.blocks.layers``) from the inputs to one head
-per output: wired by the user, or by ``automl.tasks._multi_io`` from each input's kind::
+per output: wired by the user, or by ``automl.fitting._multi_io`` from each input's kind::
 
     table  -> DenseBlock                                                          \
     images -> Normalization -> ConvBlock -> SpatialReduction                      -> Merge -> heads

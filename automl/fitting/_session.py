@@ -23,13 +23,13 @@ import pandas as pd
 from automl.checks import findings_frame
 from automl.evaluation import Trial, describe_error
 from automl.execution import make_executor
+from automl.fitting._ensembling import ensemble_rows
+from automl.fitting._progress import Progress
+from automl.fitting._refit_time import refit_estimate, refit_seconds
+from automl.fitting._settings import draw_seed, memory_bytes
 from automl.genome import Genome
 from automl.search import Budget, SearchResult, candidate_limit, make_strategy, run_search
 from automl.space import SearchSpace
-from automl.tasks._ensembling import ensemble_rows
-from automl.tasks._progress import Progress
-from automl.tasks._refit_time import refit_estimate, refit_seconds
-from automl.tasks._settings import draw_seed, memory_bytes
 from automl.trials import (
     CHECKS_FILE,
     LEADERBOARD_FILE,

@@ -7,24 +7,24 @@ import dataclasses
 
 from automl.data import Task
 from automl.evaluation import check_secondary_objectives, fold_indices
-from automl.runtime import deadline_scope
-from automl.tasks._multi_io._data import prepare_training_data
-from automl.tasks._multi_io._graph import (
+from automl.fitting._multi_io._data import prepare_training_data
+from automl.fitting._multi_io._graph import (
     NETWORK_SLOT,
     _layer_specs,
     _unique_names,
     network_graph,
 )
-from automl.tasks._multi_io._model import MultiIOModel
-from automl.tasks._multi_io._space import (
+from automl.fitting._multi_io._model import MultiIOModel
+from automl.fitting._multi_io._space import (
     OBJECTIVE,
     MultiIOCrossValidation,
     multi_io_space,
     network_for,
     output_metrics,
 )
-from automl.tasks._session import SearchOutcome, SearchSession
-from automl.tasks._settings import NETWORK_FOLDS
+from automl.fitting._session import SearchOutcome, SearchSession
+from automl.fitting._settings import NETWORK_FOLDS
+from automl.runtime import deadline_scope
 
 
 def search_network(model, x, y, epochs: int | None, started: float) -> SearchOutcome:

@@ -28,8 +28,8 @@ inputs and outputs into layer specs, ``_data.py`` validates the data at the boun
 ``_space.py`` holds the search space, the networks it describes and their cross-validation.
 """
 
-from automl.tasks._multi_io._graph import is_multi_io
-from automl.tasks._multi_io._model import MultiIOModel
-from automl.tasks._multi_io._search import search_network
+from automl.fitting._multi_io._graph import is_multi_io
+from automl.fitting._multi_io._model import MultiIOModel
+from automl.fitting._multi_io._search import search_network
 
 __all__ = ["MultiIOModel", "is_multi_io", "search_network"]

@@ -12,8 +12,8 @@ import numpy as np
 
 from automl.blocks._multi_network import InputSpec, LayerSpec, OutputSpec, take_rows
 from automl.data import Task, validate_target
+from automl.fitting._multi_io._graph import BRANCHES
 from automl.graph import Head, InputNode
-from automl.tasks._multi_io._graph import BRANCHES
 
 
 def _describe(names: Sequence[str], nodes: Sequence) -> str:

@@ -19,11 +19,11 @@ from automl.evaluation import (
     resolve_objective,
     score_predictions,
 )
+from automl.fitting._multi_io._data import MultiIOData
+from automl.fitting._multi_io._graph import NETWORK_SLOT
 from automl.genome import Genome
 from automl.graph import Role
 from automl.space import BlockOption, SearchSpace, Slot
-from automl.tasks._multi_io._data import MultiIOData
-from automl.tasks._multi_io._graph import NETWORK_SLOT
 
 #: The name of the search's objective: the mean of the outputs' metrics.
 OBJECTIVE = "mean_output_score"

@@ -9,9 +9,9 @@ import numpy as np
 from automl.blocks._multi_network import InputSpec, MultiIONetwork, OutputSpec
 from automl.data import Task, validate_target
 from automl.evaluation import DEFAULT_OBJECTIVES, evaluation_scores
-from automl.tasks._fitted import FittedModel, check_export_format
-from automl.tasks._multi_io._data import _check_same_rows, _entries, _n_rows
-from automl.tasks._multi_io._space import _output_scores
+from automl.fitting._fitted import FittedModel, check_export_format
+from automl.fitting._multi_io._data import _check_same_rows, _entries, _n_rows
+from automl.fitting._multi_io._space import _output_scores
 
 
 class MultiIOModel(FittedModel):

@@ -1,6 +1,6 @@
 """``AutoModel.fit`` for a graph of one input and one head: load the data by the input's
 kind, search the graph's pipelines, refit the best on all rows (or an ensemble of the best,
-see ``automl.tasks._ensembling``)."""
+see ``automl.fitting._ensembling``)."""
 
 from __future__ import annotations
 
@@ -21,22 +21,22 @@ from automl.evaluation import (
     validation_rows,
 )
 from automl.execution import refit_threads, resolve_n_jobs
-from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
-from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
-from automl.runtime import deadline_scope
-from automl.search import POOL_SIZE, CostLimits, nothing_within
-from automl.space import MODEL_SLOT, build_space
-from automl.tasks._confirmation import Confirmer
-from automl.tasks._ensembling import (
+from automl.fitting._confirmation import Confirmer
+from automl.fitting._ensembling import (
     PredictionPool,
     choose_ensemble,
     ensemble_candidates,
     ensemble_reserve,
     seconds_left,
 )
-from automl.tasks._fitted import PipelineModel
-from automl.tasks._session import SearchOutcome, SearchSession
-from automl.tasks._settings import NETWORK_FOLDS
+from automl.fitting._fitted import PipelineModel
+from automl.fitting._session import SearchOutcome, SearchSession
+from automl.fitting._settings import NETWORK_FOLDS
+from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
+from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
+from automl.runtime import deadline_scope
+from automl.search import POOL_SIZE, CostLimits, nothing_within
+from automl.space import MODEL_SLOT, build_space
 
 #: Training rows predicted for the profile of predictions that drift compares with.
 PROFILE_ROWS = 2_000

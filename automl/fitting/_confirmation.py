@@ -9,6 +9,7 @@ import time
 from collections.abc import Callable
 
 from automl.evaluation import make_folds
+from automl.fitting._ensembling import seconds_left
 from automl.search import (
     Confirmation,
     SearchResult,
@@ -20,7 +21,6 @@ from automl.search import (
     with_confirmed,
 )
 from automl.space import MODEL_SLOT
-from automl.tasks._ensembling import seconds_left
 
 
 class Confirmer:
