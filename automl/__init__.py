@@ -14,6 +14,10 @@ Networks wire like Keras layers (AutoKeras's blocks, searched)::
     out = automl.ClassificationHead()(automl.DenseBlock()(automl.Normalization()(inp)))
     model = automl.AutoModel(inputs=inp, outputs=out, time_budget=60)
 
+A fitted model is saved in its project folder (``directory/project_name``)::
+
+    model = automl.load_model("automl_projects/structured_data_classifier")
+
 Importing automl does not import TensorFlow.
 """
 
@@ -35,6 +39,7 @@ from automl.blocks.layers import (
     TextVectorization,
     XceptionBlock,
 )
+from automl.fitting import load_model
 from automl.graph import (
     ClassificationHead,
     ImageInput,
@@ -74,6 +79,7 @@ __all__ = [
     "TextVectorization",
     "XceptionBlock",
     "ImageBlock",
+    "load_model",
     "ImageClassifier",
     "RegressionHead",
     "StructuredDataBlock",

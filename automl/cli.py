@@ -28,10 +28,10 @@ from automl._cli_parser import (
     EXIT_USAGE,
     build_parser,
 )
-from automl.trials import PIPELINE_FILE, PROFILE_FILE, SELECTION_FILE
+from automl.trials import MODEL_FILE, SELECTION_FILE
 
 #: What a project serves: a refused select puts back what was there before the command.
-SERVED_FILES = (PIPELINE_FILE, SELECTION_FILE, PROFILE_FILE)
+SERVED_FILES = (MODEL_FILE, SELECTION_FILE)
 
 
 def _infer_task(target) -> str:
@@ -86,7 +86,7 @@ def _fit(args) -> int:
                       "interrupted": model.interrupted_, "seconds": round(model.fit_seconds_, 1),
                       "data_checks": {check: int(count) for check, count
                                       in model.checks_["check"].value_counts().items()},
-                      "pipeline": str(output / PIPELINE_FILE),
+                      "saved_model": str(output / MODEL_FILE),
                       "report": report and str(report)}))
     return EXIT_INTERRUPTED if model.interrupted_ else EXIT_OK
 
@@ -94,9 +94,8 @@ def _fit(args) -> int:
 def _select(args) -> int:
     import automl
     from automl.data import read_csv
-    from automl.tasks._search_results import trial_numbered
-    from automl.trials import TrialStore
-    from automl.trials._project import Project
+    from automl.fitting import trial_numbered
+    from automl.trials import Project, TrialStore
 
     folder, settings = _project(args.folder)
     target = _target_column(folder, settings, "select")
@@ -116,17 +115,19 @@ def _select(args) -> int:
                       directory=folder.parent, project_name=folder.name, checks="off",
                       verbose=0, **({} if by_select else limits))
     # The resumed fit refits and saves its own choice; a choice select() then refuses must
-    # leave the model served before the command as it was.
-    served = {name: (folder / name).read_bytes() for name in SERVED_FILES
-              if (folder / name).is_file()} if by_select else {}
+    # leave the folder served before the command as it was (a file it lacked, it lacks again).
+    served = {name: (folder / name).read_bytes() if (folder / name).is_file() else None
+              for name in SERVED_FILES} if by_select else {}
     model.fit(table, target)
     if by_select:
         try:
             model.select(trial=args.trial, time_budget=args.time_budget, **limits)
         except ValueError:
+            for name in [name for name, data in served.items() if data is None]:
+                (folder / name).unlink(missing_ok=True)
             with Project(folder) as project:
                 unsaved = project.save({name: lambda path, data=data: Path(path).write_bytes(
-                    data) for name, data in served.items()})
+                    data) for name, data in served.items() if data is not None})
             if unsaved:
                 print(f"automl: warning: putting back the model served before: {unsaved}",
                       file=sys.stderr)
@@ -135,23 +136,24 @@ def _select(args) -> int:
     print(json.dumps({"trial": None if ensemble else best.number,
                       "model": "Ensemble" if ensemble else best.genome.describe()["model"],
                       "cv_score": ensemble.score if ensemble else best.score,
-                      "costs": model.costs_, "pipeline": str(folder / PIPELINE_FILE)}))
+                      "costs": model.costs_, "saved_model": str(folder / MODEL_FILE)}))
     return EXIT_OK
 
 
 def _distill(args) -> int:
     from automl.data import Task, load_training_data, read_csv
     from automl.export import distill_pipeline
-    from automl.serve._served import load_pipeline
-    from automl.tasks._search_results import save_student
+    from automl.fitting import load_model, save_student
 
     folder, settings = _project(args.folder)
     target = _target_column(folder, settings, "distill")
+    model = load_model(folder)
+    model.check_supports("distill")
     table = read_csv(args.data, argument="DATA")
     data = load_training_data(table, target, Task(settings["task"]))
     selection = folder / SELECTION_FILE
     costs = json.loads(selection.read_text())["costs"] if selection.is_file() else {}
-    student = distill_pipeline(load_pipeline(folder), data.x, data.spec, costs,
+    student = distill_pipeline(model.pipeline, data.x, data.spec, costs,
                                time_budget=args.time_budget, tolerance=args.tolerance,
                                seed=settings.get("seed") or 0)
     path = save_student(folder, student)
@@ -161,12 +163,13 @@ def _distill(args) -> int:
 
 
 def _project(folder: str):
+    from automl.fitting import saved_model_file
     from automl.trials import TrialStore
 
     path = Path(folder)
-    if not (path / PIPELINE_FILE).is_file():
-        raise FileNotFoundError(f"{folder!r} holds no {PIPELINE_FILE}: pass the output folder "
-                                "of a finished 'automl fit'.")
+    if saved_model_file(path) is None:
+        raise FileNotFoundError(f"{folder!r} holds no saved model ({MODEL_FILE}): pass the "
+                                "output folder of a finished 'automl fit'.")
     with TrialStore.open_existing(path) as store:  # never creates a store in DIR
         settings = store.project()
     return path, settings
@@ -185,32 +188,26 @@ def _target_column(folder: Path, settings: dict, command: str) -> str:
 def _predict(args) -> int:
     import pandas as pd
 
+    from automl.checks import drift_warnings
     from automl.data import read_csv
-    from automl.fitting._multi_io import MultiIOModel
-    from automl.serve._served import load_pipeline
+    from automl.fitting import load_model
 
-    folder, settings = _project(args.folder)
-    pipeline = load_pipeline(folder)
-    if isinstance(pipeline, MultiIOModel):
-        raise ValueError(
-            f"{args.folder!r} holds a network with inputs {pipeline.input_names} and outputs "
-            f"{pipeline.output_names} (the IO API): the command line predicts with models of "
-            f"one table. In Python: joblib.load({str(folder / PIPELINE_FILE)!r}).predict([...]), "
-            "one entry per input.")
+    folder, _ = _project(args.folder)
+    model = load_model(folder)
+    model.check_supports("predict")
     table = read_csv(args.data, argument="NEW")
     if table.empty:
         raise ValueError(f"NEW ({args.data}) has no rows: pass at least one row to predict.")
-    target = settings.get("target_column")
-    if target in table.columns:
-        table = table.drop(columns=[target])
-    predictions = pipeline.predict(table)
-    result = pd.DataFrame({target or "prediction": predictions})
-    _warn_of_drift(folder, table, predictions)
+    if args.proba and not model.is_classifier:
+        raise ValueError("--proba is for classification models; this one does regression.")
+    predictions = model.predict(table)
+    result = pd.DataFrame({model.target_column or "prediction": predictions})
+    if model.profile is not None:  # folders fitted before drift existed have none
+        for line in drift_warnings(model.drift(table, predictions)):
+            print(f"automl: warning: {line}", file=sys.stderr)
     if args.proba:
-        if settings.get("task") != "classification":
-            raise ValueError("--proba is for classification models; this one does regression.")
-        probabilities = pipeline.predict_proba(table)
-        for index, label in enumerate(pipeline.classes_):
+        probabilities = model.predict_proba(table)
+        for index, label in enumerate(model.classes_):
             result[f"probability_{label}"] = probabilities[:, index]
     if args.output:
         Path(args.output).parent.mkdir(parents=True, exist_ok=True)
@@ -219,18 +216,6 @@ def _predict(args) -> int:
     else:
         result.to_csv(sys.stdout, index=False)
     return EXIT_OK
-
-
-def _warn_of_drift(folder: Path, table, predictions) -> None:
-    """Says on standard error when the rows drifted from the training data, or hold
-    categories never seen in fit (projects fitted before drift existed have no profile)."""
-    from automl.checks import drift_table, drift_warnings
-
-    profile = folder / PROFILE_FILE
-    if not profile.is_file():
-        return
-    for line in drift_warnings(drift_table(json.loads(profile.read_text()), table, predictions)):
-        print(f"automl: warning: {line}", file=sys.stderr)
 
 
 def _serve(args) -> int:

@@ -183,7 +183,8 @@ def reported_score(model) -> float:
 def preset_for(name: str, portfolio: str, presets: Path | None, folder: Path) -> Path | None:
     """The preset ``name`` is searched with: ``presets``/<name>.toml when given, else by
     ``portfolio``: the held-out one, none, or ``None`` for the shipped defaults."""
-    import portfolio as learned
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    import portfolio as learned  # tools/ builds the shipped portfolio and its held-out ones
 
     if presets is not None:
         return presets / f"{name}.toml"
@@ -193,7 +194,7 @@ def preset_for(name: str, portfolio: str, presets: Path | None, folder: Path) ->
         preset = learned.held_out_preset(name, folder)
         if preset is None:
             raise SystemExit(f"{name} is not in {learned.MATRIX}: rebuild it "
-                             "(benchmarks/portfolio.py --install) or pass --portfolio none")
+                             "(tools/portfolio.py --install) or pass --portfolio none")
         return preset
     task = learned.task_of(name)
     text = (learned.REPOSITORY / "search_spaces" / f"{learned.PRESETS[task]}.toml").read_text()
@@ -256,7 +257,7 @@ def main() -> None:
     parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
                         "preset's)")
     parser.add_argument("--presets", type=Path, help="search each table with the preset "
-                        "DIR/<table>.toml (benchmarks/portfolio.py writes them)")
+                        "DIR/<table>.toml (tools/portfolio.py writes them)")
     parser.add_argument("--keep-trials", type=Path, help="write each table's trials to "
                         "DIR/<table>.jsonl (the portfolio is built from them)")
     parser.add_argument("--output", type=Path, help="the JSON lines file, added to when it "

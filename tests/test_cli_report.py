@@ -60,7 +60,7 @@ def test_fit_saves_model_trials_and_report(fitted):
     summary = json.loads(result.stdout.strip().splitlines()[-1])
     assert summary["task"] == "classification" and summary["trials"] == 12
     assert summary["interrupted"] is False and 0.5 < summary["cv_score"] <= 1
-    assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv", "report.html"} <= {
+    assert {"trials.sqlite", "model.joblib", "leaderboard.csv", "report.html"} <= {
         p.name for p in (folder / "run").iterdir()}
 
 
@@ -103,7 +103,7 @@ def test_resuming_with_the_same_command_runs_no_stored_trial_again(fitted):
     (["fit", "{folder}/shop.csv", "--target", "nope"], "--target 'nope' is not a column"),
     (["fit", "{folder}/shop.csv", "--target", "bought", "--cv", "4", "--output", "{folder}/run"],
      "number of folds (cv) differs"),
-    (["predict", "{folder}", "{folder}/new.csv"], "holds no best_pipeline.joblib"),
+    (["predict", "{folder}", "{folder}/new.csv"], "holds no saved model (model.joblib)"),
     (["predict", "{folder}/run", "{folder}/shop.csv", "--proba", "--output", "/dev/null"], None),
     (["fit", "{folder}/shop.csv"], "the following arguments are required: --target"),
     (["frobnicate"], "invalid choice"),
@@ -148,14 +148,14 @@ def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, caps
     # A stand-in for the model served before: the resumed fit's own refit is not it, even
     # where that refit comes out identical.
     saved = b"the model served before the command"
-    (run / "best_pipeline.joblib").write_bytes(saved)
+    (run / "model.joblib").write_bytes(saved)
     for args, message in [(["--trial", "999"], "trial=999 is not a successful trial"),
                           (["--max-size-mb", "1e-9"], "no candidate keeps within 1e-09 MB"),
                           (["--time-budget", "1e-6"], "no candidate is refit within"),
                           (["--time-budget", "0"], "time_budget must be a positive number")]:
         code, error = cli_in_process(capsys, "select", run, folder / "shop.csv", *args)
         assert code == 2 and message in error, error
-        assert (run / "best_pipeline.joblib").read_bytes() == saved, args
+        assert (run / "model.joblib").read_bytes() == saved, args
     with TrialStore.open_existing(run) as store:
         trial = next(t for t in reversed(store.trials()) if t.ok)
     assert main(["select", str(run), str(folder / "shop.csv"), "--trial", str(trial.number),
@@ -163,7 +163,7 @@ def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, caps
     chosen = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert chosen["trial"] == trial.number and chosen["costs"]["latency_ms"] > 0
     assert json.loads((run / "selection.json").read_text())["trial"] == trial.number
-    assert (run / "best_pipeline.joblib").read_bytes() != saved
+    assert (run / "model.joblib").read_bytes() != saved
     # The selected model distilled: a network that imitates it, beside it in the folder.
     assert main(["distill", str(run), str(folder / "shop.csv"), "--time-budget", "5"]) == 0
     summary = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
@@ -191,7 +191,7 @@ def test_fit_into_the_current_folder(tmp_path, monkeypatch, capsys):
     code, error = cli_in_process(capsys, "fit", "t.csv", "--target", "y", "--max-trials", 2,
                                  "--cv", 2, "--n-jobs", 1, "-q", "--output", ".")
     assert code == 0, error
-    assert (tmp_path / "best_pipeline.joblib").is_file()
+    assert (tmp_path / "model.joblib").is_file()
 
 
 def test_predict_with_other_columns_is_a_clear_error(fitted, capsys):

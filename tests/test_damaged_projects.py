@@ -16,7 +16,7 @@ from search_processes import finish, small_table, wait_for_trials
 import automl
 from automl import StructuredDataClassifier
 from automl.cli import main
-from automl.trials import PIPELINE_FILE, StoreError, TrialStore
+from automl.trials import MODEL_FILE, StoreError, TrialStore
 
 SMALL = dict(cv=2, seed=0, verbose=0, population_size=4, n_jobs=1, scheduler="in-process")
 
@@ -91,13 +91,13 @@ def test_a_missing_or_unreadable_saved_model_is_named(finished, tmp_path, capsys
     small_table()[0].head(3).to_csv(new, index=False)
     assert main(["predict", str(folder), str(new)]) == 0
     capsys.readouterr()
-    (folder / PIPELINE_FILE).write_bytes(b"\x80\x04 half a pickle")
+    (folder / MODEL_FILE).write_bytes(b"\x80\x04 half a pickle")
     assert main(["predict", str(folder), str(new)]) == 2
     error = capsys.readouterr().err
-    assert f"{folder / PIPELINE_FILE}' cannot be loaded" in error and "automl fit" in error
-    (folder / PIPELINE_FILE).unlink()
+    assert f"{folder / MODEL_FILE}' cannot be loaded" in error and "automl fit" in error
+    (folder / MODEL_FILE).unlink()
     assert main(["predict", str(folder), str(new)]) == 2
-    assert f"holds no {PIPELINE_FILE}" in capsys.readouterr().err
+    assert f"holds no saved model ({MODEL_FILE})" in capsys.readouterr().err
 
 
 # Writes past RLIMIT_FSIZE fail with EFBIG as on a full disk (SIGXFSZ ignored, so the write
@@ -142,9 +142,9 @@ def test_a_disk_that_fills_mid_search_costs_the_store_not_the_fit(tmp_path):
     assert "RESULT 12 120" in output  # every candidate evaluated, the model fitted
     assert output.count("cannot be written") == 1, output  # warned once, not per trial
     assert "trials.sqlite" in output and "not stored" in output
-    assert "could not write leaderboard.csv" in output and PIPELINE_FILE in output
+    assert "could not write leaderboard.csv" in output and MODEL_FILE in output
     folder = tmp_path / "p"
-    assert not (folder / PIPELINE_FILE).exists()
+    assert not (folder / MODEL_FILE).exists()
     assert not list(folder.glob("*.partial"))  # no half-written file left behind
     with TrialStore(folder) as store:  # what was written before the disk filled is intact
         assert 4 <= store.count() < 12

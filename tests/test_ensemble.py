@@ -13,8 +13,8 @@ from sklearn.metrics import get_scorer
 
 from automl import StructuredDataClassifier, StructuredDataRegressor
 from automl.data import Task
+from automl.fitting import DEFAULT_MAX_TRIALS, SearchSettings
 from automl.fitting._ensembling import PredictionPool
-from automl.fitting._session import DEFAULT_MAX_TRIALS, trial_cap
 from automl.pipeline import WeightedEnsemble
 from automl.search import nested_score, prediction_scorer, select
 from automl.trials import TrialStore
@@ -162,9 +162,12 @@ def test_a_regression_ensemble_averages_values():
 
 
 def test_max_trials_caps_only_when_given_or_without_a_time_budget():
-    assert trial_cap(StructuredDataClassifier(time_budget=120)) is None
-    assert trial_cap(StructuredDataClassifier()) == DEFAULT_MAX_TRIALS == 100
-    assert trial_cap(StructuredDataClassifier(time_budget=120, max_trials=7)) == 7
+    def cap(**parameters):
+        return SearchSettings.of(StructuredDataClassifier(**parameters)).max_trials
+
+    assert cap(time_budget=120) is None
+    assert cap() == DEFAULT_MAX_TRIALS == 100
+    assert cap(time_budget=120, max_trials=7) == 7
     assert StructuredDataClassifier().get_params()["max_trials"] == "auto"
     with pytest.raises(ValueError, match="ensemble_size must be an integer >= 0"):
         StructuredDataClassifier(ensemble_size=-1).fit(np.ones((10, 1)), [0, 1] * 5)

@@ -1,4 +1,4 @@
-"""The IO API: several inputs and outputs in one Keras network (automl/tasks/_multi_io.py)."""
+"""The IO API: several inputs and outputs in one Keras network (automl/fitting/_multi_io)."""
 
 import os
 import subprocess
@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 import automl
-from automl.fitting._multi_io import is_multi_io
+from automl.fitting import ACTIONS, is_multi_io
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 N = 40
@@ -166,9 +166,12 @@ def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
 
     x, y = tiny_inputs()
     first = make_model(directory=tmp_path, max_trials=2).fit(x, y, epochs=1)
-    assert (tmp_path / "auto_model" / "best_pipeline.joblib").exists()
+    assert (tmp_path / "auto_model" / "model.joblib").exists()
     resumed = make_model(directory=tmp_path, max_trials=3).fit(x, y, epochs=1)
     assert len(resumed.trials_) == 3  # the two stored, one new
+    for loaded, served in zip(automl.load_model(tmp_path / "auto_model").predict(x),
+                              resumed.predict(x)):
+        np.testing.assert_array_equal(loaded, served)
     assert [t.genome for t in resumed.trials_[:2]] == [t.genome for t in first.trials_]
     # Each output's score comes back from the store too.
     assert [t.output_scores for t in resumed.trials_[:2]] == [
@@ -184,6 +187,14 @@ def test_a_stored_search_resumes_on_the_same_data_only(tmp_path):
     x[1].loc[0, "age"] = 99.0
     with pytest.raises(ProjectMismatchError, match="data"):
         make_model(directory=tmp_path, max_trials=4).fit(x, y, epochs=1)
+
+
+def test_the_network_says_what_the_actions_of_one_table_cannot_do(fitted):
+    model = fitted[0].fitted_model_
+    for action in ACTIONS:
+        with pytest.raises(ValueError, match=r"^.+, but this model is a network with inputs "
+                           r"\['image_input', .*\(the IO API\)"):
+            model.check_supports(action)
 
 
 def test_predict_with_wrong_entry_count(fitted):

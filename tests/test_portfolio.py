@@ -89,11 +89,11 @@ def test_a_broken_portfolio_file_is_named(tmp_path):
 
 
 def test_a_held_out_portfolio_never_sees_its_table():
-    # benchmarks/portfolio.py's leave-one-table-out choice: table "t0" neither contributes
+    # tools/portfolio.py's leave-one-table-out choice: table "t0" neither contributes
     # candidates nor its column of the score matrix; changing that column changes nothing.
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     from portfolio import choose
 
     rng = np.random.default_rng(0)

@@ -8,11 +8,11 @@ import subprocess
 import sys
 import textwrap
 
-import joblib
 import pandas as pd
 import pytest
 from search_processes import finish, small_table, wait_for_trials
 
+import automl
 from automl import StructuredDataClassifier
 from automl.evaluation import Status, Trial
 from automl.genome import BlockGene, Genome
@@ -128,12 +128,12 @@ def test_fit_stores_every_trial_and_resumes_with_the_remaining_trials(tmp_path):
     first = StructuredDataClassifier(directory=tmp_path, project_name="p", scheduler="in-process",
                                      max_trials=4, **FAST).fit(x, y)
     folder = tmp_path / "p"
-    assert {"trials.sqlite", "best_pipeline.joblib", "leaderboard.csv"} <= {
+    assert {"trials.sqlite", "model.joblib", "leaderboard.csv"} <= {
         p.name for p in folder.iterdir()}
     saved = pd.read_csv(folder / "leaderboard.csv")
     assert len(saved[saved["model"] != "Ensemble"]) == 4  # and the ensemble's row, if one
     assert (saved["model"] == "Ensemble").sum() == (first.ensemble_ is not None)
-    assert len(joblib.load(folder / "best_pipeline.joblib").predict(x)) == len(x)
+    assert len(automl.load_model(folder).predict(x)) == len(x)
     with TrialStore(folder) as store:
         stored = store.trials()
     assert stored == first.trials_
@@ -230,7 +230,7 @@ def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials
     assert {row["run"] for row in after[len(before):]} == {2}
     best = max(row["score"] for row in after if row["status"] == "ok")
     assert f"RESULT 40 False {best}" in output
-    pipeline = joblib.load(tmp_path / "p" / "best_pipeline.joblib")
+    pipeline = automl.load_model(tmp_path / "p")
     x = pd.DataFrame({"a": [0.1, -1.0], "b": [0.0, 2.0], "c": ["u", "w"]})
     assert set(pipeline.predict(x)) <= {0, 1}
 
@@ -247,7 +247,7 @@ def test_ctrl_c_stops_the_search_and_keeps_the_best_model(tmp_path):
         assert store.runs()[0]["status"] == "interrupted"
         count = store.count()
     assert f"RESULT {count} True" in output
-    assert (tmp_path / "p" / "best_pipeline.joblib").is_file()
+    assert (tmp_path / "p" / "model.joblib").is_file()
 
 
 def test_trials_are_logged_to_mlflow_when_asked(tmp_path):

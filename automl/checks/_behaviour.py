@@ -12,12 +12,14 @@ report, and its project folder's, shows them.
 from __future__ import annotations
 
 import json
+import warnings
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from automl.trials import BEHAVIOUR_FILE
+from automl.trials import BEHAVIOUR_FILE, Project
 
 EXPECTATIONS = ("increase", "decrease")
 
@@ -63,9 +65,14 @@ def _record(model, test: str, column: str | None, rows: int, broken: pd.DataFram
         model.behaviour_tests_ = [*getattr(model, "behaviour_tests_", []), summary]
         folder = getattr(model, "project_folder", None)
         if folder is not None and folder.is_dir():
-            path = folder / BEHAVIOUR_FILE
-            kept = json.loads(path.read_text()) if path.is_file() else []
-            path.write_text(json.dumps([*kept, summary], indent=1))
+            kept = json.loads((folder / BEHAVIOUR_FILE).read_text()) \
+                if (folder / BEHAVIOUR_FILE).is_file() else []
+            with Project(folder) as project:
+                unsaved = project.save({BEHAVIOUR_FILE: lambda path: Path(path).write_text(
+                    json.dumps([*kept, summary], indent=1))})
+            if unsaved:
+                warnings.warn(f"{unsaved} in {str(folder)!r}: the summary is kept on the "
+                              "model only.", RuntimeWarning, stacklevel=3)
     return broken
 
 

@@ -20,6 +20,11 @@ from automl.evaluation import evaluation_scores
 from automl.export import NotTranslatableError, has_keras_model, to_keras
 
 EXPORT_FORMATS = ("auto", "keras", "sklearn")
+#: What each action after a fit needs of a model (``FittedModel.check_supports``).
+ACTIONS = {"serve": "'automl serve' answers rows of one table",
+           "predict": "'automl predict' predicts rows of one table",
+           "select": "select() chooses among pipelines of one input",
+           "distill": "distill() imitates models of one table"}
 
 
 def check_export_format(format: str) -> None:
@@ -34,10 +39,34 @@ class FittedModel(abc.ABC):
         spec: the training table's columns, kinds and classes (``None`` for a network over
             several inputs and outputs).
         target_column: the column of ``x`` that ``fit`` took ``y`` from, if it did.
+        profile: the training columns' and predictions' summaries that ``drift`` compares
+            new rows with (``None``: none kept).
     """
 
     spec: DataSpec | None = None
     target_column: str | None = None
+    profile: dict | None = None
+
+    @property
+    def input_columns(self) -> list[str] | None:
+        """The columns a row must have (``None``: the model takes no table of named columns)."""
+        return None
+
+    @property
+    def is_classifier(self) -> bool:
+        """Whether it answers classes of one table (``predict_proba``, ``classes_``)."""
+        return self.spec is not None and self.spec.task is Task.CLASSIFICATION
+
+    def unsupported(self, action: str) -> str | None:
+        """Why this model cannot be used by ``action`` (a key of ``ACTIONS``); ``None``: it
+        can."""
+        return None
+
+    def check_supports(self, action: str) -> None:
+        """Raises ``ValueError`` saying why, when this model cannot be used by ``action``."""
+        reason = self.unsupported(action)
+        if reason is not None:
+            raise ValueError(f"{ACTIONS[action]}, but {reason}")
 
     @property
     @abc.abstractmethod
@@ -70,8 +99,9 @@ class FittedModel(abc.ABC):
     def export(self, format: str = "auto"):
         """The model to ship, as ``AutoModel.export_model`` describes."""
 
-    def drift(self, x) -> pd.DataFrame:
-        """How far ``x`` has moved from the training data (``automl.checks``' drift)."""
+    def drift(self, x, predictions=None) -> pd.DataFrame:
+        """How far ``x`` has moved from the training data (``automl.checks``' drift);
+        ``predictions``: the model's for ``x``, if already made."""
         raise ValueError("drift is measured for models of one table; this model has no "
                          "training profile.")
 
@@ -107,11 +137,23 @@ class PipelineModel(FittedModel):
         state.setdefault("profile", None)  # or drift existed
         self.__dict__.update(state)
 
-    def drift(self, x) -> pd.DataFrame:
+    def drift(self, x, predictions=None) -> pd.DataFrame:
         if self.profile is None:
             return super().drift(x)
         features = self.features(x)
-        return drift_table(self.profile, self._table(features), self._pipeline.predict(features))
+        if predictions is None:
+            predictions = self._pipeline.predict(features)
+        return drift_table(self.profile, self._table(features), predictions)
+
+    @property
+    def input_columns(self) -> list[str] | None:
+        return list(self.spec.column_names) if self._takes_tables() and \
+            self.spec.column_names else None
+
+    def unsupported(self, action: str) -> str | None:
+        if action == "distill" and not self._takes_tables():
+            return "this model takes images or text."
+        return None
 
     def _table(self, features) -> pd.DataFrame:
         """``features`` checked and coerced as the pipeline's first step does it."""

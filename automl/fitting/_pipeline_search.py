@@ -13,14 +13,12 @@ from automl.checks import profile, run_checks, sample
 from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
 from automl.evaluation import (
     CrossValidation,
-    check_secondary_objectives,
     make_folds,
     measure_costs,
     resolve_objective,
-    scored_folds,
     validation_rows,
 )
-from automl.execution import refit_threads, resolve_n_jobs
+from automl.execution import refit_threads
 from automl.fitting._confirmation import Confirmer
 from automl.fitting._ensembling import (
     PredictionPool,
@@ -31,11 +29,11 @@ from automl.fitting._ensembling import (
 )
 from automl.fitting._fitted import PipelineModel
 from automl.fitting._session import SearchOutcome, SearchSession
-from automl.fitting._settings import NETWORK_FOLDS
+from automl.fitting._settings import SearchSettings
 from automl.graph import Graph, Head, ImageInput, StructuredDataInput, TextInput
 from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
 from automl.runtime import deadline_scope
-from automl.search import POOL_SIZE, CostLimits, nothing_within
+from automl.search import POOL_SIZE, nothing_within
 from automl.space import MODEL_SLOT, build_space
 
 #: Training rows predicted for the profile of predictions that drift compares with.
@@ -101,66 +99,58 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
         f"{best.choice_score:.4f})")
 
 
-def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome:
-    """Searches ``graph``'s pipelines for ``x`` -> ``y`` with ``model``'s settings (an
-    ``AutoModel``) and refits the best on all rows, or the ensemble of the best that
-    ``ensemble_size`` asks for when its refit fits in the time left."""
+def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: float
+                     ) -> SearchOutcome:
+    """Searches ``graph``'s pipelines for ``x`` -> ``y`` as ``settings`` ask and refits the
+    best on all rows, or the ensemble of the best that ``ensemble_size`` asks for when its
+    refit fits in the time left."""
     input_node, chain = graph.chain()
     head: Head = chain[-1]
     data = load_data(input_node, x, y, head.task)
-    if len(data.y) < 2 * model.cv:
-        raise ValueError(f"x has {len(data.y)} rows (n_samples={len(data.y)}), too few for "
-                         f"cv={model.cv}: pass at least "
-                         f"{2 * model.cv} rows or a smaller cv.")
-    objective = resolve_objective(model.objective, head.task, data.y)
-    checks = run_checks(data, model.checks, objective=objective, cv=model.cv,
-                        say=(lambda line: print(line, flush=True)) if model.verbose else None)
-    secondary = check_secondary_objectives(model.secondary_objectives)
+    settings.check_rows(len(data.y))
+    objective = resolve_objective(settings.objective, head.task, data.y)
+    checks = run_checks(data, settings.checks, objective=objective, cv=settings.cv,
+                        say=(lambda line: print(line, flush=True)) if settings.verbose else None)
+    secondary = settings.secondary_objectives
     space = build_space(graph, data.spec)
-    settings = {"task": head.task.value, "objective": objective, "cv": model.cv,
-                "secondary_objectives": list(secondary), "seed": model.seed,
-                "data_fingerprint": data.fingerprint(),
-                "space_fingerprint": space.fingerprint(),
-                "target_column": data.target_column}
-    ensembling = model.ensemble_size > 0
-    limits = CostLimits(model.max_latency_ms, model.max_size_mb)
+    resumable = {"task": head.task.value, "objective": objective, "cv": settings.cv,
+                 "secondary_objectives": list(secondary), "seed": settings.seed,
+                 "data_fingerprint": data.fingerprint(),
+                 "space_fingerprint": space.fingerprint(),
+                 "target_column": data.target_column}
+    ensembling = settings.ensemble_size > 0
+    limits = settings.limits
 
-    with SearchSession(model, space, objective, settings, started) as session:
+    with SearchSession(settings, space, objective, resumable, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
 
         def evaluation(folds, seed: int) -> CrossValidation:
-            # Under a time budget a network is scored on 2 folds, not cv: one network fit often
-            # costs as much as dozens of scikit-learn candidates, and 2 folds keep it comparable.
-            return CrossValidation(data, space, folds, objective, seed, secondary, network_folds=(
-                NETWORK_FOLDS if model.time_budget is not None else None),
-                keep_predictions=ensembling)
+            return CrossValidation(data, space, folds, objective, seed, secondary,
+                                   network_folds=settings.network_folds,
+                                   keep_predictions=ensembling)
 
         def cross_validation(seed: int):
-            folds = make_folds(data, model.cv, seed)
-            if model.time_budget is not None:
-                # Under a time budget, candidates on a large table are scored on the folds that
-                # hold enough validation rows, not all cv: a short budget still compares dozens.
-                folds = scored_folds(folds)
+            folds = settings.scored_folds(make_folds(data, settings.cv, seed))
             if pool is not None:
                 pool.score_on(validation_rows(folds))
             return confirmer.splits(evaluation(folds, seed), seed)
 
         def members_reserve() -> float:
             return 0.0 if pool is None else ensemble_reserve(pool, session.refit_estimate,
-                                                             model.time_budget)
+                                                             settings.time_budget)
 
         # Rescored: trials scored on every fold (not a large table's holdout, not a network on
         # its 2 folds) and within the cost limits.
-        confirmer = Confirmer(session, evaluation, data, model.cv, model.confirm_repeats,
-                              resolve_n_jobs(model.n_jobs), model.time_budget,
-                              lambda trial: len(trial.fold_scores) == model.cv
+        confirmer = Confirmer(session, evaluation, data, settings.cv, settings.confirm_repeats,
+                              settings.workers, settings.time_budget,
+                              lambda trial: len(trial.fold_scores) == settings.cv
                               and (not limits or limits.allows(dict(trial.costs))),
                               members_reserve)
-        if model.time_budget is not None:
-            session.extra_reserve = lambda: members_reserve() + confirmer.reserve()
         result = session.run(cross_validation,
                              listeners=[confirmer.top] + ([pool] if pool else []),
-                             then=confirmer if model.confirm_repeats else None)
+                             then=confirmer if settings.confirm_repeats else None,
+                             kept_after=(lambda: members_reserve() + confirmer.reserve())
+                             if settings.plans_time else None)
         # A confirmed choice is within the limits already.
         best = (result.best if not limits or result.best.confirmed
                 else limits.best(result.trials))
@@ -171,17 +161,17 @@ def search_pipelines(model, graph: Graph, x, y, started: float) -> SearchOutcome
             candidates, repeats = ensemble_candidates(pool, confirmer.found)
             ensemble, note = choose_ensemble(
                 candidates, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
-                model.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
+                settings.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
                 session.seed, limits, repeats)
             if note:
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's
         # deadline.
         with (deadline_scope(session.refit_deadline(best)),
-              threadpool_limits(refit_threads(model.n_jobs, model.scheduler))):
+              threadpool_limits(refit_threads(settings.n_jobs, settings.scheduler))):
             estimator, ensemble, summary = _refit(best, ensemble, space, data, objective,
                                                   session.seed)
-        fitted, costs = serving_model(estimator, data, objective, type(model).__name__,
+        fitted, costs = serving_model(estimator, data, objective, settings.owner,
                                       session.seed)
         return session.finish(fitted, summary, ensemble, checks, costs=costs, data=data,
                               best=best, limits=limits)

@@ -2,7 +2,7 @@
 inputs and outputs): the seed, the resume from stored trials, the budget, the executor, and the
 listeners of every trial (the trial store, MLflow, progress) as callbacks of one loop.
 
-    with SearchSession(model, space, objective, settings, started) as session:
+    with SearchSession(settings, space, objective, resumable, started) as session:
         result = session.run(cross_validation)      # cross_validation(seed) -> evaluate(genome)
         fitted = refit(result.best, session.seed)
         outcome = session.finish(fitted, "best: ...")
@@ -26,15 +26,14 @@ from automl.execution import make_executor
 from automl.fitting._ensembling import ensemble_rows
 from automl.fitting._progress import Progress
 from automl.fitting._refit_time import refit_estimate, refit_seconds
-from automl.fitting._settings import draw_seed, memory_bytes
+from automl.fitting._saved import model_writer
+from automl.fitting._settings import SearchSettings, draw_seed
 from automl.genome import Genome
-from automl.search import Budget, SearchResult, candidate_limit, make_strategy, run_search
+from automl.search import Budget, SearchResult, make_strategy, run_search
 from automl.space import SearchSpace
 from automl.trials import (
     CHECKS_FILE,
     LEADERBOARD_FILE,
-    PIPELINE_FILE,
-    PROFILE_FILE,
     SELECTION_FILE,
     MlflowLogger,
     Project,
@@ -105,31 +104,30 @@ class MirrorToMlflow:
 
 
 class SearchSession:
-    """One search of ``model`` (an ``AutoModel``: its budgets, ``cv``, workers, ``seed``,
-    ``directory``, ``mlflow`` and ``verbose``) over ``space``.
+    """One search over ``space`` as ``settings`` ask (budgets, ``cv``, workers, ``seed``,
+    strategy, project folder, MLflow, ``verbose``).
 
     Args:
-        model: the estimator whose public parameters configure the search.
+        settings: the fit's ``SearchSettings``.
         space: the search space.
         objective: the score's name (for display and the report).
-        settings: what a stored search must match to be resumed (task, objective, cv, seed,
+        resumable: what a stored search must match to be resumed (task, objective, cv, seed,
             data and space fingerprints, ...); its ``seed`` is set when drawn.
         started: ``time.monotonic()`` when ``fit`` began: the time budget counts from it.
-        extra_reserve: seconds to keep beside the refit of the best candidate, asked as the
-            search goes (an ensemble's other members); ``None``: none.
     """
 
-    def __init__(self, model, space: SearchSpace, objective: str, settings: dict,
-                 started: float, extra_reserve: Callable[[], float] | None = None):
-        self.model, self.space, self.objective = model, space, objective
-        self.settings, self.started = settings, started
-        self.project: Project | None = (None if model.project_folder is None else
-                                        Project(model.project_folder, overwrite=model.overwrite))
+    def __init__(self, settings: SearchSettings, space: SearchSpace, objective: str,
+                 resumable: dict, started: float):
+        self.settings, self.space, self.objective = settings, space, objective
+        self.resumable, self.started = resumable, started
+        self.project: Project | None = (
+            None if settings.project_folder is None
+            else Project(settings.project_folder, overwrite=settings.overwrite))
         self.seed: int | None = None
         self.deadline: float | None = None
-        self.extra_reserve = extra_reserve
         self.result: SearchResult | None = None
-        self.progress = Progress(model.verbose, objective, model.time_budget, trial_cap(model))
+        self.progress = Progress(settings.verbose, objective, settings.time_budget,
+                                 settings.max_trials)
         self._store: StoreTrials | None = None
         self._mlflow: MirrorToMlflow | None = None
         self._n_previous = 0
@@ -150,36 +148,31 @@ class SearchSession:
         if self.project is not None:
             self.project.close()
 
-    def _run_settings(self) -> dict:
-        """The fit's arguments, as stored with its run (the graph is not)."""
-        return {key: value for key, value in self.model.get_params(deep=False).items()
-                if key not in ("inputs", "outputs")}
-
     def _resume(self) -> tuple[list[Trial], float]:
         """Sets the seed (kept with a project, else drawn when not given) and opens the run;
         returns the stored trials and the seconds earlier runs spent."""
-        seed = self.model.seed
+        seed = self.settings.seed
         if self.project is None:
             self.seed = draw_seed() if seed is None else seed
             return [], 0.0
         store = self.project.store
         if seed is None and not store.project():
-            self.settings["seed"] = draw_seed()
-        self.seed = self.project.check_resumable(self.settings)["seed"]
+            self.resumable["seed"] = draw_seed()
+        self.seed = self.project.check_resumable(self.resumable)["seed"]
         previous, spent = store.trials(), store.spent_seconds()
-        run = store.start_run(self._run_settings())
+        run = store.start_run(self.settings.arguments)
         store.survive_write_errors = True  # from here on a full disk costs the store, not the fit
-        self._store = StoreTrials(self.project, run, self.seed, self.settings, self.started)
+        self._store = StoreTrials(self.project, run, self.seed, self.resumable, self.started)
         return previous, spent
 
     def _callbacks(self, listeners) -> list[Callable[[Trial], None]]:
         callbacks: list[Callable[[Trial], None]] = []
         if self._store is not None:
             callbacks.append(self._store)
-        if self.model.mlflow:
+        if self.settings.mlflow:
             self._mlflow = MirrorToMlflow(MlflowLogger(
-                None if self.model.mlflow is True else self.model.mlflow,
-                self.model.search_name, {**self._run_settings(), "seed": self.seed}))
+                None if self.settings.mlflow is True else self.settings.mlflow,
+                self.settings.search_name, {**self.settings.arguments, "seed": self.seed}))
             callbacks.append(self._mlflow)
         callbacks.extend(listeners)
         callbacks.append(self.progress.on_trial)
@@ -197,26 +190,27 @@ class SearchSession:
 
     def run(self, evaluator: Callable[[int], Callable], what: str = "candidates",
             listeners: Sequence[Callable[[Trial], None]] = (),
-            then: Callable[[SearchResult, object, Callable], SearchResult] | None = None
-            ) -> SearchResult:
+            then: Callable[[SearchResult, object, Callable], SearchResult] | None = None,
+            kept_after: Callable[[], float] | None = None) -> SearchResult:
         """Searches until a budget ends; ``evaluator(seed)`` makes the picklable evaluation of
         a genome, and ``listeners`` are called with each trial (after the store and MLflow,
         before progress); ``then(result, executor, evaluate)``, on the search's workers and
-        with its evaluation, may rescore candidates and returns the result to use. Raises the
+        with its evaluation, may rescore candidates and returns the result to use;
+        ``kept_after()``: seconds to keep beside the refit of the best for what follows the
+        search (``then``, an ensemble's other members), asked as the search goes. Raises the
         search's error when no candidate succeeded (Ctrl-C before any finished:
         ``KeyboardInterrupt``)."""
-        model = self.model
+        settings = self.settings
         previous, spent = self._resume()
         self._n_previous = len(previous)
         evaluate = evaluator(self.seed)
         # A resumed run draws new candidates: its generator differs from the first run's.
         rng = np.random.default_rng([self.seed, len(previous)] if previous else self.seed)
-        strategy = make_strategy(model.strategy, self.space, rng,
-                                 population_size=model.population_size)
+        strategy = make_strategy(settings.strategy, self.space, rng,
+                                 population_size=settings.population_size)
         strategy.restore(previous)
-        self.deadline = (None if model.time_budget is None
-                         else self.started + model.time_budget - spent)
-        budget = Budget(trial_cap(model), self.deadline, model.max_generations)
+        self.deadline = settings.deadline(self.started, spent)
+        budget = Budget(settings.max_trials, self.deadline, settings.max_generations)
         self.progress.start(previous, spent)
         callbacks = self._callbacks(listeners)
 
@@ -224,23 +218,25 @@ class SearchSession:
             for callback in callbacks:
                 callback(trial)
 
-        steady_state = model.evolution == "steady_state"
-        # The user's max_eval_time holds as given; without one, a budget-wide search still
-        # stops any one candidate from taking most of the budget.
-        limit = (candidate_limit(model.time_budget)
-                 if model.time_budget is not None and model.max_eval_time is None else None)
+        steady_state = settings.evolution == "steady_state"
+
+        def reserve(best: Trial | None) -> float:
+            kept = 0.0 if kept_after is None or best is None else kept_after()
+            return self.refit_estimate(best) + kept
+
         try:
-            with make_executor(model.n_jobs, scheduler=model.scheduler,
-                               max_eval_time=model.max_eval_time,
-                               memory_limit=memory_bytes(model.memory_limit),
+            with make_executor(settings.n_jobs, scheduler=settings.scheduler,
+                               max_eval_time=settings.max_eval_time,
+                               memory_limit=settings.memory_limit,
                                needs_gpu=self._needs_gpu()) as executor:
                 result = run_search(
                     strategy, evaluate, budget, executor=executor,
-                    batch_size=(model.population_size if steady_state
-                                else lambda: strategy.batch_size or model.population_size),
-                    reserve_seconds=self._reserve, refit_seconds=self.refit_seconds,
+                    batch_size=(settings.population_size if steady_state
+                                else lambda: strategy.batch_size or settings.population_size),
+                    reserve_seconds=reserve, refit_seconds=self.refit_seconds,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
-                    previous=previous, steady_state=steady_state, limit_candidates=limit)
+                    previous=previous, steady_state=steady_state,
+                    limit_candidates=settings.candidate_limit())
                 if then is not None and result.best is not None and not result.interrupted:
                     try:
                         result = then(result, executor, evaluate)
@@ -264,18 +260,13 @@ class SearchSession:
         self.result = result
         return result
 
-    def _reserve(self, best: Trial | None) -> float:
-        if best is None or self.extra_reserve is None:
-            return self.refit_estimate(best)
-        return self.refit_estimate(best) + self.extra_reserve()
-
     def refit_estimate(self, best: Trial | None) -> float:
         """Seconds to keep for the final refit of ``best`` (see ``_refit_time``)."""
-        return refit_estimate(best, self.space, self.model.cv, self.model.time_budget)
+        return refit_estimate(best, self.space, self.settings.cv, self.settings.time_budget)
 
     def refit_seconds(self, best: Trial | None) -> float:
         """The least time the refit of ``best`` needs (see ``_refit_time``)."""
-        return refit_seconds(best, self.space, self.model.cv, self.model.time_budget)
+        return refit_seconds(best, self.space, self.settings.cv, self.settings.time_budget)
 
     def refit_deadline(self, best: Trial) -> float | None:
         """When the refit of ``best`` should stop (a network stops itself then): the end of the
@@ -292,8 +283,6 @@ class SearchSession:
         status. ``ensemble``: the ``Ensemble`` refit, if one was; ``checks``: the data
         checks' findings; ``costs``: what the refit model costs to ship; ``best``: the best
         trial within the cost ``limits`` (``None``: the search's best)."""
-        import joblib
-
         result = self.result
         fit_seconds = time.monotonic() - self.started
         new = len(result.trials) - self._n_previous
@@ -304,16 +293,13 @@ class SearchSession:
             table = leaderboard(result.trials, ensemble_rows(ensemble))
             unsaved = self.project.save({
                 LEADERBOARD_FILE: lambda path: table.to_csv(path, index=False),
-                PIPELINE_FILE: lambda path: joblib.dump(fitted.pipeline, path),
+                **model_writer(fitted),
                 **({} if checks is None else {
                     CHECKS_FILE: lambda path: checks.to_json(path, orient="records",
                                                              indent=1)}),
                 SELECTION_FILE: lambda path: Path(path).write_text(json.dumps(
                     selection_record(None if ensemble else best or result.best, limits,
-                                     costs or {}), indent=1)),
-                **({} if getattr(fitted, "profile", None) is None else {
-                    PROFILE_FILE: lambda path: Path(path).write_text(json.dumps(
-                        fitted.profile))})})
+                                     costs or {}), indent=1))})
             if unsaved:
                 warnings.warn(f"{unsaved} in {str(self.project.folder)!r}: the fitted model is "
                               "returned as usual (export_model() gives it to save elsewhere).",
@@ -332,16 +318,3 @@ def selection_record(chosen: Trial | None, limits, costs: dict) -> dict:
     return {"trial": None if chosen is None else chosen.number,
             "max_latency_ms": getattr(limits, "max_latency_ms", None),
             "max_size_mb": getattr(limits, "max_size_mb", None), "costs": costs}
-
-
-#: Trials a search without a time budget evaluates when ``max_trials`` is ``"auto"``
-#: (AutoKeras's default).
-DEFAULT_MAX_TRIALS = 100
-
-
-def trial_cap(model) -> int | None:
-    """``max_trials``, with ``"auto"`` resolved: no cap under a ``time_budget`` (the budget is
-    the budget), else ``DEFAULT_MAX_TRIALS``."""
-    if model.max_trials != "auto":
-        return model.max_trials
-    return None if model.time_budget is not None else DEFAULT_MAX_TRIALS

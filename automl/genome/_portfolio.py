@@ -1,6 +1,6 @@
 """Portfolios: complete pipelines that did well on other tables, tried in the first generation
 (as AutoGluon's portfolio and FLAML's zero-shot configurations). A preset names its portfolio
-file; ``benchmarks/portfolio.py`` learns one from stored searches.
+file; ``tools/portfolio.py`` learns one from stored searches.
 
 A pipeline is written per slot, ``{"model": [["LightGBM", {"num_leaves": 63}]],
 "preprocessing": []}``: slots it leaves out take the first generation's defaults, values it

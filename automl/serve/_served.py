@@ -5,7 +5,6 @@ with when the folder has one."""
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -13,27 +12,7 @@ import numpy as np
 import pandas as pd
 
 from automl.export import keras_feed
-from automl.trials import PIPELINE_FILE, PROFILE_FILE
-
-
-def load_pipeline(folder: Path):
-    """The fitted pipeline a finished ``fit`` saved in ``folder``, with a clear error when it
-    is missing, damaged, or needs a package not installed here."""
-    import joblib
-
-    path = folder / PIPELINE_FILE
-    if not path.is_file():
-        raise FileNotFoundError(f"{str(folder)!r} holds no {PIPELINE_FILE}: pass the output "
-                                "folder of a finished 'automl fit'.")
-    try:
-        return joblib.load(path)
-    except ModuleNotFoundError as error:
-        raise ValueError(f"{str(path)!r} needs the package {error.name!r}, which is not "
-                         f"installed here: pip install {error.name}.") from None
-    except Exception as error:  # truncated, overwritten, or pickled by other library versions
-        raise ValueError(f"{str(path)!r} cannot be loaded ({type(error).__name__}: {error}): "
-                         "it is damaged or was saved with other versions of its libraries. "
-                         "Run 'automl fit' again (with --overwrite to start afresh).") from None
+from automl.fitting import FittedModel, load_model
 
 
 @dataclass
@@ -65,17 +44,15 @@ class ServedModel:
         return self._predict(rows)
 
 
-def _pipeline_answers(pipeline):
-    classifies = hasattr(pipeline, "predict_proba") and hasattr(pipeline, "classes_")
-
+def _model_answers(model: FittedModel):
     def answer(rows: pd.DataFrame) -> dict:
-        result = {"predictions": np.asarray(pipeline.predict(rows)).tolist()}
-        if classifies:
-            probabilities = np.asarray(pipeline.predict_proba(rows))
-            classes = [str(c) for c in pipeline.classes_]
+        result = {"predictions": np.asarray(model.predict(rows)).tolist()}
+        if model.is_classifier:
+            probabilities = np.asarray(model.predict_proba(rows))
+            classes = [str(c) for c in model.classes_]
             result["probabilities"] = [dict(zip(classes, map(float, p))) for p in probabilities]
         return result
-    return answer, classifies
+    return answer
 
 
 def _keras_answers(model):
@@ -108,14 +85,7 @@ def load_served(path: str | Path) -> ServedModel:
         answer, classifies, columns = _keras_answers(
             keras.saving.load_model(path, safe_mode=True))
         return ServedModel(path.name, columns, None, classifies, answer)
-    from automl.fitting._multi_io import MultiIOModel
-
-    pipeline = load_pipeline(path)
-    if isinstance(pipeline, MultiIOModel):
-        raise ValueError(f"{str(path)!r} holds a network with inputs {pipeline.input_names} "
-                         "(the IO API): the server answers rows of one table.")
-    profile = json.loads((path / PROFILE_FILE).read_text()) \
-        if (path / PROFILE_FILE).is_file() else None
-    answer, classifies = _pipeline_answers(pipeline)
-    columns = list(profile["columns"]) if profile else None
-    return ServedModel(path.name, columns, profile, classifies, answer)
+    model = load_model(path)
+    model.check_supports("serve")
+    return ServedModel(path.name, model.input_columns, model.profile, model.is_classifier,
+                       _model_answers(model))

@@ -12,15 +12,23 @@ from sklearn.base import BaseEstimator
 from sklearn.utils import ClassifierTags, RegressorTags
 
 from automl.data import Task
-from automl.fitting import SearchOutcome, is_multi_io, search_network, search_pipelines, upgraded_state
+from automl.fitting import (
+    SearchOutcome,
+    SearchSettings,
+    is_multi_io,
+    search_network,
+    search_pipelines,
+    upgraded_state,
+)
 from automl.graph import Graph
 from automl.search import DEFAULT_CONFIRM_REPEATS, DEFAULT_ENSEMBLE_SIZE
+from automl.tasks._after_fit import AfterFitActions
 from automl.tasks._parameters import EPOCHS, validate_parameters
-from automl.tasks._search_results import SearchResults
 from automl.tasks._serving import FittedMethods
+from automl.tasks._views import SearchViews
 
 
-class AutoModel(SearchResults, FittedMethods, BaseEstimator):
+class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
     """Searches the pipelines a graph describes and keeps the best, refit on all the data.
 
     Args:
@@ -252,15 +260,16 @@ class AutoModel(SearchResults, FittedMethods, BaseEstimator):
         """
         started = time.monotonic()
         validate_parameters(self.get_params(deep=False))
+        settings = SearchSettings.of(self)
         if is_multi_io(self.inputs, self.outputs):
             EPOCHS.check("epochs", epochs)
-            outcome = search_network(self, x, y, epochs, started)
+            outcome = search_network(settings, self.inputs, self.outputs, x, y, epochs, started)
         elif epochs is not None:
             raise ValueError("epochs applies when the outputs are heads (the IO API); in a "
                              "graph, fix a network block's max_epochs instead, e.g. "
                              "DenseNetwork(max_epochs=20).")
         else:
-            outcome = search_pipelines(self, self._graph(), x, y, started)
+            outcome = search_pipelines(settings, self._graph(), x, y, started)
         self._keep(outcome)
         return self
 

@@ -16,19 +16,21 @@ except ImportError:  # pragma: no cover
     fcntl = None
 
 LOCK_NAME = ".lock"
-#: The refit winner (``joblib.load`` it), the leaderboard, the data checks' findings (JSON
-#: records) and the training profile drift is measured against, which a finished fit leaves;
-#: the behaviour tests run on its model (``automl.checks``).
-PIPELINE_FILE, LEADERBOARD_FILE = "best_pipeline.joblib", "leaderboard.csv"
-CHECKS_FILE, PROFILE_FILE = "data_checks.json", "data_profile.json"
+#: The fitted model (``automl.load_model`` reads it: the pipeline or network with its data
+#: spec, target column and drift profile), the leaderboard and the data checks' findings
+#: (JSON records), which a finished fit leaves; the behaviour tests run on its model
+#: (``automl.checks``).
+MODEL_FILE, LEADERBOARD_FILE, CHECKS_FILE = "model.joblib", "leaderboard.csv", "data_checks.json"
 BEHAVIOUR_FILE = "behaviour_tests.json"
+#: What folders written before ``MODEL_FILE`` hold instead: the bare pipeline and the profile.
+PIPELINE_FILE, PROFILE_FILE = "best_pipeline.joblib", "data_profile.json"
 #: Which trial the saved model is (``null`` for an ensemble), the cost limits it was chosen
 #: under, and what it costs to ship (``AutoModel.costs_``).
 SELECTION_FILE = "selection.json"
 #: ``distill``'s student network and its summary (fidelity, size, latency).
 STUDENT_FILE, DISTILLATION_FILE = "student.keras", "distillation.json"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
-PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", PIPELINE_FILE,
+PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", MODEL_FILE, PIPELINE_FILE,
                  LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, SELECTION_FILE,
                  STUDENT_FILE, DISTILLATION_FILE, "report.html")
 

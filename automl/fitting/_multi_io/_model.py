@@ -45,6 +45,14 @@ class MultiIOModel(FittedModel):
     def output_names(self) -> list[str]:
         return [spec.name for spec in self.outputs]
 
+    def unsupported(self, action: str) -> str | None:
+        network = (f"this model is a network with inputs {self.input_names} and outputs "
+                   f"{self.output_names} (the IO API)")
+        if action == "select":
+            return f"{network}, the only kind of model its search makes."
+        return (f"{network}: in Python, automl.load_model(folder).predict([...]) takes one "
+                "entry per input.")
+
     def _described(self, specs) -> str:
         return ", ".join(spec.name for spec in specs)
 

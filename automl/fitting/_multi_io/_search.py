@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 
 from automl.data import Task
-from automl.evaluation import check_secondary_objectives, fold_indices
+from automl.evaluation import fold_indices
 from automl.fitting._multi_io._data import prepare_training_data
 from automl.fitting._multi_io._graph import (
     NETWORK_SLOT,
@@ -23,26 +23,30 @@ from automl.fitting._multi_io._space import (
     output_metrics,
 )
 from automl.fitting._session import SearchOutcome, SearchSession
-from automl.fitting._settings import NETWORK_FOLDS
+from automl.fitting._settings import SearchSettings
 from automl.runtime import deadline_scope
 
 
-def search_network(model, x, y, epochs: int | None, started: float) -> SearchOutcome:
-    """Searches the networks of ``model`` (an ``AutoModel`` with several inputs or outputs, or
-    layers wired by hand; see the package docstring) and refits the best on all rows.
+def search_network(settings: SearchSettings, inputs, outputs, x, y, epochs: int | None,
+                   started: float) -> SearchOutcome:
+    """Searches the networks from ``inputs`` to ``outputs`` (an ``AutoModel``'s, with several
+    inputs or outputs, or layers wired by hand; see the package docstring) and refits the
+    best on all rows.
 
     Args:
-        model: the ``AutoModel``, whose settings run the search: its budgets, ``cv``,
-            ``n_jobs``, ``scheduler``, ``seed``, ``population_size``, ``strategy``,
-            ``evolution``, ``verbose``, and ``directory`` (every trial stored, resumed by a
-            later fit on the same data) and ``mlflow`` work as for pipelines.
+        settings: the fit's ``SearchSettings``: its budgets, ``cv``, ``n_jobs``,
+            ``scheduler``, ``seed``, ``population_size``, ``strategy``, ``evolution``,
+            ``verbose``, and project folder (every trial stored, resumed by a later fit on the
+            same data) and ``mlflow`` work as for pipelines; ``objective`` is one scorer name
+            for every output or ``{output name: scorer name}``.
+        inputs, outputs: the ``AutoModel``'s.
         x: a list with one entry per input, in order: a table (DataFrame, 2-D array, CSV path),
             images ((N, H, W) or (N, H, W, C)) or documents (strings).
         y: a list with one target per output, in order.
         epochs: fixes every network's maximum number of epochs (``None``: searched).
         started: ``time.monotonic()`` when ``fit`` began.
     """
-    graph, input_names = network_graph(model.inputs, model.outputs)
+    graph, input_names = network_graph(inputs, outputs)
     heads = [output.producer for output in graph.outputs]
     output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
     data = prepare_training_data(graph.inputs, input_names, heads, output_names, x, y)
@@ -52,30 +56,28 @@ def search_network(model, x, y, epochs: int | None, started: float) -> SearchOut
     data = dataclasses.replace(data, layers=tuple(layers), outputs=tuple(
         dataclasses.replace(spec, parent=names[id(output.parents[0])])
         for spec, output in zip(data.outputs, graph.outputs)))
-    if data.n_rows < 2 * model.cv:
-        raise ValueError(f"x has {data.n_rows} rows, too few for cv={model.cv}: pass at least "
-                         f"{2 * model.cv} rows or a smaller cv.")
-    scorer_names = output_metrics(model.objective, data.outputs, data.y)
-    secondary = check_secondary_objectives(model.secondary_objectives)
+    settings.check_rows(data.n_rows)
+    scorer_names = output_metrics(settings.objective, data.outputs, data.y)
+    secondary = settings.secondary_objectives
     space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
-    settings = {"task": "+".join(spec.task.value for spec in data.outputs),
-                "objective": OBJECTIVE, "cv": model.cv, "secondary_objectives": list(secondary),
-                "output_metrics": dict(zip(output_names, scorer_names)),
-                "seed": model.seed, "data_fingerprint": data.fingerprint(),
-                "space_fingerprint": space.fingerprint(), "target_column": None}
+    resumable = {"task": "+".join(spec.task.value for spec in data.outputs),
+                 "objective": OBJECTIVE, "cv": settings.cv,
+                 "secondary_objectives": list(secondary),
+                 "output_metrics": dict(zip(output_names, scorer_names)),
+                 "seed": settings.seed, "data_fingerprint": data.fingerprint(),
+                 "space_fingerprint": space.fingerprint(), "target_column": None}
 
     labels = [y for spec, y in zip(data.outputs, data.y) if spec.task is Task.CLASSIFICATION]
 
     def cross_validation(seed: int) -> MultiIOCrossValidation:
         # Stratified on the first classification output: every validation fold then has each
         # of its classes (where there are enough rows), as metrics like log loss need.
-        folds = fold_indices(labels[0] if labels else data.y[0], model.cv, seed,
+        folds = fold_indices(labels[0] if labels else data.y[0], settings.cv, seed,
                              stratify=bool(labels))
-        if model.time_budget is not None:  # as AutoModel does for networks under a budget
-            folds = folds[:NETWORK_FOLDS]
-        return MultiIOCrossValidation(data, folds, seed, scorer_names, secondary)
+        return MultiIOCrossValidation(data, folds[:settings.network_folds], seed, scorer_names,
+                                      secondary)
 
-    with SearchSession(model, space, OBJECTIVE, settings, started) as session:
+    with SearchSession(settings, space, OBJECTIVE, resumable, started) as session:
         best = session.run(cross_validation, what="candidate networks").best
         network = network_for(best.genome, data, session.seed)
         with deadline_scope(session.refit_deadline(best)):

@@ -1,11 +1,11 @@
 """Learns the first generation's portfolio from stored searches, and measures it leave-one-table-out.
 
     python benchmarks/suite.py --budget 60 --keep-trials runs/trials   # searches (35 tables)
-    python benchmarks/portfolio.py --trials runs/trials --out runs/portfolio   # matrix,
+    python tools/portfolio.py --trials runs/trials --out runs/portfolio   # matrix,
         # portfolio, and one leave-one-table-out preset per table
     python benchmarks/suite.py --budget 60 --presets runs/portfolio/loo    # measure
-    python benchmarks/portfolio.py --trials runs/trials --out runs/portfolio --install
-    python benchmarks/portfolio.py --trials runs/trials --out runs/no-lgbm --without LightGBM
+    python tools/portfolio.py --trials runs/trials --out runs/portfolio --install
+    python tools/portfolio.py --trials runs/trials --out runs/no-lgbm --without LightGBM
         # a world without a model family: its candidates, defaults and preset entry left out
         # (copy runs/portfolio/matrix.json to runs/no-lgbm/ first to reuse the scores)
 
@@ -33,19 +33,21 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import sys
 import time
 from pathlib import Path
 
 import numpy as np
 
-from suite import load
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from suite import load  # noqa: E402 (benchmarks/ holds the suite's table loader)
 
 REPOSITORY = Path(__file__).resolve().parents[1]
 PRESETS = {"classification": "structured_classification", "regression": "structured_regression"}
 #: The candidates and score matrix the shipped portfolio was learned from (``--install``
 #: writes it), kept so that any table's leave-one-table-out portfolio can be rebuilt
 #: (``held_out_preset``; ``suite.py`` does so by default).
-MATRIX = REPOSITORY / "benchmarks" / "portfolio_matrix.json"
+MATRIX = REPOSITORY / "tools" / "portfolio_matrix.json"
 SIZE, DEPTH = 13, 2
 #: Seconds one candidate may take on one table (its score is then a failure).
 EVALUATION_SECONDS = 30.0
@@ -255,7 +257,7 @@ def main() -> None:
         chosen, means = choose(candidates, matrix, tables, task, args.size, args.depth)
         print(f"{task}: {len(chosen)} pipelines; mean error on these tables as each is added: "
               + ", ".join(f"{m:.3f}" for m in means))
-        note = (f"Learned by benchmarks/portfolio.py from the searches of {len(tables)} "
+        note = (f"Learned by tools/portfolio.py from the searches of {len(tables)} "
                 f"{task} tables (top {args.top} each), greedily, depth {args.depth}.")
         write_portfolio(args.out / f"portfolio_{task}.json", candidates, chosen, note)
         if args.install:
