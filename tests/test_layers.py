@@ -1,4 +1,4 @@
-"""Data flows one way: a lower stage never imports a higher one (the README's Layout)."""
+"""Data flows one way: a lower stage never imports a higher one (docs/architecture.md)."""
 
 import ast
 from pathlib import Path

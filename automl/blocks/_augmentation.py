@@ -9,7 +9,7 @@ from automl.blocks._keras import frozen_space
 from automl.hyperparameters import Bool
 
 #: AutoKeras 3.0's ImageAugmentation space as ``capture_space("ImageAugmentation", (8, 8, 1))``
-#: records it, frozen here; tests/test_image_networks.py checks it against AutoKeras. The
+#: records it, frozen here; tests/blocks/test_image_networks.py checks it against AutoKeras. The
 #: capture also records ``zoom_factor`` (choice of 0.0 and 0.1, default 0.0), left out: AutoKeras
 #: 3.0 reads it but builds no layer from it (its RandomZoom is commented out), so every value
 #: gives the same network and searching it would only make duplicate candidates.

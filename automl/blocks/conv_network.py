@@ -8,7 +8,7 @@ from automl.graph import KERAS_NETWORK, Block, Role, register_block
 
 #: AutoKeras 3.0's ConvBlock space as ``capture_space("ConvBlock", ...)`` records it, frozen
 #: here (``filters_i_j``: layer j of block i, used when those blocks and layers exist);
-#: tests/test_keras_blocks.py checks it against AutoKeras.
+#: tests/blocks/test_keras_blocks.py checks it against AutoKeras.
 CONV_BLOCK_SPACE = {
     "kernel_size": ("choice", (3, 5, 7), 3),
     "separable": ("bool", (False, True), False),

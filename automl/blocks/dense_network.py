@@ -8,7 +8,7 @@ from automl.graph import KERAS_NETWORK, Block, Role, register_block
 
 #: AutoKeras 3.0's DenseBlock space as ``capture_space("DenseBlock", ...)`` records it, frozen
 #: here so genomes have a fixed space (``units_2`` only counts with three layers);
-#: tests/test_keras_blocks.py checks it against AutoKeras.
+#: tests/blocks/test_keras_blocks.py checks it against AutoKeras.
 DENSE_BLOCK_SPACE = {
     "use_batchnorm": ("bool", (False, True), False),
     "num_layers": ("choice", (1, 2, 3), 2),

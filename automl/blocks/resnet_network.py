@@ -7,7 +7,7 @@ from automl.blocks._keras import TRAINING_SPACE, frozen_space
 from automl.graph import register_block
 
 #: AutoKeras 3.0's ResNetBlock space as ``capture_space("ResNetBlock", (32, 32, 3),
-#: options={"pretrained": False})`` records it, frozen here; tests/test_image_networks.py checks
+#: options={"pretrained": False})`` records it, frozen here; tests/blocks/test_image_networks.py checks
 #: it against AutoKeras. Without pretrained weights AutoKeras declares no ``pretrained`` or
 #: ``trainable``. The capture also records ``imagenet_size`` (bool, default False), left out and
 #: held False: it upsamples every image to 224x224, the size ImageNet weights were trained at;

@@ -12,7 +12,7 @@ from automl.graph import KERAS_NETWORK, Block, Role, register_block
 from automl.hyperparameters import Choice
 
 #: AutoKeras 3.0's Embedding and SpatialReduction spaces as ``capture_space`` records them
-#: (tests/test_text.py checks them); ConvBlock (on sequences) and DenseBlock have the spaces
+#: (tests/tasks/test_text.py checks them); ConvBlock (on sequences) and DenseBlock have the spaces
 #: frozen in conv_network.py and dense_network.py.
 EMBEDDING_SPACE = {
     "embedding_dim": ("choice", (32, 64, 128, 256, 512), 128),

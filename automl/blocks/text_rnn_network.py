@@ -6,7 +6,7 @@ from automl.blocks.text_network import EMBEDDING_SPACE, TextNetwork, text_networ
 from automl.graph import Role, register_block
 
 #: AutoKeras 3.0's RNNBlock (``return_sequences=True``) and TemporalReduction spaces as
-#: ``capture_space`` records them; tests/test_text.py checks them.
+#: ``capture_space`` records them; tests/tasks/test_text.py checks them.
 RNN_BLOCK_SPACE = {
     "bidirectional": ("bool", (False, True), True),
     "layer_type": ("choice", ("gru", "lstm"), "lstm"),

@@ -14,7 +14,7 @@ class XGBoost(Block):
     The ranges follow FLAML's and AutoGluon's XGBoost searches (learning rate, depth, child
     weight, row and column subsampling, L1/L2 penalties), narrowed to what pays off within
     minutes; defaults are XGBoost's own. One thread per candidate. An optional extra:
-    ``pip install 'automl[xgboost]'`` (the 6 MB CPU wheel ``xgboost-cpu``; the ``xgboost``
+    ``pip install 'automl[xgboost]'`` (the small CPU wheel ``xgboost-cpu``; the ``xgboost``
     wheel, with its GPU libraries, serves as well).
     """
 

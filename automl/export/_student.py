@@ -20,20 +20,16 @@ from __future__ import annotations
 import math
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from sklearn.compose import ColumnTransformer
-from sklearn.impute import SimpleImputer
 from sklearn.metrics import r2_score
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from automl.data import ColumnKind, DataSpec, Task
-from automl.export._keras import _affine, _dense, _table_features
+from automl.data import DataSpec, Task
+from automl.export._student_features import StudentView
 from automl.export._student_model import Student, keras_feed, keras_file_size, table_adapter
 from automl.export._synthetic import munge
-from automl.pipeline import COLUMNS_STEP
 from automl.runtime import deadline_scope
 
 #: Divides the logits the student learns the teacher's probabilities with (Hinton et al. use
@@ -66,46 +62,6 @@ TEACHER_SHARE = 0.2
 #: Rows per training step: a step's fixed cost on a CPU (milliseconds) dwarfs a small
 #: network's arithmetic, so large batches learn more per second.
 BATCH_SIZE = 512
-#: Bins per numerical column of the piecewise-linear encoding (quantiles of the rows), and
-#: at most this many in all (fewer per column on wide tables). 64 alone, with a 2x64
-#: reference, was no better than 16: finer thresholds need the wider networks of ``SHAPES``.
-BINS, MAX_ENCODED = 64, 1024
-#: Categories beyond this many per column share one input (scikit-learn's infrequent group).
-MAX_CATEGORIES = 32
-
-
-def _preprocessing(spec: DataSpec) -> Pipeline:
-    numeric, categorical = (list(spec.columns_of(ColumnKind.NUMERICAL)),
-                            list(spec.columns_of(ColumnKind.CATEGORICAL)))
-    columns = ColumnTransformer(
-        [("numeric", SimpleImputer(strategy="median", keep_empty_features=True), numeric),
-         ("categorical", OneHotEncoder(handle_unknown="infrequent_if_exist", sparse_output=False,
-                                       max_categories=MAX_CATEGORIES), categorical)],
-        sparse_threshold=0.0, verbose_feature_names_out=False)
-    return Pipeline([("table", table_adapter(spec)),
-                     (COLUMNS_STEP, columns), ("scale", StandardScaler())])
-
-
-def _piecewise_linear(numbers: np.ndarray, width: int) -> tuple[np.ndarray, np.ndarray]:
-    """``(A, c)`` of the piecewise-linear encoding (Gorishniy et al. 2022, "On embeddings for
-    numerical features in tabular deep learning"): for each numerical column (the first of
-    ``width`` features) and each of its quantile bins [e0, e1], ``clip((x - e0) / (e1 - e0),
-    0, 1)`` = ``clip(x @ A + c, 0, 1)``. It lets a small network draw the sharp thresholds
-    a tree ensemble learnt."""
-    weights, biases = [], []
-    bins = max(2, min(BINS, MAX_ENCODED // max(numbers.shape[1], 1)))
-    for column in range(numbers.shape[1]):
-        edges = np.unique(np.nanquantile(numbers[:, column], np.linspace(0, 1, bins + 1)))
-        for low, high in zip(edges[:-1], edges[1:]):
-            weight = np.zeros(width)
-            weight[column] = 1.0 / (high - low)
-            weights.append(weight)
-            biases.append(-low / (high - low))
-    if not weights:
-        return np.zeros((width, 0)), np.zeros(0)
-    return np.stack(weights, axis=1), np.asarray(biases)
-
-
 def _fidelity(classification: bool, student: np.ndarray, teacher: np.ndarray) -> float:
     """Agreement of the predicted classes, or R² of the student against the teacher."""
     if classification:
@@ -149,6 +105,108 @@ def _soft(probabilities: np.ndarray) -> np.ndarray:
     return soft / soft.sum(axis=1, keepdims=True)
 
 
+def _check_options(time_budget, tolerance) -> None:
+    if not (isinstance(time_budget, (int, float)) and 0 < time_budget < math.inf):
+        raise ValueError(f"time_budget={time_budget!r}: pass the seconds distillation may "
+                         "take, a positive number (60 tries a few shapes on most tables).")
+    if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
+        raise ValueError(f"tolerance={tolerance!r}: pass the fidelity a smaller student may "
+                         "give up against the best one, a number in [0, 1) such as 0.01.")
+
+
+@dataclass
+class _Lesson:
+    """What the student learns from and is measured on: rows, their features, and the
+    teacher's answers (for regression standardised by ``units`` = (mean, scale))."""
+
+    fit_rows: pd.DataFrame
+    train_rows: pd.DataFrame
+    check_rows: pd.DataFrame
+    features: np.ndarray
+    targets: np.ndarray
+    check_features: np.ndarray
+    check_targets: np.ndarray
+    teacher_check: np.ndarray
+    units: tuple[float, float] | None
+
+
+def _lesson(teach, view: StudentView, fit_rows, check_rows, spec: DataSpec, time_budget: float,
+            synthetic: bool, seed: int) -> _Lesson:
+    """The training rows (with MUNGE rows between them, as many as the time allows) and the
+    rows set aside (MUNGE rows drawn from them, with ``synthetic``), answered by the teacher."""
+    tic = time.monotonic()  # the teacher's pace on a batch, where a call's overhead is spread
+    teach(fit_rows.sample(1_000, replace=True, random_state=seed))
+    per_row = (time.monotonic() - tic) / 1_000
+    train_rows = fit_rows
+    if synthetic:
+        count = min(int(np.clip(5 * len(fit_rows), SYNTHETIC_MIN, SYNTHETIC_MAX)),
+                    int(SYNTHETIC_PER_SECOND * time_budget),
+                    int((TEACHER_SHARE * time_budget / max(per_row, 1e-9) - len(fit_rows))
+                        / (1 + CHECK_FRACTION)))
+        if count > 0:
+            encoded = view.preprocessing.transform
+            extra = munge(fit_rows, encoded(fit_rows), spec, count, seed)
+            train_rows = pd.concat([fit_rows, extra], ignore_index=True)
+            if len(check_rows) > 1:  # MUNGE draws between a row and its neighbour
+                check_rows = munge(check_rows, encoded(check_rows), spec,
+                                   max(len(check_rows), int(CHECK_FRACTION * count)), seed + 1)
+    teacher_check = np.asarray(teach(check_rows))
+    teacher_train = np.asarray(teach(train_rows))
+    if spec.task is Task.CLASSIFICATION:
+        units, targets, check_targets = None, _soft(teacher_train), _soft(teacher_check)
+    else:
+        units = float(np.mean(teacher_train)), float(np.std(teacher_train)) or 1.0
+        targets = ((teacher_train - units[0]) / units[1]).reshape(-1, 1)
+        check_targets = ((teacher_check - units[0]) / units[1]).reshape(-1, 1)
+    return _Lesson(fit_rows, train_rows, check_rows, view.features(train_rows), targets,
+                   view.features(check_rows), check_targets, teacher_check, units)
+
+
+def _train_shapes(lesson: _Lesson, classification: bool, deadline: float, seed: int,
+                  say: Callable[[str], None] | None) -> list[dict]:
+    """The ``SHAPES`` trained in turn while time is left, with their fidelity."""
+    from automl.blocks._keras import import_keras
+
+    import_keras()  # seconds on a CPU: before the shapes' shares of the time are set
+    tried = []
+    for shape in SHAPES:
+        now = time.monotonic()
+        if tried:
+            if deadline - now < 0.5 * tried[0]["seconds"]:
+                break
+            own_deadline = min(now + tried[0]["seconds"], deadline)
+        else:
+            own_deadline = now + max(deadline - now, 1.0) * REFERENCE_SHARE
+        network, epochs = _train(shape, (lesson.features, lesson.targets),
+                                 (lesson.check_features, lesson.check_targets),
+                                 classification, own_deadline, seed)
+        answers = np.asarray(network.predict(lesson.check_features, verbose=0))
+        expected = lesson.teacher_check if classification else lesson.check_targets
+        tried.append({"layers": shape[0], "units": shape[1], "parameters":
+                      int(network.count_params()), "epochs": epochs,
+                      "fidelity": _fidelity(classification, answers, expected),
+                      "seconds": time.monotonic() - now, "network": network})
+        if say:
+            say(f"student {shape[0]}x{shape[1]}: fidelity {tried[-1]['fidelity']:.4f} after "
+                f"{epochs} epochs")
+    return tried
+
+
+def _verified_export(view: StudentView, network, lesson: _Lesson):
+    """The student as one ``keras.Model`` from raw columns, checked to answer as the network
+    that was measured does."""
+    model = view.exported(network, lesson.units)
+    measured = np.asarray(network.predict(lesson.check_features, verbose=0))
+    if lesson.units is not None:
+        measured = measured * lesson.units[1] + lesson.units[0]
+    answered = np.asarray(model.predict_on_batch(keras_feed(model, lesson.check_rows)))
+    if not np.allclose(answered, measured, rtol=1e-3, atol=1e-4 * max(1.0, np.abs(
+            measured).max())):
+        raise RuntimeError("the exported student differs from the trained one (largest "
+                           f"difference {np.abs(answered - measured).max():.3g}): a bug.")
+    return model
+
+
 def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: DataSpec, *,
             time_budget: float = 60.0, tolerance: float = 0.01, synthetic: bool = True,
             seed: int = 0, say: Callable[[str], None] | None = None) -> Student:
@@ -163,12 +221,7 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
         synthetic: add MUNGE rows to the training rows, and measure fidelity on MUNGE rows
             (without: on training rows set aside).
     """
-    if not (isinstance(time_budget, (int, float)) and 0 < time_budget < math.inf):
-        raise ValueError(f"time_budget={time_budget!r}: pass the seconds distillation may "
-                         "take, a positive number (60 tries a few shapes on most tables).")
-    if not (isinstance(tolerance, (int, float)) and 0 <= tolerance < 1):
-        raise ValueError(f"tolerance={tolerance!r}: pass the fidelity a smaller student may "
-                         "give up against the best one, a number in [0, 1) such as 0.01.")
+    _check_options(time_budget, tolerance)
     started = time.monotonic()
     deadline = started + time_budget - SHAPE_OVERHEAD  # the export's time kept
     classification = spec.task is Task.CLASSIFICATION
@@ -176,109 +229,22 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
     order = np.random.default_rng(seed).permutation(len(rows))
     n_check = max(1, int(CHECK_FRACTION * len(rows)))
     fit_rows, check_rows = rows.iloc[order[n_check:]], rows.iloc[order[:n_check]]
-    preprocessing = _preprocessing(spec).fit(fit_rows)
-    columns = preprocessing[:-1]  # imputed numbers first, then the categories' one-hots
-    numeric = len(spec.columns_of(ColumnKind.NUMERICAL))
-    encoding = _piecewise_linear(columns.transform(fit_rows)[:, :numeric],
-                                 len(preprocessing.named_steps["scale"].mean_))
-
-    def featurize(table: pd.DataFrame) -> np.ndarray:
-        raw = columns.transform(table)
-        bins = np.clip(raw @ encoding[0] + encoding[1], 0.0, 1.0)
-        return np.hstack([preprocessing[-1].transform(raw), bins]).astype("float32")
-
-    tic = time.monotonic()  # the teacher's pace on a batch, where a call's overhead is spread
-    teach(fit_rows.sample(1_000, replace=True, random_state=seed))
-    per_row = (time.monotonic() - tic) / 1_000
-    train_rows = fit_rows
-    if synthetic:
-        count = min(int(np.clip(5 * len(fit_rows), SYNTHETIC_MIN, SYNTHETIC_MAX)),
-                    int(SYNTHETIC_PER_SECOND * time_budget),
-                    int((TEACHER_SHARE * time_budget / max(per_row, 1e-9) - len(fit_rows))
-                        / (1 + CHECK_FRACTION)))
-        if count > 0:
-            extra = munge(fit_rows, preprocessing.transform(fit_rows), spec, count, seed)
-            train_rows = pd.concat([fit_rows, extra], ignore_index=True)
-            if len(check_rows) > 1:  # MUNGE draws between a row and its neighbour
-                check_rows = munge(check_rows, preprocessing.transform(check_rows), spec,
-                                   max(len(check_rows), int(CHECK_FRACTION * count)), seed + 1)
-    teacher_check = np.asarray(teach(check_rows))
-    teacher_train = np.asarray(teach(train_rows))
-    if classification:
-        targets, check_targets = _soft(teacher_train), _soft(teacher_check)
-    else:
-        mean, scale = float(np.mean(teacher_train)), float(np.std(teacher_train)) or 1.0
-        targets = ((teacher_train - mean) / scale).reshape(-1, 1)
-        check_targets = ((teacher_check - mean) / scale).reshape(-1, 1)
-    features, check_features = featurize(train_rows), featurize(check_rows)
-    from automl.blocks._keras import import_keras
-
-    import_keras()  # seconds on a CPU: before the shapes' shares of the time are set
-    tried = []
-    for shape in SHAPES:
-        now = time.monotonic()
-        if tried:
-            if deadline - now < 0.5 * tried[0]["seconds"]:
-                break
-            own_deadline = min(now + tried[0]["seconds"], deadline)
-        else:
-            own_deadline = now + max(deadline - now, 1.0) * REFERENCE_SHARE
-        network, epochs = _train(shape, (features, targets), (check_features, check_targets),
-                                 classification, own_deadline, seed)
-        answers = np.asarray(network.predict(check_features, verbose=0))
-        expected = teacher_check if classification else check_targets
-        tried.append({"layers": shape[0], "units": shape[1], "parameters":
-                      int(network.count_params()), "epochs": epochs,
-                      "fidelity": _fidelity(classification, answers, expected),
-                      "seconds": time.monotonic() - now, "network": network})
-        if say:
-            say(f"student {shape[0]}x{shape[1]}: fidelity {tried[-1]['fidelity']:.4f} after "
-                f"{epochs} epochs")
+    view = StudentView(spec, fit_rows)
+    lesson = _lesson(teach, view, fit_rows, check_rows, spec, time_budget, synthetic, seed)
+    tried = _train_shapes(lesson, classification, deadline, seed, say)
     best = max(entry["fidelity"] for entry in tried)
     chosen = min((entry for entry in tried if entry["fidelity"] >= best - tolerance),
                  key=lambda entry: entry["parameters"])
-    model = _exported(preprocessing, encoding, chosen["network"], spec,
-                      None if classification else (mean, scale))
-    # The file must answer as the network that was measured does.
-    measured = np.asarray(chosen["network"].predict(check_features, verbose=0))
-    if not classification:
-        measured = measured * scale + mean
-    answered = np.asarray(model.predict_on_batch(keras_feed(model, check_rows)))
-    if not np.allclose(answered, measured, rtol=1e-3, atol=1e-4 * max(1.0, np.abs(
-            measured).max())):
-        raise RuntimeError("the exported student differs from the trained one (largest "
-                           f"difference {np.abs(answered - measured).max():.3g}): a bug.")
+    model = _verified_export(view, chosen["network"], lesson)
     summary = {"fidelity": chosen["fidelity"],
                "fidelity_metric": "agreement" if classification else "r2_vs_teacher",
                "layers": chosen["layers"], "units": chosen["units"],
                "parameters": chosen["parameters"], "epochs": chosen["epochs"],
-               "check_rows": len(check_rows), "training_rows": len(fit_rows),
-               "synthetic_rows": len(train_rows) - len(fit_rows),
+               "check_rows": len(lesson.check_rows), "training_rows": len(fit_rows),
+               "synthetic_rows": len(lesson.train_rows) - len(fit_rows),
                "tried": [{k: v for k, v in entry.items() if k != "network"} for entry in tried],
                "seconds": time.monotonic() - started}
     return Student(model, spec, summary)
-
-
-def _exported(preprocessing: Pipeline, encoding: tuple, network, spec: DataSpec,
-              units: tuple | None):
-    """One ``keras.Model`` from raw columns: the student's preprocessing and piecewise-linear
-    encoding translated, then the network (and, for regression, back to the target's
-    units)."""
-    from automl.blocks._keras import import_keras
-
-    keras = import_keras()
-    inputs, features = _table_features(keras, preprocessing, spec)
-    weights, bias = _affine(preprocessing.named_steps["scale"], int(features.shape[-1]),
-                            "scale")
-    parts = [_dense(keras, weights, bias, "scale")(features)]
-    if encoding[0].shape[1]:
-        bins = _dense(keras, encoding[0], encoding[1], "bins")(features)
-        parts.append(keras.layers.ReLU(max_value=1.0, name="clip_bins")(bins))
-    joined = parts[0] if len(parts) == 1 else keras.layers.Concatenate()(parts)
-    outputs = network(joined)
-    if units is not None:
-        outputs = keras.layers.Rescaling(units[1], units[0], name="target_units")(outputs)
-    return keras.Model(inputs, outputs, name="automl_student")
 
 
 def distill_pipeline(pipeline, x: pd.DataFrame, spec: DataSpec, teacher_costs: dict,

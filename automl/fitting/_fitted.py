@@ -71,7 +71,7 @@ class FittedModel(abc.ABC):
     @property
     @abc.abstractmethod
     def pipeline(self):
-        """The fitted object a project saves (``best_pipeline.joblib``) and ``pipeline_``
+        """The fitted scikit-learn pipeline (or the network's model) that ``pipeline_``
         shows."""
 
     @property

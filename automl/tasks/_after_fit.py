@@ -49,10 +49,12 @@ class AfterFitActions:
         ``ensemble_`` ``None``; a project folder gets the new model (``model.joblib``).
 
         Args:
-            x, y: the training data as given to ``fit``; ``None``: the data of this session's
+            x: the training data as given to ``fit``; ``None``: the data of this session's
                 ``fit`` (it is not pickled: after loading a model, pass it again).
+            y: the targets as given to ``fit`` (``None`` with ``x``).
             trial: the number of a successful trial (``leaderboard_["trial"]``).
-            max_latency_ms, max_size_mb: limits on the trial's measured costs.
+            max_latency_ms: a limit on the trial's measured milliseconds to predict one row.
+            max_size_mb: a limit on the trial's measured megabytes saved.
             time_budget: seconds the refit may take (``None``: no limit), estimated from the
                 trial's cross-validated fits; a ``trial`` expected to take longer is refused
                 before any work. A network's refit stops itself when they are spent.

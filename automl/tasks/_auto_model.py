@@ -80,12 +80,15 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             NSGA-II): any of ``"fit_seconds"``, ``"predict_seconds_per_row"``, and the costs
             every trial measures (``"latency_ms"``, ``"batch_latency_ms"``, ``"model_size"``;
             see ``automl.evaluation.COSTS``).
-        max_latency_ms, max_size_mb: limits on the model served, as FLAML's
-            ``pred_time_limit``: milliseconds to predict one row, megabytes saved (each
-            trial's first-fold model measured; an ensemble's costs are its members' sums).
-            Candidates over them are kept but never chosen; ``None``: no limit.
+        max_latency_ms: a limit on the model served, as FLAML's ``pred_time_limit``:
+            milliseconds to predict one row (each trial's first-fold model measured; an
+            ensemble's costs are its members' sums). Candidates over it are kept but never
+            chosen; ``None``: no limit.
+        max_size_mb: a limit on the model served: megabytes saved, measured and applied as
+            ``max_latency_ms``.
         directory: where to keep the project: every trial in ``trials.sqlite`` as it finishes,
-            then ``best_pipeline.joblib`` and ``leaderboard.csv`` (``None``: nothing is written).
+            then the model (``model.joblib``, read by ``automl.load_model``) and
+            ``leaderboard.csv`` (``None``: nothing is written).
         project_name: sub-folder of ``directory`` for this search, a plain folder name
             (``None``: the task's name, e.g. ``"image"``).
         overwrite: start afresh, removing an earlier search of the same project; with

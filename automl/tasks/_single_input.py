@@ -74,7 +74,7 @@ class _ImageTask(_SingleInputTask):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         # (N, H, W) or (N, H, W, C) pixels, not a table: scikit-learn's table checks do not
-        # apply (tests/test_sklearn_contract.py runs the ones that do)
+        # apply (tests/tasks/test_sklearn_contract.py runs the ones that do)
         tags.input_tags.two_d_array, tags.input_tags.three_d_array = False, True
         return tags
 

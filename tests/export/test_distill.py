@@ -14,7 +14,7 @@ from search_processes import small_table
 from automl import StructuredDataClassifier, StructuredDataRegressor
 from automl.data import ColumnKind, DataSpec, Task
 from automl.export import NotTranslatableError
-from automl.export._student import BINS, _piecewise_linear
+from automl.export._student_features import BINS, _piecewise_linear
 from automl.export._synthetic import munge
 
 

@@ -93,7 +93,7 @@ def test_a_held_out_portfolio_never_sees_its_table():
     # candidates nor its column of the score matrix; changing that column changes nothing.
     import sys
 
-    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "tools"))
     from portfolio import choose
 
     rng = np.random.default_rng(0)

@@ -40,7 +40,7 @@ def test_presets_ship_inside_the_wheel(tmp_path):
     import zipfile
     from pathlib import Path
 
-    root = Path(__file__).resolve().parents[1]
+    root = Path(__file__).resolve().parents[2]
     subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
                     "-q", "-w", str(tmp_path), str(root)], check=True)
     (wheel,) = tmp_path.glob("automl-*.whl")

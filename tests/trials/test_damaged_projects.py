@@ -121,7 +121,7 @@ FULL_DISK_SCRIPT = textwrap.dedent("""
 def _search(tmp_path, max_trials, mode):
     script = tmp_path / "search.py"
     script.write_text(FULL_DISK_SCRIPT)
-    tests = str(Path(__file__).parent)
+    tests = str(Path(__file__).parents[1])  # where search_processes.py is
     return subprocess.Popen([sys.executable, str(script), str(tmp_path), str(max_trials), mode,
                              tests], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
 

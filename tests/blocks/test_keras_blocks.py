@@ -61,7 +61,7 @@ def test_a_dense_network_is_searched_and_exported(tmp_path):
                       scheduler="in-process", seed=0, verbose=0).fit(x, y)
     assert all(trial.ok for trial in model.trials_), [t.reason for t in model.trials_]
     assert len({trial.genome for trial in model.trials_}) == 3
-    pipeline = model.export_model(format="sklearn")  # (the .keras export: tests/test_export.py)
+    pipeline = model.export_model(format="sklearn")  # (the .keras export: tests/export/test_export.py)
     joblib.dump(pipeline, tmp_path / "pipeline.joblib")
     assert np.array_equal(joblib.load(tmp_path / "pipeline.joblib").predict(x), model.predict(x))
     assert model.evaluate(x, y)["accuracy"] > 0.8

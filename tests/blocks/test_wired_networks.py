@@ -152,7 +152,7 @@ def test_wired_network_exports_with_its_preprocessing(wired, tmp_path):
 
 
 def test_one_input_one_output_as_in_keras():
-    """The functional API of the README: one wired text network; predict returns the array."""
+    """The functional API of docs/guide/io-api.md: one wired text network; predict returns the array."""
     _, _, documents, labels, _ = tiny_inputs()
     text = automl.TextInput()
     tokens = blocks.TextVectorization(max_tokens=500, sequence_length=32)(text)

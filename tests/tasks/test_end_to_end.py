@@ -17,7 +17,7 @@ FAST = {"max_trials": 10, "population_size": 5, "cv": 3, "seed": 0, "verbose": 0
 
 def test_classifier_on_mixed_table(mixed_table, tmp_path):
     x, y = mixed_table
-    # The best pipeline alone: the ensemble's export is tests/test_ensemble.py's.
+    # The best pipeline alone: the ensemble's export is tests/search/test_ensemble.py's.
     model = StructuredDataClassifier(n_jobs=1, ensemble_size=0, **FAST).fit(x, y)
     predictions = model.predict(x)
     assert set(predictions) <= {"yes", "no"}
