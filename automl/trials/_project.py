@@ -46,6 +46,18 @@ COMPARABLE = {
 }
 
 
+def write_atomically(path: Path, write: Callable[[Path], None]) -> None:
+    """Writes ``path`` with ``write(partial)`` to a temporary file beside it, then renames it
+    into place: a failed write (disk full) leaves the earlier file whole and nothing partial."""
+    partial = path.with_name(f"{path.name}.partial")
+    try:
+        write(partial)
+        os.replace(partial, path)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
 class ProjectMismatchError(ValueError):
     """The stored search was run on other data, space or settings than this ``fit``."""
 
@@ -93,12 +105,9 @@ class Project:
         Returns what could not be written and why (``None``: all were)."""
         failed = []
         for name, write in writers.items():
-            path, partial = self.folder / name, self.folder / f"{name}.partial"
             try:
-                write(partial)
-                os.replace(partial, path)
+                write_atomically(self.folder / name, write)
             except OSError as error:
-                partial.unlink(missing_ok=True)
                 failed.append(f"{name} ({error.strerror or error})")
         return f"could not write {', '.join(failed)}" if failed else None
 

@@ -22,7 +22,12 @@ from automl.search import front_costs, pareto_front, trial_cost
 from automl.space import MODEL_SLOT
 from automl.trials._frame import leaderboard
 from automl.trials._importance import trial_importance
-from automl.trials._project import BEHAVIOUR_FILE, CHECKS_FILE, SELECTION_FILE
+from automl.trials._project import (
+    BEHAVIOUR_FILE,
+    CHECKS_FILE,
+    SELECTION_FILE,
+    write_atomically,
+)
 from automl.trials._store import TrialStore
 
 REPORT_NAME = "report.html"
@@ -283,5 +288,5 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
         raise TypeError(f"write_report() takes a project folder or a fitted AutoModel; "
                         f"received {type(source).__name__}.")
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(text, encoding="utf-8")
+    write_atomically(target, lambda partial: partial.write_text(text, encoding="utf-8"))
     return target

@@ -91,9 +91,11 @@ def test_models_pickled_under_the_old_module_names_still_load():
         assert moved != stored and pickle.loads(moved) is pickle.loads(stored)
 
 
-def test_behaviour_summaries_are_saved_in_the_project(folder):
+def test_behaviour_summaries_and_the_report_are_saved_in_the_project(folder):
     path, model, table = folder
     automl.checks.invariance(model, table.drop(columns="label").head(10), "b", [0.0])
     saved = json.loads((path / "behaviour_tests.json").read_text())
     assert saved[-1]["test"] == "invariance" and saved[-1]["rows"] == 10
-    assert not list(path.glob("*.partial"))
+    report = automl.report(path)
+    assert report == path / "report.html" and "invariance" in report.read_text()
+    assert not list(path.glob("*.partial"))  # each written beside, then renamed into place
