@@ -37,9 +37,8 @@ def serve(connection: Connection, payload_path: str, memory_limit: int, threads:
     from automl.evaluation import describe_error
 
     threadpool_limits(threads)  # workers share the cores: no BLAS/OpenMP oversubscription
-    # The same for TensorFlow's own pools, read when it starts its first operation
-    # (benchmarks/network_threads.py, two networks at once on 2 cores: 0.86 of the default's
-    # fit time over 12 fits each, 1.01 over 6: a modest gain, never a loss beyond noise).
+    # The same for TensorFlow's own pools, read when it starts its first operation (a modest
+    # gain, never a loss beyond noise: docs/results.md, TensorFlow threads per worker).
     for variable in ("TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         os.environ.setdefault(variable, str(threads))
     with open(payload_path, "rb") as file:

@@ -39,8 +39,7 @@ TEMPERATURE = 1.0
 #: ``REFERENCE_SHARE`` of the time, then smaller ones, each as long as the reference took
 #: while half that is left (on a CPU an epoch of a small network costs about what a
 #: larger one's does: the fixed cost of each step dominates). These with 64 bins beat a 2x64
-#: reference with 16 on 6 of 7 tables' agreement (mean 0.932 -> 0.947): forests' boundaries
-#: need the width.
+#: reference with 16 (docs/results.md, Distillation): forests' boundaries need the width.
 SHAPES = ((2, 256), (1, 32), (2, 64), (2, 128))
 REFERENCE_SHARE = 0.5
 #: Seconds a shape needs beyond its epochs (building, tracing, checking), and that the export
@@ -49,9 +48,8 @@ SHAPE_OVERHEAD = 3.0
 #: Training rows set aside to measure fidelity and stop training on (MUNGE rows drawn from
 #: them when the student learns on MUNGE rows: as many as this share of the training ones).
 CHECK_FRACTION = 0.2
-#: Synthetic rows: five times the real ones, within these bounds (on churn, 6,000 / 15,000 /
-#: 30,000 of them left a student 3.0 / 1.4 / -1.3 points of balanced accuracy from its
-#: teacher).
+#: Synthetic rows: five times the real ones, within these bounds (fewer left the student
+#: further from its teacher: docs/results.md, Distillation).
 SYNTHETIC_MIN, SYNTHETIC_MAX = 20_000, 40_000
 #: ... and at most this many per second of the time budget: a short one trains fewer epochs,
 #: which need to be over fewer rows (a 2-core CPU passes ~50,000 rows a second).
