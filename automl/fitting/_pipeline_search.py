@@ -113,11 +113,7 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
                         say=(lambda line: print(line, flush=True)) if settings.verbose else None)
     secondary = settings.secondary_objectives
     space = build_space(graph, data.spec)
-    resumable = {"task": head.task.value, "objective": objective, "cv": settings.cv,
-                 "secondary_objectives": list(secondary), "seed": settings.seed,
-                 "data_fingerprint": data.fingerprint(),
-                 "space_fingerprint": space.fingerprint(),
-                 "target_column": data.target_column}
+    resumable = settings.resumable(head.task.value, objective, data, space, data.target_column)
     ensembling = settings.ensemble_size > 0
     limits = settings.limits
 

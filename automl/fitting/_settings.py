@@ -113,6 +113,15 @@ class SearchSettings:
             raise ValueError(f"x has {n_rows} rows (n_samples={n_rows}), too few for "
                              f"cv={self.cv}: pass at least {2 * self.cv} rows or a smaller cv.")
 
+    def resumable(self, task: str, objective: str, data, space, target_column: str | None,
+                  **more) -> dict:
+        """What a stored search must match for this fit to resume it (``Project``'s
+        ``check_resumable``): ``data`` and ``space`` by their fingerprints."""
+        return {"task": task, "objective": objective, "cv": self.cv,
+                "secondary_objectives": list(self.secondary_objectives), "seed": self.seed,
+                "data_fingerprint": data.fingerprint(), "space_fingerprint": space.fingerprint(),
+                "target_column": target_column, **more}
+
     # The budget policy: what a time budget changes.
 
     @property

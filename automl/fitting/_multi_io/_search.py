@@ -60,12 +60,9 @@ def search_network(settings: SearchSettings, inputs, outputs, x, y, epochs: int 
     scorer_names = output_metrics(settings.objective, data.outputs, data.y)
     secondary = settings.secondary_objectives
     space = multi_io_space(layer_slots, data.outputs[0].task, epochs)
-    resumable = {"task": "+".join(spec.task.value for spec in data.outputs),
-                 "objective": OBJECTIVE, "cv": settings.cv,
-                 "secondary_objectives": list(secondary),
-                 "output_metrics": dict(zip(output_names, scorer_names)),
-                 "seed": settings.seed, "data_fingerprint": data.fingerprint(),
-                 "space_fingerprint": space.fingerprint(), "target_column": None}
+    resumable = settings.resumable("+".join(spec.task.value for spec in data.outputs),
+                                   OBJECTIVE, data, space, None,
+                                   output_metrics=dict(zip(output_names, scorer_names)))
 
     labels = [y for spec, y in zip(data.outputs, data.y) if spec.task is Task.CLASSIFICATION]
 
