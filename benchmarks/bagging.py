@@ -73,6 +73,19 @@ def report(path: Path) -> None:
           f"{np.median([r['bag_seconds'] for r in records]):.1f} s")
 
 
+def new_runs(output: Path, seeds, tables, run_one) -> None:
+    """``run_one(name, seed)`` for each (table, seed) not yet in ``output``, each record
+    appended as a JSON line as soon as it is made."""
+    done = ({(r["table"], r["seed"]) for r in map(json.loads, output.open())}
+            if output.exists() else set())
+    for seed in seeds:
+        for name in tables:
+            if (name, seed) not in done:
+                record = run_one(name, seed)
+                with output.open("a") as file:
+                    file.write(json.dumps(record) + "\n")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", type=float, default=60.0)
@@ -84,18 +97,15 @@ def main() -> None:
     if args.report:
         report(args.report)
         return
-    done = ({(r["table"], r["seed"]) for r in map(json.loads, args.output.open())}
-            if args.output.exists() else set())
     folder = Path(tempfile.mkdtemp(prefix="bagging-presets-"))
-    for seed in args.seeds:
-        for name in args.tables:
-            if (name, seed) in done:
-                continue
-            record = run(name, args.budget, seed, folder)
-            with args.output.open("a") as file:
-                file.write(json.dumps(record) + "\n")
-            print(f"{name} seed {seed}: refit {record['refit']:.4f}, bagged "
-                  f"{record['bagged']:.4f}", flush=True)
+
+    def run_one(name: str, seed: int) -> dict:
+        record = run(name, args.budget, seed, folder)
+        print(f"{name} seed {seed}: refit {record['refit']:.4f}, bagged "
+              f"{record['bagged']:.4f}", flush=True)
+        return record
+
+    new_runs(args.output, args.seeds, args.tables, run_one)
     report(args.output)
 
 

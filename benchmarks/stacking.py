@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 import numpy as np
-from bagging import SMALL_TABLES
+from bagging import SMALL_TABLES, new_runs
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
@@ -117,18 +117,15 @@ def main() -> None:
     if args.report:
         report(args.report)
         return
-    done = ({(r["table"], r["seed"]) for r in map(json.loads, args.output.open())}
-            if args.output.exists() else set())
     folder = Path(tempfile.mkdtemp(prefix="stacking-presets-"))
-    for seed in args.seeds:
-        for name in args.tables:
-            if (name, seed) in done:
-                continue
-            record = run(name, args.budget, seed, args.members, folder)
-            with args.output.open("a") as file:
-                file.write(json.dumps(record) + "\n")
-            print(f"{name} seed {seed}: served {record['served']:.4f}, stacked "
-                  f"{record['stacked']:.4f}", flush=True)
+
+    def run_one(name: str, seed: int) -> dict:
+        record = run(name, args.budget, seed, args.members, folder)
+        print(f"{name} seed {seed}: served {record['served']:.4f}, stacked "
+              f"{record['stacked']:.4f}", flush=True)
+        return record
+
+    new_runs(args.output, args.seeds, args.tables, run_one)
     report(args.output)
 
 
