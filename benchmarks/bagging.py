@@ -73,6 +73,17 @@ def report(path: Path) -> None:
           f"{np.median([r['bag_seconds'] for r in records]):.1f} s")
 
 
+def paired_parser(doc: str) -> argparse.ArgumentParser:
+    """The arguments of a benchmark that compares two final models on the same searches."""
+    parser = argparse.ArgumentParser(description=doc.split("\n\n")[0])
+    parser.add_argument("--budget", type=float, default=60.0)
+    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
+    parser.add_argument("--tables", nargs="+", default=SMALL_TABLES)
+    parser.add_argument("--output", type=Path)
+    parser.add_argument("--report", type=Path)
+    return parser
+
+
 def new_runs(output: Path, seeds, tables, run_one) -> None:
     """``run_one(name, seed)`` for each (table, seed) not yet in ``output``, each record
     appended as a JSON line as soon as it is made."""
@@ -87,13 +98,7 @@ def new_runs(output: Path, seeds, tables, run_one) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=60.0)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--tables", nargs="+", default=SMALL_TABLES)
-    parser.add_argument("--output", type=Path)
-    parser.add_argument("--report", type=Path)
-    args = parser.parse_args()
+    args = paired_parser(__doc__).parse_args()
     if args.report:
         report(args.report)
         return

@@ -17,14 +17,13 @@ Each run is a JSON line of ``--output`` as soon as it finishes; runs already the
 
 from __future__ import annotations
 
-import argparse
 import json
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
-from bagging import SMALL_TABLES, new_runs
+from bagging import new_runs, paired_parser
 from sklearn.base import clone
 from sklearn.linear_model import LinearRegression, LogisticRegression
 from sklearn.model_selection import KFold, StratifiedKFold, cross_val_predict
@@ -106,13 +105,8 @@ def report(path: Path) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--budget", type=float, default=60.0)
-    parser.add_argument("--seeds", type=int, nargs="+", default=[0])
-    parser.add_argument("--tables", nargs="+", default=SMALL_TABLES)
+    parser = paired_parser(__doc__)
     parser.add_argument("--members", type=int, default=5)
-    parser.add_argument("--output", type=Path)
-    parser.add_argument("--report", type=Path)
     args = parser.parse_args()
     if args.report:
         report(args.report)

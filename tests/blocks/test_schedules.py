@@ -83,12 +83,18 @@ def test_a_schedule_runs_its_epochs_when_an_execution_spans_more_than_an_epoch()
     assert epochs == 3
 
 
-def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
+def _compiled_network():
+    """Keras, a small network compiled with Adam, and its seeded tiny regression."""
     keras = import_keras()
     keras.utils.set_random_seed(0)
-    x, y = _tiny_regression()
+    data = _tiny_regression()
     model = _dense(keras)
     model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    return keras, model, data
+
+
+def test_the_range_test_picks_a_rate_below_divergence_and_leaves_the_weights():
+    keras, model, (x, y) = _compiled_network()
     before = [w.copy() for w in model.get_weights()]
     rate = range_test(model, x, y, batch_size=32, training_steps=1_000, fallback=0.5,
                       key="candidate-1")
@@ -104,11 +110,7 @@ def test_a_range_test_stops_at_the_deadline():
     # A refit runs until its deadline: a sweep that ignored it ran a network's refit past the
     # search's time budget. Past the deadline the sweep takes one batch: nothing to read off
     # a one-point curve, so the searched rate stays.
-    keras = import_keras()
-    keras.utils.set_random_seed(0)
-    x, y = _tiny_regression()
-    model = _dense(keras)
-    model.compile(optimizer=keras.optimizers.Adam(1e-3), loss="mse")
+    keras, model, (x, y) = _compiled_network()
     assert 1e-4 < range_test(model, x, y, batch_size=32, training_steps=1_000,
                              fallback=0.5) < 0.2  # the same sweep, given the time
     with deadline_scope(time.monotonic()):

@@ -203,8 +203,6 @@ def _start_search(tmp_path, max_trials):
                             preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
-
-
 @pytest.mark.slow  # ~10-35 s on 2 cores; the default run stays under 10 minutes
 def test_a_search_killed_with_sigkill_resumes_without_losing_or_repeating_trials(tmp_path):
     process = _start_search(tmp_path, max_trials=40)
