@@ -3,12 +3,13 @@
 Importing this module imports Keras and registers the layers (package ``automl``), so a saved
 model that uses one loads with ``keras.saving.load_model`` in safe mode::
 
-    import automl.keras_layers  # noqa: F401 - registers FillMissing
+    import automl.keras_layers  # noqa: F401 - registers FillMissing, …
     model = keras.saving.load_model("model.keras")
 
 Exported models use built-in Keras layers wherever one does the job (Normalization,
-StringLookup, Dense with fixed weights, Rescaling, TextVectorization); only missing-value
-imputation needs a layer of ours.
+StringLookup, Dense with fixed weights, Rescaling, TextVectorization); missing-value
+imputation and the generated features (``ArithmeticFeatures``, ``GroupStatistics``) need
+layers of ours.
 """
 
 from __future__ import annotations
@@ -39,3 +40,75 @@ class FillMissing(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "values": self.values}
+
+
+@keras.saving.register_keras_serializable(package="automl")
+class PairArithmetic(keras.layers.Layer):
+    """The inputs followed by, for each operation in ``operations`` ("product", "ratio",
+    "difference") in turn, its value on every column pair in ``pairs``: a fitted
+    ``automl.blocks.arithmetic_features.PairArithmetic``. A ratio whose denominator is within
+    ``epsilon`` of 0 (or missing) is 0."""
+
+    def __init__(self, pairs, operations, epsilon, **kwargs):
+        super().__init__(**kwargs)
+        self.pairs = [[int(a), int(b)] for a, b in pairs]
+        self.operations, self.epsilon = list(operations), float(epsilon)
+
+    def call(self, inputs):
+        if not self.pairs:
+            return inputs
+        left = ops.take(inputs, [a for a, _ in self.pairs], axis=1)
+        right = ops.take(inputs, [b for _, b in self.pairs], axis=1)
+        usable = ops.abs(right) > self.epsilon
+        generated = {
+            "product": lambda: left * right,
+            "ratio": lambda: ops.where(usable, left / ops.where(usable, right, 1.0), 0.0),
+            "difference": lambda: left - right,
+        }
+        return ops.concatenate([inputs, *(generated[name]() for name in self.operations)],
+                               axis=1)
+
+    def compute_output_shape(self, input_shape):
+        width = input_shape[1] + len(self.pairs) * len(self.operations)
+        return (input_shape[0], width)
+
+    def get_config(self):
+        return {**super().get_config(), "pairs": self.pairs, "operations": self.operations,
+                "epsilon": self.epsilon}
+
+
+@keras.saving.register_keras_serializable(package="automl")
+class GroupMeans(keras.layers.Layer):
+    """The inputs followed by, for each group in ``groups`` (a fitted
+    ``automl.blocks.group_statistics.GroupMeans``'s ``groups_``), the share of its level,
+    the level's means of the group's value columns and each value's difference from them;
+    levels not in the group's list (or missing) get a share of 0 and the overall means. A
+    value within ``tolerance`` (relative, at least 1 absolute unit) of a level is that level."""
+
+    def __init__(self, groups, tolerance, **kwargs):
+        super().__init__(**kwargs)
+        self.groups = [dict(group) for group in groups]
+        self.tolerance = float(tolerance)
+
+    def call(self, inputs):
+        parts = [inputs]
+        for group in self.groups:
+            key = inputs[:, group["key"]:group["key"] + 1]
+            levels = ops.convert_to_tensor([group["levels"]], dtype=inputs.dtype)
+            near = self.tolerance * ops.maximum(1.0, ops.abs(levels))
+            match = ops.cast(ops.abs(key - levels) <= near, inputs.dtype)  # (rows, levels)
+            found = ops.sum(match, axis=1, keepdims=True)
+            share = ops.convert_to_tensor([[s] for s in group["share"]], dtype=inputs.dtype)
+            table = ops.convert_to_tensor(group["means"], dtype=inputs.dtype)
+            overall = ops.convert_to_tensor([group["overall"]], dtype=inputs.dtype)
+            means = ops.matmul(match, table) + (1.0 - found) * overall
+            values = ops.take(inputs, group["values"], axis=1)
+            parts += [ops.matmul(match, share), means, values - means]
+        return ops.concatenate(parts, axis=1)
+
+    def compute_output_shape(self, input_shape):
+        width = input_shape[1] + sum(1 + 2 * len(g["values"]) for g in self.groups)
+        return (input_shape[0], width)
+
+    def get_config(self):
+        return {**super().get_config(), "groups": self.groups, "tolerance": self.tolerance}

@@ -12,6 +12,8 @@ neither scikit-learn nor automl's pipeline code:
 - affine feature steps (``StandardScaler``, ``RobustScaler``, ``PCA``, ``SelectPercentile``,
   ``VarianceThreshold``, …): one ``Dense`` layer with fixed weights, read off the fitted step
   and checked on random probes;
+- generated features (``ArithmeticFeatures``, ``GroupStatistics``): the step's own layer
+  (``automl.keras_layers``), from its ``keras_layer(name)``;
 - images: an input of the image shape, flattened; text: the network's own
   ``TextVectorization`` input;
 - regression outputs: a ``Rescaling`` layer back to the target's units;
@@ -88,6 +90,15 @@ def _affine(step, n_inputs: int, name: str) -> tuple[np.ndarray, np.ndarray]:
             "translation: export_model(format='sklearn') gives the scikit-learn pipeline, or "
             "search without it (e.g. StructuredDataBlock(preprocessors=[...])).")
     return weights, bias
+
+
+def _feature_layer(keras, step, n_inputs: int, name: str):
+    """The Keras layer of a fitted feature step: its own (``step.keras_layer``, the
+    generated features) or one ``Dense`` layer with fixed weights (affine steps)."""
+    if hasattr(step, "keras_layer"):
+        return step.keras_layer(name)
+    weights, bias = _affine(step, n_inputs, name)
+    return _dense(keras, weights, bias, name)
 
 
 def _categorical_layers(keras, encoder, columns: list[str], inputs: dict):
@@ -181,8 +192,7 @@ def _translate(keras, pipeline: Pipeline, spec: DataSpec, model_name: str):
         steps = feature_steps(pipeline)
     if not spec.is_text:
         for name, step in steps:
-            weights, bias = _affine(step, int(features.shape[-1]), name)
-            features = _dense(keras, weights, bias, name)(features)
+            features = _feature_layer(keras, step, int(features.shape[-1]), name)(features)
         outputs = network.model_(features)
     if not network.classification:
         outputs = keras.layers.Rescaling(network.target_scale_, network.target_mean_,

@@ -16,7 +16,15 @@ from automl import (
     TextBlock,
     TextInput,
 )
-from automl.blocks import PCA, DenseNetwork, QuantileTransformer, StandardScaler
+from automl.blocks import (
+    PCA,
+    ArithmeticFeatures,
+    DenseNetwork,
+    FrequencyEncoder,
+    GroupStatistics,
+    QuantileTransformer,
+    StandardScaler,
+)
 from automl.export import NotTranslatableError
 from automl.serve._served import load_served
 
@@ -110,6 +118,25 @@ def test_an_ensemble_of_networks_exports_as_one_keras_model(tmp_path):
     got = np.asarray(loaded.predict(_table_inputs(frame), verbose=0))
     assert np.allclose(got, ensemble.predict_proba(frame), atol=1e-5)
     assert not np.allclose(got, model.predict_proba(frame), atol=1e-3)  # both members count
+
+
+def test_generated_features_export_inside_the_keras_model(tmp_path):
+    frame, labels = _table(80)
+    frame["rooms"] = np.arange(80) % 4  # a numeric column of few values: groups
+    inp = StructuredDataInput()
+    features = ArithmeticFeatures(columns=3)(GroupStatistics(values=2)(FrequencyEncoder()(inp)))
+    out = ClassificationHead()(DenseNetwork(max_epochs=2, num_layers=1)(
+        StandardScaler()(features)))
+    model = AutoModel(inputs=inp, outputs=out, **SMALL).fit(frame, labels)
+    steps = [step for _, step in model.pipeline_.steps]
+    assert [s.groups_ for s in steps if hasattr(s, "groups_")][0]  # both generate columns
+    assert [s.pairs_ for s in steps if hasattr(s, "pairs_")][0]
+    loaded = _save_and_load(model.export_model(), tmp_path)
+    new = frame.head(6).copy()
+    new.loc[0, "colour"], new.loc[1, ODD], new.loc[2, "rooms"] = "purple", np.nan, 9
+    new.loc[3, "b"] = 0.0  # a zero denominator, if b is in a pair
+    got = np.asarray(loaded.predict(_table_inputs(new), verbose=0))
+    assert np.allclose(got, model.predict_proba(new), atol=1e-4)
 
 
 def test_a_step_without_translation_is_named(tmp_path):
