@@ -8,8 +8,8 @@ model that uses one loads with ``keras.saving.load_model`` in safe mode::
 
 Exported models use built-in Keras layers wherever one does the job (Normalization,
 StringLookup, Dense with fixed weights, Rescaling, TextVectorization); missing-value
-imputation and the generated features (``ArithmeticFeatures``, ``GroupStatistics``) need
-layers of ours.
+imputation, the generated features (``ArithmeticFeatures``, ``GroupStatistics``) and the
+``RealMLP`` network's scaling and numeric embedding need layers of ours.
 """
 
 from __future__ import annotations
@@ -112,3 +112,76 @@ class GroupMeans(keras.layers.Layer):
 
     def get_config(self):
         return {**super().get_config(), "groups": self.groups, "tolerance": self.tolerance}
+
+
+@keras.saving.register_keras_serializable(package="automl")
+class RobustScaleClip(keras.layers.Layer):
+    """RealMLP's input scaling: each column centred on its median and divided by its
+    inter-quartile range (half its range where that is 0, else 1), then softly clipped to
+    about ±3 (``x / sqrt(1 + (x / 3)²)``). ``adapt(x)`` learns the statistics from the
+    training rows; they are weights, saved with the model."""
+
+    def build(self, input_shape):
+        width = (input_shape[-1],)
+        self.center = self.add_weight(shape=width, initializer="zeros", trainable=False,
+                                      name="center")
+        self.scale = self.add_weight(shape=width, initializer="ones", trainable=False,
+                                     name="scale")
+
+    def adapt(self, x):
+        import numpy as np
+
+        x = np.asarray(x, dtype="float64")
+        low, median, high = np.nanpercentile(x, [25, 50, 75], axis=0)
+        spread = np.where(high > low, high - low,
+                          (np.nanmax(x, axis=0) - np.nanmin(x, axis=0)) / 2)
+        spread = np.where(np.isfinite(spread) & (spread > 0), spread, 1.0)
+        if not self.built:
+            self.build(x.shape)
+        self.center.assign(np.nan_to_num(median).astype("float32"))
+        self.scale.assign(spread.astype("float32"))
+
+    def call(self, inputs):
+        scaled = (inputs - self.center) / self.scale
+        return scaled / ops.sqrt(1.0 + ops.square(scaled / 3.0))
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+
+@keras.saving.register_keras_serializable(package="automl")
+class PeriodicEmbedding(keras.layers.Layer):
+    """RealMLP's numeric embedding ("PBLD"): each column ``x`` becomes ``x`` followed by
+    ``dims`` values ``relu(W cos(2π (w x + b)) + c)`` over ``frequencies`` learned frequencies
+    ``w`` (initialised from N(0, ``sigma``²)), with weights of its own per column."""
+
+    def __init__(self, frequencies=16, dims=3, sigma=0.1, **kwargs):
+        super().__init__(**kwargs)
+        self.frequencies, self.dims, self.sigma = int(frequencies), int(dims), float(sigma)
+
+    def build(self, input_shape):
+        columns = input_shape[-1]
+        self.frequency = self.add_weight(
+            shape=(columns, self.frequencies), name="frequency",
+            initializer=keras.initializers.RandomNormal(stddev=self.sigma))
+        self.phase = self.add_weight(
+            shape=(columns, self.frequencies), name="phase",
+            initializer=keras.initializers.RandomUniform(-0.5, 0.5))
+        self.kernel = self.add_weight(shape=(columns, self.frequencies, self.dims),
+                                      initializer="glorot_uniform", name="kernel")
+        self.bias = self.add_weight(shape=(columns, self.dims), initializer="zeros",
+                                    name="bias")
+
+    def call(self, inputs):
+        waves = ops.cos(2.0 * 3.141592653589793
+                        * (inputs[:, :, None] * self.frequency + self.phase))
+        embedded = ops.relu(ops.einsum("bfk,fkd->bfd", waves, self.kernel) + self.bias)
+        both = ops.concatenate([inputs[:, :, None], embedded], axis=2)
+        return ops.reshape(both, (-1, inputs.shape[-1] * (self.dims + 1)))
+
+    def compute_output_shape(self, input_shape):
+        return (input_shape[0], input_shape[-1] * (self.dims + 1))
+
+    def get_config(self):
+        return {**super().get_config(), "frequencies": self.frequencies, "dims": self.dims,
+                "sigma": self.sigma}

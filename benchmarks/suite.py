@@ -159,6 +159,14 @@ def served_name(model) -> str:
     return str(model.best_trial_.genome.describe()["model"])
 
 
+def served_pipelines(model) -> list[str]:
+    """The pipelines ``model`` serves (each member of its ensemble, or the chosen one):
+    ``"OrdinalEncoder | ArithmeticFeatures > StandardScaler | LightGBM"``."""
+    trials = model.ensemble_.members if model.ensemble_ is not None else [model.best_trial_]
+    return [" | ".join(str(value) for slot, value in trial.genome.describe().items()
+                       if "." not in slot) for trial in trials]
+
+
 def keep_trials(model, path: Path) -> None:
     """Every trial of ``model``'s search as JSON lines: genome, status, score, folds scored,
     fit seconds, reason."""
@@ -230,6 +238,7 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
     record["candidates"] = len(model.trials_)
     ensemble = model.ensemble_
     record["best"] = served_name(model)
+    record["pipelines"] = served_pipelines(model)
     record["search_seconds"] = model.search_seconds_
     record["confirmed"] = sum(getattr(trial, "confirmed", False) for trial in model.trials_)
     record["ensemble"] = None if ensemble is None else {

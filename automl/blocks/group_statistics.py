@@ -54,26 +54,44 @@ class GroupMeans(TransformerMixin, BaseEstimator):
         self.n_features_in_ = matrix.shape[1]
         ranked = [int(c) for c in ranked_columns(matrix, y, self.classification,
                                                  self.random_state)]
-        levels = {c: np.unique(matrix[np.isfinite(matrix[:, c]), c]) for c in ranked}
-        keys = [c for c in ranked if 2 <= len(levels[c]) <= self.max_levels
-                and _distinct_levels(levels[c])][: self.keys]
+        keys = {}
+        for column in ranked:
+            levels = self._levels(matrix[:, column])
+            if levels is not None:
+                keys[column] = levels
+            if len(keys) == self.keys:
+                break
         self.groups_ = []
         with warnings.catch_warnings():  # a group whose values are all missing: overall mean
             warnings.simplefilter("ignore", RuntimeWarning)
-            for key in keys:
-                values = [c for c in ranked if c != key and len(levels[c]) > 1][: self.values]
+            varies = np.nanmax(matrix, axis=0) > np.nanmin(matrix, axis=0)
+            for key, levels in keys.items():
+                values = [c for c in ranked if c != key and varies[c]][: self.values]
+                if not values:
+                    continue
                 overall = np.nan_to_num(np.nanmean(matrix[:, values], axis=0))
                 share, means = [], []
-                for level in levels[key]:
+                for level in levels:
                     rows = matrix[:, key] == level
-                    share.append(rows.mean())
+                    share.append(float(rows.mean()))
                     group = np.nanmean(matrix[rows][:, values], axis=0)
                     means.append(np.where(np.isnan(group), overall, group))
                 self.groups_.append({
-                    "key": key, "levels": levels[key].tolist(), "share": share,
+                    "key": key, "levels": levels.tolist(), "share": share,
                     "values": values, "means": np.reshape(means, (-1, len(values))).tolist(),
                     "overall": overall.tolist()})
         return self
+
+    def _levels(self, column: np.ndarray) -> np.ndarray | None:
+        """The sorted levels of ``column`` when it can group rows: 2 to ``max_levels``
+        distinct values, none within the tolerance of another."""
+        head = column[: 4 * self.max_levels]  # more distinct values here: no need for all
+        if len(np.unique(head[np.isfinite(head)])) > self.max_levels:
+            return None
+        levels = np.unique(column[np.isfinite(column)])
+        if 2 <= len(levels) <= self.max_levels and _distinct_levels(levels):
+            return levels
+        return None
 
     def transform(self, x):
         matrix = as_float_matrix(x, self)

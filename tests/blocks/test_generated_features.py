@@ -104,3 +104,9 @@ def test_the_blocks_build_for_the_task_and_run_in_a_pipeline():
     pipeline = make_pipeline(groups, arithmetic, DecisionTreeClassifier(random_state=0))
     x[:, 5] = np.round(x[:, 5])  # a column of few values to group by
     assert pipeline.fit(x, y).score(x, y) > 0.9
+
+
+def test_group_statistics_need_another_column_to_average():
+    x = np.column_stack([np.arange(40) % 3, np.ones(40)])  # the key, and a constant column
+    step = GroupMeans().fit(x, np.arange(40) % 2)
+    assert step.groups_ == [] and step.transform(x).shape == (40, 2)

@@ -23,6 +23,7 @@ from automl.blocks import (
     FrequencyEncoder,
     GroupStatistics,
     QuantileTransformer,
+    RealMLP,
     StandardScaler,
 )
 from automl.export import NotTranslatableError
@@ -137,6 +138,16 @@ def test_generated_features_export_inside_the_keras_model(tmp_path):
     new.loc[3, "b"] = 0.0  # a zero denominator, if b is in a pair
     got = np.asarray(loaded.predict(_table_inputs(new), verbose=0))
     assert np.allclose(got, model.predict_proba(new), atol=1e-4)
+
+
+def test_a_real_mlp_exports_with_its_scaling_and_embedding(tmp_path):
+    frame, labels = _table()
+    inp = StructuredDataInput()
+    out = ClassificationHead()(RealMLP(max_epochs=2, units=64, num_layers=1)(inp))
+    model = AutoModel(inputs=inp, outputs=out, **SMALL).fit(frame, labels)
+    loaded = _save_and_load(model.export_model(), tmp_path)
+    got = np.asarray(loaded.predict(_table_inputs(frame), verbose=0))
+    assert np.allclose(got, model.predict_proba(frame), atol=1e-5)
 
 
 def test_a_step_without_translation_is_named(tmp_path):

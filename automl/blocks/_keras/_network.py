@@ -38,6 +38,7 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
             turns it into token ids.
         resize_to: (height, width) to resize images to inside the model, for blocks with a
             minimum input size (``None``: as they are).
+        label_smoothing: classification targets smoothed by this much (0: none).
         seed: seeds Keras (weights, shuffling, dropout).
     """
 
@@ -48,7 +49,8 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
                  snapshots: int = 1, input_shape: tuple[int, ...] | None = None,
                  block_options: dict | None = None, augmentation: dict | None = None,
                  text_vectorization: dict | None = None,
-                 resize_to: tuple[int, int] | None = None, seed: int = 0):
+                 resize_to: tuple[int, int] | None = None, label_smoothing: float = 0.0,
+                 seed: int = 0):
         self.block = block
         self.block_values = block_values
         self.classification = classification
@@ -65,6 +67,7 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         self.augmentation = augmentation
         self.text_vectorization = text_vectorization
         self.resize_to = resize_to
+        self.label_smoothing = label_smoothing
         self.seed = seed
 
     def _inputs(self, X) -> np.ndarray:
@@ -125,7 +128,13 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
             hidden = keras.layers.Flatten()(hidden)
         activation = "softmax" if self.classification else None
         outputs = keras.layers.Dense(n_outputs, activation=activation, name="head")(hidden)
-        return keras.Model(inputs, outputs)
+        model = keras.Model(inputs, outputs)
+        from automl.keras_layers import RobustScaleClip
+
+        for layer in model.layers:  # scaling that learns its statistics from the rows
+            if isinstance(layer, RobustScaleClip):
+                layer.adapt(X)
+        return model
 
     def fit(self, X, y):
         keras = import_keras()
@@ -135,6 +144,10 @@ class KerasNetwork(PicklesKerasModel, BaseEstimator):
         if self.classification:
             self.classes_, target = np.unique(y, return_inverse=True)
             outputs, loss = len(self.classes_), "sparse_categorical_crossentropy"
+            if self.label_smoothing:  # smoothing needs the targets one-hot
+                target = np.eye(outputs)[target]
+                loss = keras.losses.CategoricalCrossentropy(
+                    label_smoothing=self.label_smoothing)
         else:
             y = y.astype("float64")
             self.target_mean_, self.target_scale_ = float(y.mean()), float(y.std() or 1.0)

@@ -42,16 +42,20 @@ def import_keras():
 
 
 def autokeras_block(name: str, scope: str, options: dict | None = None):
-    """A new AutoKeras block.
+    """A new AutoKeras block, or one of ours built the same way (``_real_mlp.OWN_BLOCKS``).
 
     Args:
-        name: the AutoKeras block class name (``"DenseBlock"``).
+        name: the block class name (``"DenseBlock"``, ``"RealMLPBlock"``).
         scope: the block's name, which prefixes its hyperparameters (``scope/units_0``).
         options: arguments of the block's constructor (``pretrained=False``).
 
     Returns:
         The unbuilt block.
     """
+    from automl.blocks._keras._real_mlp import OWN_BLOCKS
+
+    if name in OWN_BLOCKS:
+        return OWN_BLOCKS[name](name=scope, **(options or {}))
     import autokeras
 
     return getattr(autokeras, name)(name=scope, **(options or {}))
