@@ -70,6 +70,12 @@ SHARED = Path(__file__).resolve().parents[2] / "shared"
 PMLB = SHARED / "data" / "pmlb"
 
 
+#: The ten largest tables (5,620 to 40,768 rows): where 300 s and 600 s buy what 60 s does
+#: not, and small enough a set to run at 300 s in about an hour per seed.
+LARGE_TABLES = ("215_2dplanes", "letter", "magic", "coil2000", "225_puma8NH", "227_cpu_small",
+                "cpu_act", "mushroom", "294_satellite_image", "optdigits")
+
+
 def pmlb_names() -> list[str]:
     return [entry["name"] for entry in json.loads((PMLB / "datasets.json").read_text())]
 
@@ -251,7 +257,8 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--budget", type=float, default=60.0)
-    parser.add_argument("--suite", choices=("pmlb", "tables", "all"), default="all")
+    parser.add_argument("--suite", choices=("pmlb", "tables", "large", "all"), default="all",
+                        help="large: the ten largest tables (LARGE_TABLES), for 300 s and 600 s")
     parser.add_argument("--tables", nargs="*", help="run only these tables")
     parser.add_argument("--seeds", type=int, nargs="+", default=[0], help="search seeds")
     parser.add_argument("--splits", type=int, nargs="+", default=[0],
@@ -283,7 +290,7 @@ def main() -> None:
     if args.compare:
         compare(args.compare)
         return
-    names = {"pmlb": pmlb_names(), "tables": list(TABLE_NAMES),
+    names = {"pmlb": pmlb_names(), "tables": list(TABLE_NAMES), "large": list(LARGE_TABLES),
              "all": pmlb_names() + list(TABLE_NAMES)}[args.suite]
     if args.tables:
         unknown = sorted(set(args.tables) - set(pmlb_names()) - set(TABLE_NAMES))

@@ -141,6 +141,12 @@ def _table_features(keras, pipeline: Pipeline, spec: DataSpec):
                 hidden = FillMissing(transformer.statistics_.tolist(), name="fill_missing")(
                     hidden)
             parts.append(hidden)
+        elif not getattr(transformer, "keras_translatable", True):
+            raise NotTranslatableError(
+                f"the encoder {type(transformer).__name__} makes columns from pairs of "
+                "categorical columns, which has no Keras translation: "
+                "export_model(format='sklearn') gives the scikit-learn pipeline, and "
+                "distill() trains a Keras network that imitates it.")
         else:
             parts.append(_categorical_layers(keras, transformer, list(selected), inputs))
     return inputs, _concatenate(keras, parts)

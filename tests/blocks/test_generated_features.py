@@ -9,6 +9,7 @@ from sklearn.tree import DecisionTreeClassifier
 
 from automl.blocks import ArithmeticFeatures, FrequencyEncoder, GroupStatistics
 from automl.blocks.arithmetic_features import PairArithmetic
+from automl.blocks.crossed_target_encoder import CrossedTargetEncoding
 from automl.blocks.frequency_encoder import CategoryFrequencies
 from automl.blocks.group_statistics import GroupMeans
 from automl.data import Task
@@ -110,3 +111,21 @@ def test_group_statistics_need_another_column_to_average():
     x = np.column_stack([np.arange(40) % 3, np.ones(40)])  # the key, and a constant column
     step = GroupMeans().fit(x, np.arange(40) % 2)
     assert step.groups_ == [] and step.transform(x).shape == (40, 2)
+
+
+def test_crossed_target_encoding_finds_an_interaction_of_two_categories():
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"shape": rng.choice(["round", "square", "oval"], 400),
+                          "colour": rng.choice(["red", "blue"], 400),
+                          "shop": [f"s{i}" for i in rng.integers(0, 60, 400)]})
+    y = ((frame["shape"] == "round") ^ (frame["colour"] == "red")).astype(int).to_numpy()
+    step = CrossedTargetEncoding(columns=2)
+    training = step.fit_transform(frame, y)
+    assert step.pairs_ == [("colour", "shape")]  # the two with the fewest categories
+    assert list(step.get_feature_names_out()) == ["shape", "colour", "shop", "colour&shape"]
+    # neither column alone tells the class; their cross does
+    assert abs(np.corrcoef(training[:, 0], y)[0, 1]) < 0.2
+    assert np.corrcoef(training[:, 3], y)[0, 1] > 0.95
+    # the training rows are encoded out of fold, new rows by the encoder of all rows
+    assert not np.allclose(training, step.transform(frame))
+    assert not CrossedTargetEncoding.keras_translatable

@@ -19,6 +19,7 @@ from automl import (
 from automl.blocks import (
     PCA,
     ArithmeticFeatures,
+    CrossedTargetEncoder,
     DenseNetwork,
     FrequencyEncoder,
     GroupStatistics,
@@ -160,6 +161,17 @@ def test_a_step_without_translation_is_named(tmp_path):
         model.export_model(format="keras")
     with pytest.warns(UserWarning, match="scikit-learn pipeline"):
         assert model.export_model() is model.pipeline_
+
+
+def test_an_encoder_of_crossed_categories_is_named_as_not_translatable():
+    frame, labels = _table()
+    frame["size"] = np.where(np.arange(len(frame)) % 3, "big", "small")
+    inp = StructuredDataInput()
+    out = ClassificationHead()(DenseNetwork(max_epochs=1, num_layers=1)(
+        CrossedTargetEncoder()(inp)))
+    model = AutoModel(inputs=inp, outputs=out, **SMALL).fit(frame, labels)
+    with pytest.raises(NotTranslatableError, match="CrossedTargetEncoding.*pairs of categ"):
+        model.export_model(format="keras")
 
 
 @pytest.mark.slow  # ~17-20 s on 2 cores; the structured and ensemble exports stay in the default run
