@@ -29,6 +29,11 @@ class Hyperparameter(ABC):
         """A value near ``value`` (a neighbour for mutation), inside the range."""
 
     @abstractmethod
+    def grid(self, points: int) -> tuple:
+        """About ``points`` values spread over the range (its default among them), in
+        increasing order: the axis of a grid search."""
+
+    @abstractmethod
     def narrow(self, spec) -> Hyperparameter:
         """A sub-range from a preset entry: ``[low, high]`` for numbers, a list of options."""
 
@@ -120,6 +125,12 @@ class Float(Hyperparameter):
     def perturb(self, value, rng):
         return self._from_unit(self._to_unit(value) + float(rng.normal(0.0, 0.15)))
 
+    def _spread(self, points: int) -> set:
+        return {self._from_unit(i / max(points - 1, 1)) for i in range(points)}
+
+    def grid(self, points: int) -> tuple:
+        return tuple(sorted(self._spread(points) | {self.default}))
+
     def narrow(self, spec) -> Float:
         low, high = _pair(spec, self)
         default = min(max(self.default, low), high)
@@ -176,6 +187,10 @@ class Int(Hyperparameter):
     def _clip(self, value) -> int:
         return int(min(max(value, self.low), self.high))
 
+    def grid(self, points: int) -> tuple:
+        spread = {self._clip(round(value)) for value in self._as_float()._spread(points)}
+        return tuple(sorted(spread | {self.default}))
+
     def narrow(self, spec) -> Int:
         low, high = _pair(spec, self)
         return Int(int(low), int(high), self.log, self._clip(min(max(self.default, low), high)))
@@ -210,6 +225,9 @@ class Choice(Hyperparameter):
     def perturb(self, value, rng):
         others = [option for option in self.options if option != value]
         return others[int(rng.integers(len(others)))] if others else value
+
+    def grid(self, points: int) -> tuple:
+        return self.options  # every option, however many points
 
     def narrow(self, spec) -> Choice:
         if not isinstance(spec, Sequence) or isinstance(spec, str):
@@ -253,6 +271,9 @@ class Fixed(Hyperparameter):
 
     def perturb(self, value, rng):
         return self.value
+
+    def grid(self, points: int) -> tuple:
+        return (self.value,)
 
     def narrow(self, spec) -> Fixed:
         return self

@@ -21,6 +21,7 @@ from automl.search._ensemble import (
     select,
 )
 from automl.search._evolution import Evolution
+from automl.search._grid import GridSearch
 from automl.search._individual import Fitness, Individual
 from automl.search._pareto import (
     DEFAULT_FRONT_COSTS,
@@ -66,6 +67,7 @@ __all__ = [
     "select",
     "Evolution",
     "Fitness",
+    "GridSearch",
     "Individual",
     "RandomSearch",
     "SearchResult",

@@ -8,12 +8,14 @@ from collections.abc import Callable
 import numpy as np
 
 from automl.search._evolution import Evolution
+from automl.search._grid import GridSearch
 from automl.search._random import RandomSearch
 from automl.search._strategy import Strategy
 from automl.space import SearchSpace
 
-#: The strategies ``strategy=`` names: an elitist evolution (default), or uniform samples.
-STRATEGY_NAMES = ("evolution", "random")
+#: The strategies ``strategy=`` names: an elitist evolution (default), uniform samples, or
+#: each model's grid.
+STRATEGY_NAMES = ("evolution", "random", "grid")
 
 
 def check_strategy(strategy) -> None:
@@ -35,6 +37,8 @@ def make_strategy(strategy: str | Callable[[SearchSpace, np.random.Generator], S
         return Evolution(space, rng, population_size=population_size)
     if strategy == "random":
         return RandomSearch(space, rng)
+    if strategy == "grid":
+        return GridSearch(space, rng)
     made = strategy(space, rng)
     if not isinstance(made, Strategy):
         raise TypeError(f"strategy {strategy!r} returned {type(made).__name__}, not an "

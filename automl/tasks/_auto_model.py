@@ -67,7 +67,9 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         strategy: what proposes the candidates: ``"evolution"`` (default: the (mu + lambda)
             evolution from defaults and the preset's portfolio, see ``evolution``),
             ``"random"`` (each model's default pipeline, then uniform samples of the space; it
-            ignores the portfolio, and ``population_size`` is only its batch size), or a
+            ignores the portfolio, and ``population_size`` is only its batch size),
+            ``"grid"`` (the default pipelines, then each model's hyperparameters on a grid
+            of 3 values per numeric range, the models taking turns: ``GridSearch``), or a
             callable ``(space, rng) -> automl.search.Strategy`` such as a ``Strategy``
             subclass (ask / tell; every random choice drawn from ``rng``), as Optuna takes
             ``sampler=``.

@@ -349,7 +349,7 @@ def test_a_strategy_of_ones_own_runs_the_search():
 
 
 def test_a_wrong_strategy_is_refused_at_fit():
-    with pytest.raises(ValueError, match="strategy must be one of 'evolution', 'random'"):
-        _strategy_search("grid", 3)
+    with pytest.raises(ValueError, match="strategy must be one of 'evolution', 'random', 'grid'"):
+        _strategy_search("annealing", 3)
     with pytest.raises(TypeError, match="not an automl.search.Strategy"):
         _strategy_search(lambda space, rng: object(), 3)
