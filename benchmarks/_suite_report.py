@@ -12,6 +12,8 @@ from pathlib import Path
 import numpy as np
 from scipy.stats import rankdata
 
+from _anytime import print_anytime
+
 #: Scores this close count as a tie.
 TIE = 1e-4
 #: A run "misses" when automl scores below the best default model by more than this.
@@ -162,6 +164,7 @@ def compare(paths: list[Path]) -> None:
             + ("" if summary["overshoot_max"] is None else
                f"; overshoot at most {summary['overshoot_max']:+.1%}, median candidates "
                f"{summary['candidates_median']:.0f}"))
+    print_anytime(paths, runs, run_key)
 
 
 def with_peers(path: Path, peers: Path) -> None:

@@ -63,6 +63,7 @@ from sklearn.metrics import balanced_accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OrdinalEncoder
 
+from _anytime import anytime_curve
 from _datasets import TABLE_NAMES, load_split
 from _suite_report import compare, print_report, read_records, run_key, summarize, with_peers
 
@@ -245,6 +246,7 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
     ensemble = model.ensemble_
     record["best"] = served_name(model)
     record["pipelines"] = served_pipelines(model)
+    record["anytime"] = anytime_curve(model, budget)
     record["search_seconds"] = model.search_seconds_
     record["confirmed"] = sum(getattr(trial, "confirmed", False) for trial in model.trials_)
     record["ensemble"] = None if ensemble is None else {
@@ -268,6 +270,8 @@ def main() -> None:
                         "portfolio, learned from these tables (in-sample); none")
     parser.add_argument("--ensemble-size", type=int, default=None,
                         help="automl's ensemble_size (default: automl's own)")
+    parser.add_argument("--strategy", choices=("evolution", "random", "grid"), default=None,
+                        help="automl's strategy (default: automl's own)")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")
     parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
@@ -298,7 +302,8 @@ def main() -> None:
             parser.error(f"unknown tables {unknown}; known: {pmlb_names() + list(TABLE_NAMES)}")
         names = args.tables
     options = {key: value for key, value in (("ensemble_size", args.ensemble_size),
-                                             ("confirm_repeats", args.confirm_repeats))
+                                             ("confirm_repeats", args.confirm_repeats),
+                                             ("strategy", args.strategy))
                if value is not None}
     output = args.output or (Path(__file__).parent / "results" /
                              f"suite-{args.budget:.0f}s-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")
