@@ -3,6 +3,8 @@ columns by how much they tell about the target (which pairs and groups are worth
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 from sklearn.ensemble import ExtraTreesClassifier, ExtraTreesRegressor
 from sklearn.utils.validation import check_is_fitted
@@ -13,17 +15,26 @@ RANKING_ROWS = 2000
 RATIO_EPSILON = 1e-9
 
 
-def as_float_matrix(x, step) -> np.ndarray:
-    """``x`` as a 2-D float64 array (missing values as NaN), checked against what ``step``
-    was fitted on when it is fitted."""
+def as_float_matrix(x, step, fitted: bool = True) -> np.ndarray:
+    """``x`` as a 2-D float64 array (missing values as NaN); for a ``fitted`` step, checked
+    against the width it was fitted on."""
     matrix = np.asarray(x, dtype=np.float64)
     if matrix.ndim != 2:
         raise ValueError(f"{type(step).__name__} takes a 2-D table of numbers; received an "
                          f"array of shape {matrix.shape}.")
-    if hasattr(step, "n_features_in_") and matrix.shape[1] != step.n_features_in_:
+    if fitted:
+        check_is_fitted(step, "n_features_in_")
+    if fitted and matrix.shape[1] != step.n_features_in_:
         raise ValueError(f"{type(step).__name__} was fitted on {step.n_features_in_} columns; "
                          f"received {matrix.shape[1]}.")
     return matrix
+
+
+def varying(x: np.ndarray) -> np.ndarray:
+    """Which columns take more than one value (missing values aside)."""
+    with warnings.catch_warnings():  # an all-missing column: no value, so not varying
+        warnings.simplefilter("ignore", RuntimeWarning)
+        return np.nanmax(x, axis=0) > np.nanmin(x, axis=0)
 
 
 def ranked_columns(x: np.ndarray, y, classification: bool, seed: int) -> np.ndarray:
@@ -40,8 +51,7 @@ def ranked_columns(x: np.ndarray, y, classification: bool, seed: int) -> np.ndar
     forest = (ExtraTreesClassifier if classification else ExtraTreesRegressor)(
         n_estimators=25, max_depth=8, random_state=seed, n_jobs=1)
     importance = forest.fit(sample, target).feature_importances_
-    varies = np.nanmax(x, axis=0) > np.nanmin(x, axis=0)
-    return np.lexsort((-importance, ~varies))
+    return np.lexsort((-importance, ~varying(x)))
 
 
 def column_names(step, input_features) -> list[str]:

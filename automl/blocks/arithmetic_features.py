@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import itertools
-import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
@@ -13,6 +12,7 @@ from automl.blocks._generated import (
     as_float_matrix,
     column_names,
     ranked_columns,
+    varying,
 )
 from automl.data import Task
 from automl.graph import Block, Role, register_block
@@ -42,13 +42,11 @@ class PairArithmetic(TransformerMixin, BaseEstimator):
         if self.operations != "all" and self.operations not in OPERATIONS:
             raise ValueError(f"operations={self.operations!r}; expected 'all' or one of "
                              f"{sorted(OPERATIONS)}.")
-        matrix = as_float_matrix(x, self)
+        matrix = as_float_matrix(x, self, fitted=False)
         self.n_features_in_ = matrix.shape[1]
-        chosen = ranked_columns(matrix, y, self.classification, self.random_state)
-        with warnings.catch_warnings():  # an all-missing column is simply not chosen
-            warnings.simplefilter("ignore", RuntimeWarning)
-            varies = np.nanmax(matrix, axis=0) > np.nanmin(matrix, axis=0)
-        chosen = [int(c) for c in chosen[: self.columns] if varies[c]]
+        varies = varying(matrix)
+        chosen = [int(c) for c in ranked_columns(matrix, y, self.classification,
+                                                 self.random_state)[: self.columns] if varies[c]]
         self.pairs_ = list(itertools.combinations(chosen, 2))  # the more informative first
         self.operations_ = list(OPERATIONS) if self.operations == "all" else [self.operations]
         return self

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from automl.blocks._generated import as_float_matrix, column_names, ranked_columns
+from automl.blocks._generated import as_float_matrix, column_names, ranked_columns, varying
 from automl.data import Task
 from automl.graph import Block, Role, register_block
 from automl.hyperparameters import Int
@@ -50,7 +50,7 @@ class GroupMeans(TransformerMixin, BaseEstimator):
         self.classification, self.random_state = classification, random_state
 
     def fit(self, x, y):
-        matrix = as_float_matrix(x, self)
+        matrix = as_float_matrix(x, self, fitted=False)
         self.n_features_in_ = matrix.shape[1]
         ranked = [int(c) for c in ranked_columns(matrix, y, self.classification,
                                                  self.random_state)]
@@ -62,9 +62,9 @@ class GroupMeans(TransformerMixin, BaseEstimator):
             if len(keys) == self.keys:
                 break
         self.groups_ = []
+        varies = varying(matrix)
         with warnings.catch_warnings():  # a group whose values are all missing: overall mean
             warnings.simplefilter("ignore", RuntimeWarning)
-            varies = np.nanmax(matrix, axis=0) > np.nanmin(matrix, axis=0)
             for key, levels in keys.items():
                 values = [c for c in ranked if c != key and varies[c]][: self.values]
                 if not values:
