@@ -6,13 +6,11 @@ import itertools
 
 import numpy as np
 import pandas as pd
-from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.model_selection import KFold, StratifiedKFold
+from sklearn.base import BaseEstimator, TransformerMixin, clone
 from sklearn.preprocessing import TargetEncoder
 from sklearn.utils.validation import check_is_fitted
 
-from automl.data import Task
-from automl.graph import Block, Role, register_block
+from automl.graph import Block, Role, register_block, registered_blocks
 from automl.hyperparameters import Float, Int
 
 #: Joins the two categories of a cross (a character no category name holds in practice).
@@ -20,17 +18,16 @@ _JOIN = "\x1f"
 
 
 class CrossedTargetEncoding(TransformerMixin, BaseEstimator):
-    """Target encoding (scikit-learn's ``TargetEncoder``: shrunk means, cross-fitted on the
-    training rows) of each categorical column and of the cross of every pair among the
-    ``columns`` columns with the fewest categories (crosses of many-valued columns are mostly
-    noise). ``keras_translatable`` is False: a cross depends on two columns."""
+    """Target encoding (``encoder``, an unfitted scikit-learn ``TargetEncoder``, or one with
+    its defaults: shrunk means, the training rows encoded out of fold) of each categorical
+    column and of the cross of every pair among the ``columns`` columns with the fewest
+    categories (crosses of many-valued columns are mostly noise). ``keras_translatable`` is
+    False: a cross depends on two columns."""
 
     keras_translatable = False
 
-    def __init__(self, columns: int = 3, smooth: float = 10.0, classification: bool = True,
-                 random_state: int = 0):
-        self.columns, self.smooth = columns, smooth
-        self.classification, self.random_state = classification, random_state
+    def __init__(self, columns: int = 3, encoder: TargetEncoder | None = None):
+        self.columns, self.encoder = columns, encoder
 
     def _expanded(self, x) -> pd.DataFrame:
         frame = pd.DataFrame(x).astype(str)
@@ -47,10 +44,8 @@ class CrossedTargetEncoding(TransformerMixin, BaseEstimator):
         self.n_features_in_ = frame.shape[1]
         fewest = sorted(frame.columns, key=lambda column: frame[column].nunique())
         self.pairs_ = list(itertools.combinations([str(c) for c in fewest[: self.columns]], 2))
-        folds = (StratifiedKFold if self.classification else KFold)(
-            5, shuffle=True, random_state=self.random_state)
-        self.encoder_ = TargetEncoder(target_type="auto" if self.classification else
-                                      "continuous", smooth=self.smooth, cv=folds)
+        self.encoder_ = clone(self.encoder) if self.encoder is not None else TargetEncoder(
+            random_state=0)
         return self.encoder_.fit_transform(self._expanded(x), y)
 
     def fit(self, x, y=None):
@@ -82,5 +77,7 @@ class CrossedTargetEncoder(Block):
 
     @classmethod
     def build(cls, params, context):
-        return CrossedTargetEncoding(classification=context.task is not Task.REGRESSION,
-                                     random_state=context.seed, **params)
+        # the TargetEncoder block's encoder: its folds and target type for the task
+        encoder = registered_blocks()["TargetEncoder"].build({"smooth": params["smooth"]},
+                                                             context)
+        return CrossedTargetEncoding(columns=params["columns"], encoder=encoder)
