@@ -63,6 +63,8 @@ from sklearn.metrics import balanced_accuracy_score, r2_score
 from sklearn.model_selection import train_test_split
 from sklearn.preprocessing import OrdinalEncoder
 
+from automl.search import STRATEGY_NAMES
+
 from _anytime import anytime_curve
 from _datasets import TABLE_NAMES, load_split
 from _suite_report import compare, print_report, read_records, run_key, summarize, with_peers
@@ -270,7 +272,7 @@ def main() -> None:
                         "portfolio, learned from these tables (in-sample); none")
     parser.add_argument("--ensemble-size", type=int, default=None,
                         help="automl's ensemble_size (default: automl's own)")
-    parser.add_argument("--strategy", choices=("evolution", "random", "grid"), default=None,
+    parser.add_argument("--strategy", choices=STRATEGY_NAMES, default=None,
                         help="automl's strategy (default: automl's own)")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")

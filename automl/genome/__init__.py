@@ -1,5 +1,6 @@
 """Genomes and the variation operators of the evolutionary search."""
 
+from automl.genome._encoding import GenomeEncoder
 from automl.genome._genome import BlockGene, Genome
 from automl.genome._operators import (
     check_genome,
@@ -16,6 +17,7 @@ from automl.genome._portfolio import genome_in, pipeline_of, portfolio_genomes
 __all__ = [
     "BlockGene",
     "Genome",
+    "GenomeEncoder",
     "check_genome",
     "crossover",
     "default_gene",

@@ -33,6 +33,12 @@ class Hyperparameter(ABC):
         """About ``points`` values spread over the range (its default among them), in
         increasing order: the axis of a grid search."""
 
+    def unit(self, value) -> float:
+        """``value``'s place in the range, in ``[0, 1]`` (on the log scale where the range is
+        log-scaled; a choice's options equally spaced in their order): a search's surrogate
+        model reads genomes through it."""
+        raise NotImplementedError(f"{type(self).__name__} does not place values in [0, 1].")
+
     @abstractmethod
     def narrow(self, spec) -> Hyperparameter:
         """A sub-range from a preset entry: ``[low, high]`` for numbers, a list of options."""
@@ -119,6 +125,9 @@ class Float(Hyperparameter):
             value = self.low + unit * (self.high - self.low)
         return min(max(_round(value), self.low), self.high)
 
+    def unit(self, value) -> float:
+        return min(max(self._to_unit(float(value)), 0.0), 1.0)
+
     def sample(self, rng):
         return self._from_unit(float(rng.random()))
 
@@ -174,6 +183,9 @@ class Int(Hyperparameter):
             max(self.low - 0.499, 0.5), self.high + 0.499, True
         )
 
+    def unit(self, value) -> float:
+        return self._as_float().unit(value)
+
     def sample(self, rng):
         return self._clip(round(self._as_float().sample(rng)))
 
@@ -218,6 +230,12 @@ class Choice(Hyperparameter):
 
     def contains(self, value) -> bool:
         return any(value == option and type(value) is type(option) for option in self.options)
+
+    def unit(self, value) -> float:
+        for index, option in enumerate(self.options):
+            if value == option and type(value) is type(option):
+                return index / max(len(self.options) - 1, 1)
+        raise ValueError(f"{value!r} is not one of {self.options!r}.")
 
     def sample(self, rng):
         return self.options[int(rng.integers(len(self.options)))]
@@ -265,6 +283,9 @@ class Fixed(Hyperparameter):
 
     def contains(self, value) -> bool:
         return value == self.value
+
+    def unit(self, value) -> float:
+        return 0.0
 
     def sample(self, rng):
         return self.value

@@ -1,5 +1,6 @@
 """Search strategies and the loop that runs them within a budget."""
 
+from automl.search._bayesian import BayesianSearch, Surrogate, expected_improvement
 from automl.search._budget import Budget
 from automl.search._choice import STRATEGY_NAMES, check_strategy, make_strategy
 from automl.search._confirm import (
@@ -60,6 +61,7 @@ __all__ = [
     "trial_cost",
     "DEFAULT_ENSEMBLE_SIZE",
     "POOL_SIZE",
+    "BayesianSearch",
     "Budget",
     "Selection",
     "nested_score",
@@ -73,7 +75,9 @@ __all__ = [
     "SearchResult",
     "STRATEGY_NAMES",
     "Strategy",
+    "Surrogate",
     "check_strategy",
+    "expected_improvement",
     "make_strategy",
     "affordable_best",
     "best_trial",

@@ -7,15 +7,16 @@ from collections.abc import Callable
 
 import numpy as np
 
+from automl.search._bayesian import BayesianSearch
 from automl.search._evolution import Evolution
 from automl.search._grid import GridSearch
 from automl.search._random import RandomSearch
 from automl.search._strategy import Strategy
 from automl.space import SearchSpace
 
-#: The strategies ``strategy=`` names: an elitist evolution (default), uniform samples, or
-#: each model's grid.
-STRATEGY_NAMES = ("evolution", "random", "grid")
+#: The strategies ``strategy=`` names: an elitist evolution (default), uniform samples, each
+#: model's grid, or the evolution with a surrogate screening its offspring.
+STRATEGY_NAMES = ("evolution", "random", "grid", "bayesian")
 
 
 def check_strategy(strategy) -> None:
@@ -39,6 +40,8 @@ def make_strategy(strategy: str | Callable[[SearchSpace, np.random.Generator], S
         return RandomSearch(space, rng)
     if strategy == "grid":
         return GridSearch(space, rng)
+    if strategy == "bayesian":
+        return BayesianSearch(space, rng, population_size=population_size)
     made = strategy(space, rng)
     if not isinstance(made, Strategy):
         raise TypeError(f"strategy {strategy!r} returned {type(made).__name__}, not an "

@@ -69,7 +69,10 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             ``"random"`` (each model's default pipeline, then uniform samples of the space; it
             ignores the portfolio, and ``population_size`` is only its batch size),
             ``"grid"`` (the default pipelines, then each model's hyperparameters on a grid
-            of 3 values per numeric range, the models taking turns: ``GridSearch``), or a
+            of 3 values per numeric range, the models taking turns: ``GridSearch``),
+            ``"bayesian"`` (the evolution, with a random-forest surrogate of the score
+            choosing which offspring are evaluated, by expected improvement per expected
+            second: ``BayesianSearch``), or a
             callable ``(space, rng) -> automl.search.Strategy`` such as a ``Strategy``
             subclass (ask / tell; every random choice drawn from ``rng``), as Optuna takes
             ``sampler=``.
