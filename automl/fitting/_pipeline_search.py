@@ -35,6 +35,7 @@ from automl.pipeline import WeightedEnsemble, build_pipeline, taking_images
 from automl.runtime import deadline_scope
 from automl.search import POOL_SIZE, nothing_within
 from automl.space import MODEL_SLOT, build_space
+from automl.trials import MetaStore
 
 #: Training rows predicted for the profile of predictions that drift compares with.
 PROFILE_ROWS = 2_000
@@ -114,6 +115,12 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
     secondary = settings.secondary_objectives
     space = build_space(graph, data.spec)
     resumable = settings.resumable(head.task.value, objective, data, space, data.target_column)
+    meta_store = None if settings.meta_store is None else MetaStore(settings.meta_store)
+    if meta_store is not None:  # a warm start changes what is tried first, not the space
+        space, used = meta_store.warm_start(space, data.spec)
+        if settings.verbose and used:
+            print(f"warm start: the best pipelines of {used} similar earlier searches in "
+                  f"{str(settings.meta_store)!r}", flush=True)
     ensembling = settings.ensemble_size > 0
     limits = settings.limits
 
@@ -169,5 +176,7 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
                                                   session.seed)
         fitted, costs = serving_model(estimator, data, objective, settings.owner,
                                       session.seed)
+        if meta_store is not None:
+            meta_store.add(data.spec, result.trials, objective, data.fingerprint())
         return session.finish(fitted, summary, ensemble, checks, costs=costs, data=data,
                               best=best, limits=limits)

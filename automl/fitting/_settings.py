@@ -76,6 +76,7 @@ class SearchSettings:
     checks: str
     verbose: int
     mlflow: object
+    meta_store: Path | None
     project_folder: Path | None
     overwrite: bool
     search_name: str
@@ -96,7 +97,9 @@ class SearchSettings:
             evolution=model.evolution, population_size=model.population_size,
             confirm_repeats=model.confirm_repeats, ensemble_size=model.ensemble_size,
             limits=CostLimits(model.max_latency_ms, model.max_size_mb), checks=model.checks,
-            verbose=model.verbose, mlflow=model.mlflow, project_folder=model.project_folder,
+            verbose=model.verbose, mlflow=model.mlflow,
+            meta_store=None if model.meta_store is None else Path(model.meta_store),
+            project_folder=model.project_folder,
             overwrite=model.overwrite, search_name=model.search_name,
             owner=type(model).__name__,
             arguments={key: value for key, value in model.get_params(deep=False).items()

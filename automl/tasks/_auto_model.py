@@ -102,6 +102,12 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             ``True`` for MLflow's default tracking URI, or a tracking URI such as
             ``"file:///tmp/mlruns"`` or ``"http://host:5000"``. One run per fit in the
             experiment ``project_name``, one nested run per trial.
+        meta_store: a file of your own earlier searches (JSON lines; created when missing),
+            for warm starts: the search seeds its first generation with the best pipelines
+            of the 3 most similar earlier tables (by size, column kinds, classes, missing
+            values) ahead of the preset's portfolio, and adds its own best pipelines when it
+            ends. It keeps meta-features and pipelines, nothing of the data. A missing or
+            damaged store is a warning, not an error. Single-input searches only.
         ensemble_size: rounds of post-hoc ensemble selection (Caruana et al. 2004) over the
             out-of-fold predictions of the best 50 pipelines; the members are refit and
             averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
@@ -170,6 +176,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         project_name: str = "auto_model",
         overwrite: bool = False,
         mlflow: bool | str = False,
+        meta_store: str | os.PathLike | None = None,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
@@ -197,6 +204,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         self.project_name = project_name
         self.overwrite = overwrite
         self.mlflow = mlflow
+        self.meta_store = meta_store
         self.ensemble_size = ensemble_size
         self.confirm_repeats = confirm_repeats
         self.checks = checks

@@ -14,7 +14,7 @@ from automl.evaluation import check_secondary_objectives
 from automl.execution import resolve_n_jobs
 from automl.fitting import memory_bytes
 from automl.search import CostLimits, check_strategy
-from automl.trials import check_mlflow
+from automl.trials import check_meta_store, check_mlflow
 
 
 @dataclass(frozen=True)
@@ -99,6 +99,7 @@ PARAMETER_CONSTRAINTS = {
     "n_jobs": CheckedBy(resolve_n_jobs),
     "secondary_objectives": CheckedBy(check_secondary_objectives),
     "mlflow": CheckedBy(check_mlflow),
+    "meta_store": CheckedBy(check_meta_store),
     "ensemble_size": Integer(0, optional=False),
     "confirm_repeats": Integer(0, optional=False),
     "checks": OneOf(CHECK_MODES),

@@ -41,6 +41,7 @@ class _SingleInputTask(AutoModel):
         project_name: str | None = None,
         overwrite: bool = False,
         mlflow: bool | str = False,
+        meta_store: str | os.PathLike | None = None,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
@@ -54,6 +55,7 @@ class _SingleInputTask(AutoModel):
             secondary_objectives=secondary_objectives,
             max_latency_ms=max_latency_ms, max_size_mb=max_size_mb, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow,
+            meta_store=meta_store,
             ensemble_size=ensemble_size, confirm_repeats=confirm_repeats, checks=checks, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)

@@ -3,6 +3,7 @@ importance and the HTML report."""
 
 from automl.trials._frame import leaderboard
 from automl.trials._importance import functional_anova, importance, trial_importance
+from automl.trials._meta_store import MetaStore, check_meta_store, meta_features
 from automl.trials._mlflow import MlflowLogger, check_mlflow
 from automl.trials._project import (
     BEHAVIOUR_FILE,
@@ -23,6 +24,8 @@ from automl.trials._store import TrialStore, library_versions
 from automl.trials._store_errors import StoreError
 
 __all__ = [
+    "check_meta_store",
+    "meta_features",
     "BEHAVIOUR_FILE",
     "CHECKS_FILE",
     "DISTILLATION_FILE",
@@ -32,6 +35,7 @@ __all__ = [
     "PROFILE_FILE",
     "SELECTION_FILE",
     "STUDENT_FILE",
+    "MetaStore",
     "MlflowLogger",
     "Project",
     "ProjectLockedError",

@@ -46,6 +46,10 @@ def search_network(settings: SearchSettings, inputs, outputs, x, y, epochs: int 
         epochs: fixes every network's maximum number of epochs (``None``: searched).
         started: ``time.monotonic()`` when ``fit`` began.
     """
+    if settings.meta_store is not None:
+        raise ValueError("meta_store= warm-starts searches of one input and one output; this "
+                         "AutoModel has several (or layers wired by hand): pass "
+                         "meta_store=None.")
     graph, input_names = network_graph(inputs, outputs)
     heads = [output.producer for output in graph.outputs]
     output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
