@@ -249,6 +249,8 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
     record["best"] = served_name(model)
     record["pipelines"] = served_pipelines(model)
     record["anytime"] = anytime_curve(model, budget)
+    record["first_generation"] = max((t.score for t in model.trials_ if t.ok and t.generation == 0),
+                                     default=None)
     record["search_seconds"] = model.search_seconds_
     record["confirmed"] = sum(getattr(trial, "confirmed", False) for trial in model.trials_)
     record["ensemble"] = None if ensemble is None else {
@@ -274,6 +276,8 @@ def main() -> None:
                         help="automl's ensemble_size (default: automl's own)")
     parser.add_argument("--strategy", choices=STRATEGY_NAMES, default=None,
                         help="automl's strategy (default: automl's own)")
+    parser.add_argument("--meta-store", type=Path, default=None,
+                        help="automl's meta_store: warm-start from (and add to) this file")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")
     parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
@@ -305,7 +309,8 @@ def main() -> None:
         names = args.tables
     options = {key: value for key, value in (("ensemble_size", args.ensemble_size),
                                              ("confirm_repeats", args.confirm_repeats),
-                                             ("strategy", args.strategy))
+                                             ("strategy", args.strategy),
+                                             ("meta_store", args.meta_store))
                if value is not None}
     output = args.output or (Path(__file__).parent / "results" /
                              f"suite-{args.budget:.0f}s-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")
