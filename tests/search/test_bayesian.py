@@ -1,6 +1,7 @@
 """strategy="bayesian": genomes encoded over the space, a random-forest surrogate, offspring
 screened by expected improvement per expected second."""
 
+import functools
 import math
 
 import numpy as np
@@ -14,7 +15,13 @@ from automl.genome import GenomeEncoder, default_genomes, sample_genome
 from automl.genome._encoding import ABSENT
 from automl.graph import Graph, RegressionHead, StructuredDataInput
 from automl.hyperparameters import Choice, Fixed, Float, Int
-from automl.search import BayesianSearch, RandomSearch, Surrogate, expected_improvement
+from automl.search import (
+    BayesianSearch,
+    Evolution,
+    RandomSearch,
+    Surrogate,
+    expected_improvement,
+)
 from automl.tasks import StructuredDataRegressor
 
 
@@ -126,12 +133,15 @@ def test_a_failed_trial_teaches_the_surrogate_to_avoid_its_region(space):
         [neighbours, elastic])[0]
 
 
-def test_bayesian_search_finds_more_than_random_search_at_equal_evaluations(space):
-    bayesian = [_best_after(BayesianSearch(space, np.random.default_rng(seed),
-                                           population_size=6), 30) for seed in range(5)]
-    random = [_best_after(RandomSearch(space, np.random.default_rng(seed)), 30)
-              for seed in range(5)]
-    assert np.mean(bayesian) > np.mean(random)
+def test_bayesian_search_finds_more_than_random_search_and_evolution_at_equal_evaluations(
+        space):
+    def mean_best(strategy) -> float:
+        return np.mean([_best_after(strategy(space, np.random.default_rng(seed)), 40)
+                        for seed in range(10)])
+
+    bayesian = mean_best(functools.partial(BayesianSearch, population_size=6))
+    assert bayesian > mean_best(RandomSearch)
+    assert bayesian > mean_best(functools.partial(Evolution, population_size=6))
 
 
 def test_after_the_first_generation_the_surrogate_screens_the_offspring(space):
