@@ -34,7 +34,9 @@ def trial_cost(trial: Trial, name: str) -> float:
 def pareto_front(trials: Sequence[Trial], costs: Sequence[str] = DEFAULT_FRONT_COSTS
                  ) -> list[Trial]:
     """The successful trials no other beats on the score and every one of ``costs`` at once
-    (measured ones only), best score first."""
+    (measured ones only), best score first. The score is ``Trial.choice_score``, the one the
+    final choice and the leaderboard use: a confirmed trial's mean over every fold it was
+    scored on."""
     unknown = [name for name in costs if name not in FRONT_COSTS]
     if unknown:
         raise ValueError(f"cost {unknown[0]!r} is not measured for every trial; choose from "
@@ -48,11 +50,12 @@ def pareto_front(trials: Sequence[Trial], costs: Sequence[str] = DEFAULT_FRONT_C
         def __init__(self, trial: Trial):
             self.trial = trial
             self.fitness = Fitness((1.0,) + (-1.0,) * len(costs),
-                                   (trial.score, *(trial_cost(trial, n) for n in costs)))
+                                   (trial.choice_score,
+                                    *(trial_cost(trial, n) for n in costs)))
 
     first, = tools.sortNondominated([Point(t) for t in candidates], len(candidates),
                                     first_front_only=True)
-    return sorted((point.trial for point in first), key=lambda t: (-t.score, t.number))
+    return sorted((point.trial for point in first), key=lambda t: (-t.choice_score, t.number))
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ class SearchViews:
         self._fitted()
         costs = front_costs(check_secondary_objectives(self.secondary_objectives))
         return pd.DataFrame(
-            [{"trial": t.number, MODEL_SLOT: t.genome.describe()[MODEL_SLOT], "score": t.score,
+            [{"trial": t.number, MODEL_SLOT: t.genome.describe()[MODEL_SLOT], "score": t.choice_score,
               **{name: trial_cost(t, name) for name in costs}}
              for t in pareto_front(self.trials_, costs)],
             columns=["trial", MODEL_SLOT, "score", *costs])

@@ -38,6 +38,14 @@ def test_the_front_keeps_the_trials_no_other_beats_on_score_and_every_cost():
         pareto_front(trials, ("speed",))
 
 
+def test_the_front_ranks_a_confirmed_trial_by_its_confirmed_score():
+    lucky = dataclasses.replace(_trial(1, 0.95, 9.0, 900), confirmed_scores=(0.80, 0.82))
+    trials = [_trial(0, 0.90, 5.0, 100), lucky]
+    # the search's folds said 0.95; over them and its fresh folds 0.857: beaten by 0 at once
+    assert lucky.choice_score < 0.90
+    assert [t.number for t in pareto_front(trials, ("latency_ms",))] == [0]
+
+
 def test_limits_choose_the_best_trial_within_them():
     trials = [_trial(0, 0.90, 5.0, 100), _trial(1, 0.95, 9.0, 2e6), _trial(2, 0.85, 1.0, 50)]
     assert CostLimits(max_latency_ms=6).best(trials).number == 0
@@ -93,7 +101,7 @@ def test_the_pareto_front_holds_the_trials_no_other_beats(searched):
     assert list(front.columns) == ["trial", "model", "score", "latency_ms", "model_size"]
     assert front["score"].is_monotonic_decreasing and len(front) >= 1
     ok = [t for t in model.trials_ if t.ok]
-    point = {t.number: (t.score, dict(t.costs)["latency_ms"], dict(t.costs)["model_size"])
+    point = {t.number: (t.choice_score, dict(t.costs)["latency_ms"], dict(t.costs)["model_size"])
              for t in ok}
 
     def beats(a, b):
