@@ -150,6 +150,11 @@ def compare(paths: list[Path]) -> None:
         print(f"{path.stem} against {paths[0].stem} (same table, split and seed): better "
               f"{sum(d > TIE for d in paired)}, tied {sum(abs(d) <= TIE for d in paired)}, "
               f"worse {sum(d < -TIE for d in paired)}; mean difference {np.mean(paired):+.4f}")
+    by_run = [{run_key(r): r["scores"]["automl"] for r in records} for records in runs]
+    ranks = rankdata([[scores[key] for scores in by_run] for key in sorted(common)],
+                     axis=1).mean(axis=0)  # rank 1: the lowest score, so reversed below
+    print("mean rank among the files (1: best): " + ", ".join(
+        f"{path.stem} {len(paths) + 1 - rank:.2f}" for path, rank in zip(paths, ranks)))
     print(f"over the {len(common)} runs every file holds:")
     for path, records in zip(paths, runs):
         summary = summarize([r for r in records if run_key(r) in common])

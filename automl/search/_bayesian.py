@@ -124,8 +124,8 @@ class BayesianSearch(Evolution):
         self.observed.extend(trials)
 
     def ask(self, n, is_new):
-        surrogate = self._current_surrogate()
-        if self._initial_left > 0 or surrogate is None:
+        surrogate = None if self._initial_left > 0 else self._current_surrogate()
+        if surrogate is None:
             return super().ask(n, is_new)
         batch: list[Genome] = []
 
@@ -141,6 +141,9 @@ class BayesianSearch(Evolution):
             pool = self._candidates(self.pool_factor, self.random_share, usable)
             if pool:
                 batch.append(pool[int(np.argmax(surrogate.acquisition(pool)))])
+        if len(batch) < n:  # nothing new nearby: the evolution looks further
+            batch += super().ask(n - len(batch), lambda genome: is_new(genome)
+                                 and genome not in batch)
         return batch
 
     def _candidates(self, size: int, random_share: float, usable) -> list[Genome]:

@@ -100,7 +100,7 @@ class MetaStore:
         for search in same_task[:SIMILAR_SEARCHES]:
             held = [json.dumps(entry["pipeline"], sort_keys=True)
                     for entry in search["pipelines"][:PIPELINES_PER_SEARCH]
-                    if genome_in(entry["pipeline"], space) is not None]
+                    if _holds(space, entry["pipeline"])]
             pipelines.extend(held)
             used += bool(held)
         portfolio = tuple(dict.fromkeys(pipelines + list(space.portfolio)))
@@ -146,6 +146,14 @@ def _check_search(search) -> None:
     if not isinstance(search["pipelines"], list) or not all(
             isinstance(entry["pipeline"], dict) for entry in search["pipelines"]):
         raise ValueError("malformed")
+
+
+def _holds(space: SearchSpace, pipeline: dict) -> bool:
+    """Whether ``space`` can hold ``pipeline`` (a damaged one it cannot)."""
+    try:
+        return genome_in(pipeline, space) is not None
+    except (TypeError, ValueError, AttributeError):
+        return False
 
 
 def _distance(features: dict[str, float], other: dict) -> float:

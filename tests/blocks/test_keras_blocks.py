@@ -73,6 +73,7 @@ def test_conv_block_space_is_autokeras_space_frozen():
     assert capture_space("ConvBlock", (8, 8, 1)) == CONV_BLOCK_SPACE
 
 
+@pytest.mark.slow  # ~20 s on 2 cores; the default run stays under 10 minutes
 def test_a_network_stops_itself_within_max_eval_time_and_is_scored():
     # Slow learning on 3000 rows keeps the validation loss improving for many epochs, so only
     # the deadline can end training; each fold stops itself at its share of max_eval_time
@@ -97,6 +98,7 @@ def test_a_network_stops_itself_within_max_eval_time_and_is_scored():
     assert model.fitted_model_.pipeline[-1].epochs_ < 300
 
 
+@pytest.mark.slow  # ~11 s on 2 cores; the default run stays under 10 minutes
 def test_a_trained_network_leaves_nothing_behind_once_it_is_gone():
     # Each traced train step registers gradient functions that hold its graph, for good:
     # ~9,000 objects a network, and freeing many dead networks at once stalled a later one.

@@ -145,6 +145,7 @@ def snapshot_network():
     return network, x, y
 
 
+@pytest.mark.slow  # ~18 s on 2 cores; the default run stays under 10 minutes
 def test_a_snapshot_ensemble_averages_the_last_cycles_in_one_model(snapshot_network, tmp_path):
     import pickle
 

@@ -16,6 +16,7 @@ def client():
     cluster.close()
 
 
+@pytest.mark.slow  # ~28 s on 2 cores; the default run stays under 10 minutes
 def test_search_on_dask_matches_local_workers(client, mixed_table):
     x, y = mixed_table
     settings = {"max_trials": 8, "population_size": 4, "cv": 3, "seed": 0, "verbose": 0,

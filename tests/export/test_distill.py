@@ -54,6 +54,7 @@ READ_BACK = textwrap.dedent("""
 """)
 
 
+@pytest.mark.slow  # ~20 s on 2 cores; the default run stays under 10 minutes
 def test_a_classifier_is_distilled_into_a_keras_file(tmp_path):
     from automl.blocks._keras import import_keras
 

@@ -102,6 +102,7 @@ def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regr
         assert list(model.classes_[served["predictions"]]) == list(model.predict(new))
 
 
+@pytest.mark.slow  # ~11 s on 2 cores; the default run stays under 10 minutes
 def test_an_ensemble_of_networks_exports_as_one_keras_model(tmp_path):
     from sklearn.base import clone
 
@@ -141,6 +142,7 @@ def test_generated_features_export_inside_the_keras_model(tmp_path):
     assert np.allclose(got, model.predict_proba(new), atol=1e-4)
 
 
+@pytest.mark.slow  # ~12 s on 2 cores; the default run stays under 10 minutes
 def test_a_real_mlp_exports_with_its_scaling_and_embedding(tmp_path):
     frame, labels = _table()
     inp = StructuredDataInput()

@@ -130,6 +130,7 @@ def test_fit_chooses_the_best_trial_over_the_fresh_folds(noisy_table):
     assert board["score"].iloc[0] == pytest.approx(model.best_trial_.choice_score)
 
 
+@pytest.mark.slow  # ~11 s on 2 cores; the default run stays under 10 minutes
 def test_confirm_repeats_zero_keeps_the_search_choice(noisy_table):
     model = StructuredDataClassifier(ensemble_size=0, confirm_repeats=0, **FAST).fit(*noisy_table)
     assert not any(t.confirmed for t in model.trials_)

@@ -117,6 +117,7 @@ def test_the_ensemble_is_a_row_of_the_leaderboard_with_its_nested_score(ensemble
     assert (saved["model"] == "Ensemble").sum() == 1
 
 
+@pytest.mark.slow  # ~24 s on 2 cores; the default run stays under 10 minutes
 def test_the_store_keeps_the_pool_and_a_resumed_search_ensembles_it(ensembled, cancer,
                                                                      tmp_path):
     model, folder = ensembled
@@ -138,6 +139,7 @@ def test_the_store_keeps_the_pool_and_a_resumed_search_ensembles_it(ensembled, c
         assert len(store.predictions()) >= len(stored)
 
 
+@pytest.mark.slow  # ~12 s on 2 cores; the default run stays under 10 minutes
 def test_ensemble_size_zero_refits_the_best_pipeline_alone(cancer):
     from sklearn.pipeline import Pipeline
 
@@ -148,6 +150,7 @@ def test_ensemble_size_zero_refits_the_best_pipeline_alone(cancer):
     assert "Ensemble" not in set(model.leaderboard_["model"])
 
 
+@pytest.mark.slow  # ~13 s on 2 cores; the default run stays under 10 minutes
 def test_a_regression_ensemble_averages_values():
     x, y = load_diabetes(return_X_y=True, as_frame=True)
     model = StructuredDataRegressor(max_trials=12, population_size=6, cv=3, seed=0, verbose=0,

@@ -142,6 +142,7 @@ def test_unreadable_inputs_and_odd_paths_are_usage_errors(fitted, capsys):
     assert len(pd.read_csv(folder / "new" / "folder" / "p.csv")) == 7
 
 
+@pytest.mark.slow  # ~41 s on 2 cores; the default run stays under 10 minutes
 def test_select_and_distill_commands_keep_the_model_on_a_bad_choice(fitted, capsys, tmp_path):
     folder, _ = fitted
     run = shutil.copytree(folder / "run", tmp_path / "run")  # the other tests keep theirs

@@ -251,6 +251,7 @@ def test_an_objective_for_an_output_that_does_not_exist():
         make_model(objective={"price": "r2"}).fit(x, y, epochs=1)
 
 
+@pytest.mark.slow  # ~14 s on 2 cores; the default run stays under 10 minutes
 def test_a_probability_metric_scores_the_network():
     x, y = tiny_inputs()
     single = automl.AutoModel(inputs=automl.ImageInput(), outputs=automl.ClassificationHead(),
