@@ -98,7 +98,8 @@ class SearchSettings:
             confirm_repeats=model.confirm_repeats, ensemble_size=model.ensemble_size,
             limits=CostLimits(model.max_latency_ms, model.max_size_mb), checks=model.checks,
             verbose=model.verbose, mlflow=model.mlflow,
-            meta_store=None if model.meta_store is None else Path(model.meta_store),
+            meta_store=None if model.meta_store is None
+            else Path(model.meta_store).expanduser(),
             project_folder=model.project_folder,
             overwrite=model.overwrite, search_name=model.search_name,
             owner=type(model).__name__,

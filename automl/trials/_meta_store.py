@@ -49,7 +49,7 @@ def check_meta_store(path) -> None:
     if not isinstance(path, str | os.PathLike) or str(path) == "":
         raise ValueError(f"meta_store must be a file path (str or os.PathLike) or None; "
                          f"received {path!r}.")
-    if Path(path).is_dir():
+    if Path(path).expanduser().is_dir():
         raise ValueError(f"meta_store {str(path)!r} is a folder: name a file in it, e.g. "
                          f"{str(Path(path) / 'searches.jsonl')!r}.")
 
@@ -58,7 +58,7 @@ class MetaStore:
     """The store at ``path``: read for a warm start, added to when a search ends."""
 
     def __init__(self, path: str | os.PathLike):
-        self.path = Path(path)
+        self.path = Path(path).expanduser()
 
     def searches(self) -> list[dict]:
         """The stored searches; a missing store, or unreadable lines of it, are left out with

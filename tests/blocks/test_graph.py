@@ -155,7 +155,8 @@ def test_auto_model_with_a_graph_fits_and_clones():
     inp = StructuredDataInput()
     out = ClassificationHead()(HistGradientBoosting(max_iter=50)(inp))
     model = AutoModel(inputs=inp, outputs=out, max_trials=3, population_size=3, cv=2,
-                      n_jobs=1, seed=0, verbose=0)
+                      n_jobs=1, scheduler="in-process", ensemble_size=0, confirm_repeats=0,
+                      checks="off", seed=0, verbose=0)
     rng = np.random.default_rng(0)
     x = rng.normal(size=(40, 3))
     model.fit(x, (x[:, 0] > 0).astype(int))

@@ -5,15 +5,12 @@ import functools
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
+from strategy_spaces import linear_table, two_model_space
 
-from automl.blocks import StructuredDataBlock
-from automl.data import Task, load_training_data
 from automl.evaluation import Status, Trial
 from automl.genome import GenomeEncoder, default_genomes, sample_genome
 from automl.genome._encoding import ABSENT
-from automl.graph import Graph, RegressionHead, StructuredDataInput
 from automl.hyperparameters import Choice, Fixed, Float, Int
 from automl.search import (
     BayesianSearch,
@@ -25,20 +22,9 @@ from automl.search import (
 from automl.tasks import StructuredDataRegressor
 
 
-def _table(rows=40):
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(rows, 3)), columns=list("abc"))
-    return frame, frame["a"] * 2 + rng.normal(scale=0.1, size=rows)
-
-
 @pytest.fixture(scope="module")
 def space():
-    """KNeighbors (n_neighbors 1..50 log, weights, p) and ElasticNet (alpha, l1_ratio)."""
-    data = load_training_data(*_table(), Task.REGRESSION)
-    inp = StructuredDataInput()
-    block = StructuredDataBlock(models=["KNeighbors", "ElasticNet"], max_preprocessors=0)
-    from automl.space import build_space
-    return build_space(Graph(inp, RegressionHead()(block(inp))), data.spec)
+    return two_model_space()
 
 
 def _objective(genome) -> tuple[float, float]:
@@ -173,10 +159,10 @@ def test_a_resumed_bayesian_search_learns_the_earlier_trials(space):
 
 
 def test_strategy_bayesian_runs_a_search():
-    x, y = _table()
-    model = StructuredDataRegressor(strategy="bayesian", max_trials=30, population_size=8,
+    x, y = linear_table()
+    model = StructuredDataRegressor(strategy="bayesian", max_trials=20, population_size=6,
                                     seed=0, n_jobs=1, scheduler="in-process", ensemble_size=0,
                                     confirm_repeats=0, checks="off", verbose=0).fit(x, y)
-    assert len(model.trials_) == 30
+    assert len(model.trials_) == 20
     assert max(trial.generation for trial in model.trials_) >= 2
     assert model.best_trial_.score > 0.9  # y is linear in x

@@ -4,33 +4,21 @@ taking turns; declared grids checked against the space."""
 import functools
 
 import numpy as np
-import pandas as pd
 import pytest
+from strategy_spaces import linear_table, two_model_space
 
 from automl import AutoModel
 from automl.blocks import StructuredDataBlock
-from automl.data import Task, load_training_data
 from automl.genome import default_genomes
-from automl.graph import Graph, RegressionHead, StructuredDataInput
+from automl.graph import RegressionHead, StructuredDataInput
 from automl.hyperparameters import Choice, Float, Int
 from automl.search import GridSearch
-from automl.space import build_space
 from automl.tasks import StructuredDataRegressor
-
-
-def _table(rows=40):
-    rng = np.random.default_rng(0)
-    frame = pd.DataFrame(rng.normal(size=(rows, 3)), columns=list("abc"))
-    return frame, frame["a"] * 2 + rng.normal(scale=0.1, size=rows)
 
 
 @pytest.fixture(scope="module")
 def space():
-    """KNeighbors (n_neighbors 1..50 log, weights, p) and ElasticNet (alpha, l1_ratio)."""
-    data = load_training_data(*_table(), Task.REGRESSION)
-    inp = StructuredDataInput()
-    block = StructuredDataBlock(models=["KNeighbors", "ElasticNet"], max_preprocessors=0)
-    return build_space(Graph(inp, RegressionHead()(block(inp))), data.spec)
+    return two_model_space()
 
 
 def _everything(strategy) -> list:
@@ -87,7 +75,7 @@ def test_a_wrong_grid_is_named(space, grid, message):
 
 
 def test_strategy_grid_runs_a_search_and_ends_when_the_grid_is_done():
-    x, y = _table()
+    x, y = linear_table()
     grid = {"KNeighbors": {"n_neighbors": [3, 5]}, "ElasticNet": {"alpha": [0.01],
                                                                   "l1_ratio": [0.0]}}
     inp = StructuredDataInput()
