@@ -2,6 +2,7 @@
 
 import json
 import warnings
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -150,3 +151,7 @@ def test_a_search_of_several_outputs_refuses_a_meta_store(tmp_path):
                              max_trials=1, meta_store=tmp_path / "searches.jsonl", **QUIET)
     with pytest.raises(ValueError, match="meta_store= warm-starts searches of one input"):
         model.fit(x, [y, x["c0"]])
+
+
+def test_a_store_in_the_home_folder_is_named_with_a_tilde():
+    assert MetaStore("~/searches.jsonl").path == Path.home() / "searches.jsonl"
