@@ -116,7 +116,9 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
     space = build_space(graph, data.spec)
     resumable = settings.resumable(head.task.value, objective, data, space, data.target_column)
     meta_store = None if settings.meta_store is None else MetaStore(settings.meta_store)
-    if meta_store is not None:  # a warm start changes what is tried first, not the space
+    # A warm start changes what is tried first (the portfolio), not the space; random and
+    # grid search take no portfolio.
+    if meta_store is not None and settings.strategy not in ("random", "grid"):
         space, used = meta_store.warm_start(space, data.spec)
         if settings.verbose and used:
             print(f"warm start: the best pipelines of {used} similar earlier searches in "

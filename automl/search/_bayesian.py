@@ -43,6 +43,15 @@ def trial_seconds(trial: Trial) -> float:
                1e-3)
 
 
+def _seconds(trials: list[Trial]) -> np.ndarray:
+    """Each trial's seconds, a failed one's at least the longest success's: a failure often
+    records only part of its time (the folds before it, or none), and a candidate that
+    crashed or ran out of time or memory is no cheap bet."""
+    longest = max((trial_seconds(trial) for trial in trials if trial.ok), default=1e-3)
+    return np.array([trial_seconds(trial) if trial.ok else max(trial_seconds(trial), longest)
+                     for trial in trials])
+
+
 class Surrogate:
     """Two random forests over encoded genomes: one of the score (its trees' spread the
     uncertainty), one of the log seconds a trial takes. A failed trial counts as the worst
@@ -51,23 +60,21 @@ class Surrogate:
     def __init__(self, encoder: GenomeEncoder, trials: list[Trial], seed: int):
         scored = [trial for trial in trials if trial.ok and math.isfinite(trial.score)]
         worst = min(trial.score for trial in scored)
-        self.best = max(trial.score for trial in scored)
         self.encoder = encoder
         features = encoder.encode([trial.genome for trial in trials])
         scores = [trial.score if trial.ok and math.isfinite(trial.score) else worst
                   for trial in trials]
-        seconds = np.array([trial_seconds(trial) for trial in trials])
+        seconds = _seconds(trials)
         self.score_forest = _forest(seed).fit(features, scores)
         self.seconds_forest = _forest(seed).fit(features, np.log(seconds))
         # Below this a candidate's predicted cost is noise: it no longer divides its merit.
-        self.floor = float(np.quantile(seconds, 0.1))
+        self.floor = float(np.quantile([trial_seconds(trial) for trial in scored], 0.1))
 
-    def acquisition(self, genomes: list[Genome]) -> np.ndarray:
-        """Expected improvement over the best score so far, per expected second."""
+    def acquisition(self, genomes: list[Genome], best: float) -> np.ndarray:
+        """Expected improvement over ``best`` (the best score so far), per expected second."""
         features = self.encoder.encode(genomes)
         per_tree = _per_tree(self.score_forest, features)
-        improvement = expected_improvement(per_tree.mean(axis=0), per_tree.std(axis=0),
-                                           self.best)
+        improvement = expected_improvement(per_tree.mean(axis=0), per_tree.std(axis=0), best)
         seconds = np.exp(_per_tree(self.seconds_forest, features).mean(axis=0))
         return improvement / np.maximum(seconds, self.floor)
 
@@ -118,10 +125,13 @@ class BayesianSearch(Evolution):
         self.observed: list[Trial] = []
         self._surrogate: Surrogate | None = None
         self._fitted_on = 0
+        self._best = -math.inf  # the best score told, newer than the surrogate's trials
 
     def tell(self, trials):
         super().tell(trials)
         self.observed.extend(trials)
+        scores = [trial.score for trial in trials if trial.ok and math.isfinite(trial.score)]
+        self._best = max([self._best, *scores])
 
     def ask(self, n, is_new):
         surrogate = None if self._initial_left > 0 else self._current_surrogate()
@@ -140,7 +150,7 @@ class BayesianSearch(Evolution):
                     continue
             pool = self._candidates(self.pool_factor, self.random_share, usable)
             if pool:
-                batch.append(pool[int(np.argmax(surrogate.acquisition(pool)))])
+                batch.append(pool[int(np.argmax(surrogate.acquisition(pool, self._best)))])
         if len(batch) < n:  # nothing new nearby: the evolution looks further
             batch += super().ask(n - len(batch), lambda genome: is_new(genome)
                                  and genome not in batch)

@@ -35,8 +35,8 @@ def pareto_front(trials: Sequence[Trial], costs: Sequence[str] = DEFAULT_FRONT_C
                  ) -> list[Trial]:
     """The successful trials no other beats on the score and every one of ``costs`` at once
     (measured ones only), best score first. The score is ``Trial.choice_score``, the one the
-    final choice and the leaderboard use: a confirmed trial's mean over every fold it was
-    scored on."""
+    leaderboard shows: a confirmed trial's mean over every fold it was scored on, so a trial
+    whose fresh folds did worse is placed by them."""
     unknown = [name for name in costs if name not in FRONT_COSTS]
     if unknown:
         raise ValueError(f"cost {unknown[0]!r} is not measured for every trial; choose from "

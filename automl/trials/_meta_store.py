@@ -79,7 +79,7 @@ class MetaStore:
             try:
                 search = json.loads(line)
                 _check_search(search)
-            except (ValueError, TypeError, KeyError):
+            except (ValueError, TypeError, KeyError, AttributeError):
                 unreadable += 1
                 continue
             searches.append(search)
@@ -94,7 +94,10 @@ class MetaStore:
         searches of the same task put in front of its portfolio (those the space can hold),
         and how many searches they came from."""
         features = meta_features(spec)
-        same_task = [search for search in self.searches() if search["task"] == spec.task.value]
+        # the latest search of each training set: fitting one table again replaces its entry
+        latest = {search.get("data_fingerprint") or index: search
+                  for index, search in enumerate(self.searches())}
+        same_task = [search for search in latest.values() if search["task"] == spec.task.value]
         same_task.sort(key=lambda search: _distance(features, search["meta_features"]))
         pipelines, used = [], 0
         for search in same_task[:SIMILAR_SEARCHES]:
@@ -111,7 +114,7 @@ class MetaStore:
         """Appends this search (its best pipelines by score, at most ``PER_MODEL`` per model);
         a store that cannot be written is a warning, never the fit's failure."""
         best = sorted((trial for trial in trials if trial.ok and math.isfinite(trial.score)),
-                      key=lambda trial: -trial.choice_score)
+                      key=lambda trial: trial.choice_key, reverse=True)
         kept, per_model = [], {}
         for trial in best:
             model = trial.genome[MODEL_SLOT][0].block
@@ -137,11 +140,12 @@ class MetaStore:
 
 
 def _check_search(search) -> None:
-    if search.get("version") != FORMAT_VERSION:
+    if not isinstance(search, dict) or search.get("version") != FORMAT_VERSION:
         raise ValueError("another format")
     features = search["meta_features"]
-    if not isinstance(search["task"], str) or not all(
-            isinstance(features[key], int | float) for key in ("log_rows", "log_columns")):
+    if not isinstance(search["task"], str) or not isinstance(features, dict) or not all(
+            isinstance(value, int | float) and not isinstance(value, bool)
+            and math.isfinite(value) for value in features.values()):
         raise ValueError("malformed")
     if not isinstance(search["pipelines"], list) or not all(
             isinstance(entry["pipeline"], dict) for entry in search["pipelines"]):

@@ -131,13 +131,15 @@ def _plots(trials: list[Trial], objective: str, costs: Sequence[str],
             points = [t for t in ok if math.isfinite(trial_cost(t, name))]
             front = sorted(pareto_front(points, (name,)), key=lambda t: trial_cost(t, name))
             cost = np.array([trial_cost(t, name) for t in points])
-            axis.scatter(cost, [t.score for t in points], s=12, alpha=.4, color="#8c959f",
+            axis.scatter(cost, [t.choice_score for t in points], s=12, alpha=.4,
+                         color="#8c959f",
                          label="trials")
-            axis.plot([trial_cost(t, name) for t in front], [t.score for t in front], "o-",
+            axis.plot([trial_cost(t, name) for t in front], [t.choice_score for t in front], "o-",
                       color="#cf222e", label="Pareto front")
             for trial in points:
                 if trial.number == chosen:
-                    axis.scatter([trial_cost(trial, name)], [trial.score], s=160, marker="*",
+                    axis.scatter([trial_cost(trial, name)], [trial.choice_score], s=160,
+                                 marker="*",
                                  color="#0969da", zorder=3, label="chosen")
             axis.set(xlabel=name, ylabel=objective, title=f"Score against {name}")
             if np.all(cost > 0) and cost.max() / cost.min() > 100:
@@ -150,7 +152,7 @@ def _plots(trials: list[Trial], objective: str, costs: Sequence[str],
 
 def _front_table(trials: list[Trial], costs: Sequence[str], chosen: int | None) -> pd.DataFrame:
     return pd.DataFrame([{"trial": t.number, "chosen": "\u2605" if t.number == chosen else "",
-                          "model": t.genome.describe()[MODEL_SLOT], "score": t.score,
+                          "model": t.genome.describe()[MODEL_SLOT], "score": t.choice_score,
                           **{name: trial_cost(t, name) for name in costs}}
                          for t in pareto_front(trials, costs)])
 

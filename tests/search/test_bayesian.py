@@ -99,12 +99,13 @@ def test_the_surrogate_prefers_the_better_and_then_the_cheaper(space):
     good, poor = default_genomes(space)
     good = good.replace("model", (good["model"][0].with_value("n_neighbors", 20)
                                   .with_value("weights", "distance"),))
-    merit = surrogate.acquisition([good, poor])
+    best = max(trial.score for trial in trials)
+    merit = surrogate.acquisition([good, poor], best)
     assert merit[0] > merit[1]
     # the same predicted score at a tenth of the time is worth ten times as much
     slow = [Trial(t.genome, Status.OK, t.objectives, fit_seconds=10 * t.fit_seconds)
             for t in trials]
-    assert Surrogate(GenomeEncoder(space), slow, seed=0).acquisition([good])[0] == \
+    assert Surrogate(GenomeEncoder(space), slow, seed=0).acquisition([good], best)[0] == \
         pytest.approx(merit[0] / 10, rel=0.05)
 
 
@@ -115,8 +116,8 @@ def test_a_failed_trial_teaches_the_surrogate_to_avoid_its_region(space):
               if g["model"][0].block == "ElasticNet" else _trial(g) for g in genomes]
     surrogate = Surrogate(GenomeEncoder(space), trials, seed=0)
     neighbours, elastic = default_genomes(space)
-    assert surrogate.acquisition([neighbours, elastic])[1] < surrogate.acquisition(
-        [neighbours, elastic])[0]
+    merit = surrogate.acquisition([neighbours, elastic], best=1.0)
+    assert merit[1] < merit[0]
 
 
 def test_bayesian_search_finds_more_than_random_search_and_evolution_at_equal_evaluations(

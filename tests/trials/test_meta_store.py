@@ -75,7 +75,8 @@ def test_the_most_similar_searches_of_the_same_task_come_first(tmp_path, space):
     genomes = default_genomes(space)
     far, near, regression = genomes[1], genomes[2], genomes[3]
     store.add(_spec(1_000_000, columns=200), [_ok(far, 0.9)], "balanced_accuracy", "far")
-    store.add(_spec(120), [_ok(near, 0.8)], "balanced_accuracy", "near")
+    store.add(_spec(120), [_ok(far, 0.8)], "balanced_accuracy", "near")
+    store.add(_spec(120), [_ok(near, 0.8)], "balanced_accuracy", "near")  # fitted again
     store.add(_spec(100, Task.REGRESSION), [_ok(regression, 0.9)], "r2", "regression")
     warm, used = store.warm_start(space, _spec(100))
     assert used == 2
@@ -91,12 +92,14 @@ def test_a_damaged_or_missing_store_is_a_warning(tmp_path, space):
     genome = default_genomes(space)[1]
     MetaStore(path).add(_spec(100), [_ok(genome, 0.9)], "balanced_accuracy", "a")
     with path.open("a") as file:
-        file.write("{not json\n" + json.dumps({"version": 1, "task": "classification"}) + "\n")
+        file.write("{not json\n[1]\n" + json.dumps({"version": 1, "task": "classification"})
+                   + "\n" + json.dumps({"version": 1, "task": "classification", "meta_features":
+                                         {"log_rows": None}, "pipelines": []}) + "\n")
         # well formed, but a pipeline no space can hold
         file.write(json.dumps({"version": 1, "task": "classification", "meta_features": {
             "log_rows": 2.0, "log_columns": 0.6}, "pipelines": [{"pipeline": {"model": 3}}]})
             + "\n")
-    with pytest.warns(UserWarning, match="2 unreadable entries ignored"):
+    with pytest.warns(UserWarning, match="4 unreadable entries ignored"):
         warm, used = MetaStore(path).warm_start(space, _spec(100))
     assert used == 1 and genome_in(json.loads(warm.portfolio[0]), space) == genome
     path.write_bytes(b"\xff\xfe\x00garbage")
