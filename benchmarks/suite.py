@@ -245,6 +245,7 @@ def run_table(name: str, budget: float, seed: int, automl_options: dict,
     record["fit_seconds"]["automl"] = wall
     record["overshoot"] = wall / budget - 1
     record["candidates"] = len(model.trials_)
+    record["screened"] = sum(trial.status.value == "screened" for trial in model.trials_)
     ensemble = model.ensemble_
     record["best"] = served_name(model)
     record["pipelines"] = served_pipelines(model)
@@ -278,6 +279,7 @@ def main() -> None:
                         help="automl's strategy (default: automl's own)")
     parser.add_argument("--meta-store", type=Path, default=None,
                         help="automl's meta_store: warm-start from (and add to) this file")
+    parser.add_argument("--screening", action="store_true", help="automl's screening=True")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")
     parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
@@ -310,7 +312,8 @@ def main() -> None:
     options = {key: value for key, value in (("ensemble_size", args.ensemble_size),
                                              ("confirm_repeats", args.confirm_repeats),
                                              ("strategy", args.strategy),
-                                             ("meta_store", args.meta_store))
+                                             ("meta_store", args.meta_store),
+                                             ("screening", args.screening or None))
                if value is not None}
     output = args.output or (Path(__file__).parent / "results" /
                              f"suite-{args.budget:.0f}s-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")

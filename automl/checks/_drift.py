@@ -75,8 +75,10 @@ def profile(x: pd.DataFrame, kinds: Sequence[ColumnKind], predictions, *,
     """The training profile: each column's summary and the predictions' (JSON-ready)."""
     columns = {name: summarize(x[name], kind) for name, kind in zip(x.columns, kinds)}
     for name, kind in zip(x.columns, kinds):
+        if kind is not ColumnKind.CATEGORICAL:
+            continue
         seen = pd.unique(x[name].astype(str))
-        if kind is ColumnKind.CATEGORICAL and len(seen) <= SEEN_CATEGORIES:
+        if len(seen) <= SEEN_CATEGORIES:
             columns[name]["seen"] = sorted(seen)  # to name the categories never seen
     prediction_kind = ColumnKind.CATEGORICAL if classification else ColumnKind.NUMERICAL
     return {"rows": len(x), "columns": columns,

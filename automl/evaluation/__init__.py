@@ -19,11 +19,13 @@ from automl.evaluation._objectives import (
     resolve_objective,
     score_predictions,
 )
+from automl.evaluation._screening import Candidate, Rungs, genome_of, rung_fractions
 from automl.evaluation._trial import Status, Trial, describe_error
 
 __all__ = [
     "BATCH_ROWS",
     "COSTS",
+    "Candidate",
     "DEFAULT_OBJECTIVES",
     "SECONDARY_OBJECTIVES",
     "VALIDATION_ROWS",
@@ -36,11 +38,14 @@ __all__ = [
     "describe_error",
     "evaluation_scores",
     "fold_indices",
+    "genome_of",
     "latencies",
     "make_folds",
     "measure_costs",
     "objective_vector",
+    "Rungs",
     "resolve_objective",
+    "rung_fractions",
     "run_folds",
     "saved_size",
     "score_predictions",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 import warnings
 from collections import OrderedDict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import joblib
 import numpy as np
@@ -18,6 +18,7 @@ from automl.data import Task, TrainingData, copied_records
 from automl.evaluation._costs import measure_costs
 from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._objectives import score_predictions
+from automl.evaluation._screening import Candidate, rung_rows, screened_out
 from automl.evaluation._trial import Status, Trial, describe_error
 from automl.genome import Genome
 from automl.pipeline import after_prefix, build_pipeline, class_probabilities, prefix_steps
@@ -90,7 +91,10 @@ class CrossValidation:
     """Scores genomes by k-fold cross-validation; picklable, so workers can run it.
 
     Calling it with a genome returns a ``Trial``, or ``None`` when the deadline had already
-    passed before the first fold (then nothing was evaluated).
+    passed before the first fold (then nothing was evaluated). Called with a ``Candidate``
+    (multi-fidelity screening, ``automl.evaluation._screening``), the genome is first fitted
+    on ``rung_fractions`` of the first fold's training rows in turn, and stops as a
+    ``SCREENED`` trial at the first rung whose bar it misses.
     """
 
     data: TrainingData
@@ -104,17 +108,21 @@ class CrossValidation:
     network_folds: int | None = None
     #: Keep each trial's out-of-fold predictions (``Trial.predictions``) for an ensemble.
     keep_predictions: bool = False
-    # Per process (each worker fills its own): (fold, hash of the unfitted column stage) -> that
-    # stage fitted, and its output on that fold's training and validation rows. Those first two pipeline steps
-    # (table check + imputer/encoder, or documents + vectorizer) depend on nothing else, so
-    # every candidate that shares them reuses the work.
+    #: Multi-fidelity screening's shares of the first fold's training rows (``rung_fractions``).
+    rung_fractions: tuple[float, ...] = ()
+    # Per process (each worker fills its own): (fold, share of its training rows, hash of the
+    # unfitted column stage) -> that stage fitted, and its output on that fold's training and
+    # validation rows. Those first two pipeline steps (table check + imputer/encoder, or
+    # documents + vectorizer) depend on nothing else, so every candidate that shares them
+    # reuses the work.
     _prefix_cache: OrderedDict = field(default_factory=OrderedDict, compare=False, repr=False)
 
-    def _prefix(self, fold: int, template, prefix_key: str, train, validation):
+    def _prefix(self, fold: tuple[int, float], template, prefix_key: str, train, validation):
         """``(the fitted steps, train features, validation features)`` of the table and
         column steps: ``fit_transform`` on the training rows and ``transform`` on the
-        validation rows, as ``Pipeline.fit`` and ``predict`` would do."""
-        key = (fold, prefix_key)
+        validation rows, as ``Pipeline.fit`` and ``predict`` would do. ``fold``: its number
+        and the share of its training rows."""
+        key = (*fold, prefix_key)
         if self.cache_preprocessing and key in self._prefix_cache:
             self._prefix_cache.move_to_end(key)
             return self._prefix_cache[key]
@@ -132,9 +140,11 @@ class CrossValidation:
         return any(self.space.slot(slot).option(gene.block).block_class.tags.keras_network
                    for slot, genes in genome.slots for gene in genes)
 
-    def __call__(self, genome: Genome, deadline: float | None = None) -> Trial | None:
+    def __call__(self, item: Genome | Candidate, deadline: float | None = None
+                 ) -> Trial | None:
         if deadline is not None and time.monotonic() >= deadline:
             return None
+        genome, bars = (item.genome, item.bars) if isinstance(item, Candidate) else (item, ())
         try:
             template = build_pipeline(genome, self.space, self.data.spec, seed=self.seed)
         except Exception as error:
@@ -147,11 +157,13 @@ class CrossValidation:
         if self.network_folds is not None and self._has_network(genome):
             folds = folds[:self.network_folds]
 
-        def fit(index: int, train, validation):
-            prefix, train_features, validation_features = self._prefix(
-                index, template, prefix_key, train, validation)
-            return clone(after_prefix(template)).fit(train_features, y[train]), \
-                validation_features, prefix
+        def fitter(share: float):
+            def fit(index: int, train, validation):
+                prefix, train_features, validation_features = self._prefix(
+                    (index, share), template, prefix_key, train, validation)
+                return clone(after_prefix(template)).fit(train_features, y[train]), \
+                    validation_features, prefix
+            return fit
 
         def score(fitted, validation) -> tuple[tuple[float], np.ndarray | None]:
             rest, validation_features, _ = fitted
@@ -167,8 +179,36 @@ class CrossValidation:
             return measure_costs(model, model.predict, self.data.x.iloc.__getitem__,
                                  validation, self.seed)
 
-        return cross_validate(genome, folds, deadline, self.secondary_objectives, fit, score,
-                              costs, predictions_shape=self._predictions_shape())
+        started_at = time.time()
+        stopped, rung_scores = self._screen(genome, bars, deadline, fitter, score)
+        if stopped is not None:
+            return stopped
+        trial = cross_validate(genome, folds, deadline, self.secondary_objectives, fitter(1.0),
+                               score, costs, predictions_shape=self._predictions_shape())
+        return replace(trial, rung_scores=rung_scores, started_at=started_at) if bars else trial
+
+    def _screen(self, genome: Genome, bars: tuple[float, ...], deadline: float | None, fitter,
+                score) -> tuple[Trial | None, tuple[float, ...]]:
+        """Fits ``genome`` on each rung's rows in turn: ``(the trial that ended at a rung,
+        ())`` when it missed a bar, failed or ran out of time, else ``(None, its rung
+        scores)``."""
+        train, validation = self.folds[0]
+        labels = self.data.y if self.data.spec.task is Task.CLASSIFICATION else None
+        started_at, scores, fit_seconds, predict_seconds = time.time(), [], 0.0, 0.0
+        for share, bar in zip(self.rung_fractions, bars):
+            rows = rung_rows(train, share, self.seed, labels)
+            rung = cross_validate(genome, ((rows, validation),), deadline, (), fitter(share),
+                                  score, lambda fitted, validation: {})
+            fit_seconds += rung.fit_seconds
+            predict_seconds += rung.predict_seconds
+            if rung.ok:
+                scores.append(rung.score)
+                if rung.score >= bar:
+                    continue
+                rung = screened_out(rung, share)
+            return replace(rung, started_at=started_at, fit_seconds=fit_seconds,
+                           predict_seconds=predict_seconds, rung_scores=tuple(scores)), ()
+        return None, tuple(scores)
 
     def _predictions_shape(self) -> tuple[int, ...] | None:
         if not self.keep_predictions:

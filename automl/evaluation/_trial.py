@@ -23,6 +23,8 @@ class Status(enum.Enum):
     FAILED = "failed"
     TIMEOUT = "timeout"
     OUT_OF_MEMORY = "out_of_memory"
+    #: Stopped by multi-fidelity screening: its score on part of the rows was below the bar.
+    SCREENED = "screened"
 
 
 @dataclass(frozen=True)
@@ -47,6 +49,9 @@ class Trial:
         costs: what the first fold's model costs to ship (``COSTS``: latency for one row and
             per row of a batch, bytes saved), as ``(name, value)`` pairs (empty when the trial
             did not finish, or was stored before costs were measured).
+        rung_scores: with multi-fidelity screening, its scores at the rungs it was fitted on
+            (a share of the first fold's training rows each, smallest first; see
+            ``automl.evaluation.rung_fractions``); empty otherwise.
         predictions: the out-of-fold predictions (class probabilities in the order of the
             data's classes, or values; float32, NaN on rows no fold predicted), for the
             ensemble; ``None`` when not kept. The search hands them to its listeners and keeps
@@ -70,6 +75,7 @@ class Trial:
     worker: str = "main"
     output_scores: tuple[tuple[str, float], ...] = ()
     costs: tuple[tuple[str, float], ...] = ()
+    rung_scores: tuple[float, ...] = ()
     predictions: np.ndarray | None = field(default=None, compare=False, repr=False)
     # Not part of the evaluation's identity: the store keeps what the search measured, and a
     # resumed search confirms its top trials again.

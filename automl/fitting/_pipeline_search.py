@@ -13,9 +13,11 @@ from automl.checks import profile, run_checks, sample
 from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
 from automl.evaluation import (
     CrossValidation,
+    Rungs,
     make_folds,
     measure_costs,
     resolve_objective,
+    rung_fractions,
     validation_rows,
 )
 from automl.execution import refit_threads
@@ -125,6 +127,9 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
                   f"{str(settings.meta_store)!r}", flush=True)
     ensembling = settings.ensemble_size > 0
     limits = settings.limits
+    # The rungs are shares of the first fold's training rows.
+    fractions = rung_fractions(len(data.y) * (settings.cv - 1) // settings.cv) \
+        if settings.screening else ()
 
     with SearchSession(settings, space, objective, resumable, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None
@@ -132,7 +137,7 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
         def evaluation(folds, seed: int) -> CrossValidation:
             return CrossValidation(data, space, folds, objective, seed, secondary,
                                    network_folds=settings.network_folds,
-                                   keep_predictions=ensembling)
+                                   keep_predictions=ensembling, rung_fractions=fractions)
 
         def cross_validation(seed: int):
             folds = settings.scored_folds(make_folds(data, settings.cv, seed))
@@ -155,7 +160,8 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
                              listeners=[confirmer.top] + ([pool] if pool else []),
                              then=confirmer if settings.confirm_repeats else None,
                              kept_after=(lambda: members_reserve() + confirmer.reserve())
-                             if settings.plans_time else None)
+                             if settings.plans_time else None,
+                             rungs=Rungs(len(fractions)) if fractions else None)
         # A confirmed choice is within the limits already.
         best = (result.best if not limits or result.best.confirmed
                 else limits.best(result.trials))

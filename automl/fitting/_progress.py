@@ -7,7 +7,12 @@ import math
 import sys
 import time
 
-from automl.evaluation import Trial
+from automl.evaluation import Status, Trial
+
+
+def _apart(failed: int, screened: int) -> str:
+    """``"2 failed"``, or ``"2 failed, 9 screened"`` when screening stopped some."""
+    return f"{failed} failed" + (f", {screened} screened" if screened else "")
 
 
 class Progress:
@@ -31,7 +36,7 @@ class Progress:
         self.max_trials = max_trials
         self.stream = stream if stream is not None else sys.stdout
         self.started = time.monotonic()
-        self.evaluated = self.failed = 0
+        self.evaluated = self.failed = self.screened = 0
         self.best = -math.inf
         self.generation = 0
         self._live = None
@@ -72,7 +77,9 @@ class Progress:
 
     def _count(self, trial: Trial) -> None:
         self.evaluated += 1
-        self.failed += not trial.ok
+        screened = trial.status is Status.SCREENED
+        self.screened += screened
+        self.failed += not trial.ok and not screened
         if trial.ok and trial.score > self.best:
             self.best = trial.score
         self.generation = max(self.generation, trial.generation)
@@ -82,7 +89,8 @@ class Progress:
         left = "" if not self.time_budget else f", {max(self.time_budget - elapsed, 0):.0f} s left"
         best = "-" if self.best == -math.inf else f"{self.best:.4f}"
         return ((f"generation {self.generation} · " if generation else "")
-                + f"{self.evaluated} evaluated ({self.failed} failed) · best {self.objective} "
+                + f"{self.evaluated} evaluated ({_apart(self.failed, self.screened)}) · best "
+                f"{self.objective} "
                 f"{best} · {elapsed:.0f} s elapsed{left}")
 
     def on_trial(self, trial: Trial) -> None:
@@ -95,7 +103,8 @@ class Progress:
     def on_generation(self, record: dict) -> None:
         if self._live is None:
             self.line(f"generation {record['generation']}: {record['evaluations']} new "
-                      f"({record['failed']} failed) · {self._status(generation=False)}")
+                      f"({_apart(record['failed'], record['screened'])}) · "
+                      f"{self._status(generation=False)}")
 
     def _refresh(self) -> None:
         if self._live is not None:

@@ -21,7 +21,7 @@ import numpy as np
 import pandas as pd
 
 from automl.checks import findings_frame
-from automl.evaluation import Trial, describe_error
+from automl.evaluation import Rungs, Trial, describe_error, genome_of
 from automl.execution import make_executor
 from automl.fitting._ensembling import ensemble_rows
 from automl.fitting._progress import Progress
@@ -184,20 +184,22 @@ class SearchSession:
         if not gpu_blocks:
             return None
         def needs_gpu(item) -> bool:
-            genome = item[0] if isinstance(item, tuple) else item  # (genome, split): rescored
-            return any(gene.block in gpu_blocks for _, genes in genome.slots for gene in genes)
+            return any(gene.block in gpu_blocks
+                       for _, genes in genome_of(item).slots for gene in genes)
         return needs_gpu
 
     def run(self, evaluator: Callable[[int], Callable], what: str = "candidates",
             listeners: Sequence[Callable[[Trial], None]] = (),
             then: Callable[[SearchResult, object, Callable], SearchResult] | None = None,
-            kept_after: Callable[[], float] | None = None) -> SearchResult:
+            kept_after: Callable[[], float] | None = None,
+            rungs: Rungs | None = None) -> SearchResult:
         """Searches until a budget ends; ``evaluator(seed)`` makes the picklable evaluation of
         a genome, and ``listeners`` are called with each trial (after the store and MLflow,
         before progress); ``then(result, executor, evaluate)``, on the search's workers and
         with its evaluation, may rescore candidates and returns the result to use;
         ``kept_after()``: seconds to keep beside the refit of the best for what follows the
-        search (``then``, an ensemble's other members), asked as the search goes. Raises the
+        search (``then``, an ensemble's other members), asked as the search goes; ``rungs``:
+        multi-fidelity screening's (the evaluation then takes a ``Candidate``). Raises the
         search's error when no candidate succeeded (Ctrl-C before any finished:
         ``KeyboardInterrupt``)."""
         settings = self.settings
@@ -236,7 +238,7 @@ class SearchSession:
                     reserve_seconds=reserve, refit_seconds=self.refit_seconds,
                     on_generation=self.progress.on_generation, on_trial=on_trial,
                     previous=previous, steady_state=steady_state,
-                    limit_candidates=settings.candidate_limit())
+                    limit_candidates=settings.candidate_limit(), rungs=rungs)
                 if then is not None and result.best is not None and not result.interrupted:
                     try:
                         result = then(result, executor, evaluate)

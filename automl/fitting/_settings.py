@@ -77,6 +77,7 @@ class SearchSettings:
     verbose: int
     mlflow: object
     meta_store: Path | None
+    screening: bool
     project_folder: Path | None
     overwrite: bool
     search_name: str
@@ -100,6 +101,7 @@ class SearchSettings:
             verbose=model.verbose, mlflow=model.mlflow,
             meta_store=None if model.meta_store is None
             else Path(model.meta_store).expanduser(),
+            screening=bool(model.screening),
             project_folder=model.project_folder,
             overwrite=model.overwrite, search_name=model.search_name,
             owner=type(model).__name__,

@@ -10,7 +10,7 @@ import numpy as np
 from scipy.stats import norm
 from sklearn.ensemble import RandomForestRegressor
 
-from automl.evaluation import Trial
+from automl.evaluation import Status, Trial
 from automl.genome import Genome, GenomeEncoder, fits_its_model
 from automl.search._evolution import Evolution
 from automl.space import SearchSpace
@@ -46,10 +46,10 @@ def trial_seconds(trial: Trial) -> float:
 def _seconds(trials: list[Trial]) -> np.ndarray:
     """Each trial's seconds, a failed one's at least the longest success's: a failure often
     records only part of its time (the folds before it, or none), and a candidate that
-    crashed or ran out of time or memory is no cheap bet."""
+    crashed or ran out of time or memory is no cheap bet. A screened one took what it took."""
     longest = max((trial_seconds(trial) for trial in trials if trial.ok), default=1e-3)
-    return np.array([trial_seconds(trial) if trial.ok else max(trial_seconds(trial), longest)
-                     for trial in trials])
+    return np.array([trial_seconds(trial) if trial.ok or trial.status is Status.SCREENED
+                     else max(trial_seconds(trial), longest) for trial in trials])
 
 
 class Surrogate:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 from deap import tools
 
-from automl.evaluation import Status, Trial
+from automl.evaluation import Rungs, Status, Trial
 from automl.execution import Executor, InProcessExecutor
 from automl.genome import Genome
 from automl.search._budget import Budget
@@ -136,20 +136,32 @@ def _hopeless(trials: list[Trial]) -> bool:
 
 class _Recorder:
     """Numbers finished trials, hands each to ``on_trial`` at once, and keeps it without its
-    out-of-fold predictions (listeners keep those they need); raises a Ctrl-C that was lost."""
+    out-of-fold predictions (listeners keep those they need); raises a Ctrl-C that was lost.
+    With screening, its rungs learn every trial's rung scores, and set the bars of the
+    candidates handed out (``item``)."""
 
     def __init__(self, previous: Sequence[Trial], on_trial: Callable[[Trial], None] | None,
-                 ctrl_c: CtrlC | None = None):
+                 ctrl_c: CtrlC | None = None, rungs: Rungs | None = None):
         self.trials: list[Trial] = list(previous)
         self.evaluated = {trial.genome for trial in previous}
         self.on_trial = on_trial
         self.ctrl_c = ctrl_c
+        self.rungs = rungs
+        self.failure = Trial.failed if rungs is None else rungs.failed
+        for trial in previous if rungs is not None else ():
+            rungs.record(trial)
+
+    def item(self, genome: Genome):
+        """What the executor evaluates for ``genome``."""
+        return genome if self.rungs is None else self.rungs.candidate(genome)
 
     def __call__(self, result: Trial, generation: int) -> Trial:
         trial = dataclasses.replace(result, number=len(self.trials), generation=generation)
         kept = trial.without_predictions()
         self.trials.append(kept)
         self.evaluated.add(kept.genome)
+        if self.rungs is not None:
+            self.rungs.record(kept)
         if self.on_trial is not None:
             self.on_trial(trial)
         if self.ctrl_c is not None and self.ctrl_c.pressed:
@@ -164,7 +176,8 @@ def _generation_record(generation: int, batch: list[Trial], trials: list[Trial],
     return {
         "generation": generation,
         "evaluations": len(batch),
-        "failed": sum(not trial.ok for trial in batch),
+        "failed": sum(not trial.ok and trial.status is not Status.SCREENED for trial in batch),
+        "screened": sum(trial.status is Status.SCREENED for trial in batch),
         "best": best.score if best else math.nan,
         "median": float(np.median(scores)) if scores else math.nan,
         "elapsed": time.monotonic() - started,
@@ -185,6 +198,7 @@ def run_search(
     previous: Sequence[Trial] = (),
     steady_state: bool = False,
     limit_candidates: Callable[[list[Trial]], float | None] | None = None,
+    rungs: Rungs | None = None,
 ) -> SearchResult:
     """Runs ``strategy`` until ``budget`` is spent.
 
@@ -213,12 +227,14 @@ def run_search(
         limit_candidates: ``trials -> seconds`` the candidates started next may take (the
             executor's ``max_eval_time``; see ``candidate_limit``); ``None``: the executor's
             own limit holds throughout.
+        rungs: multi-fidelity screening's rungs (``evaluate`` then takes a ``Candidate``);
+            ``None``: none.
 
     Ctrl-C (``KeyboardInterrupt``) ends the search cleanly: the result holds every trial
     finished so far and ``interrupted`` is set.
     """
     ctrl_c = CtrlC()
-    record = _Recorder(previous, on_trial, ctrl_c)
+    record = _Recorder(previous, on_trial, ctrl_c, rungs)
     logbook = _new_logbook()
     grace = REFIT_GRACE_SHARE * max(budget.seconds_left(), 0.0) if budget.deadline else 0.0
     loop = _run_steady_state if steady_state else _run_generations
@@ -260,7 +276,8 @@ def _run_generations(strategy, evaluate, budget, executor, limit, batch_size, re
             break  # the space is exhausted
         deadline = None if budget.deadline is None else budget.deadline - reserve
         executor.max_eval_time = limit(trials)
-        results = executor.map(evaluate, genomes, deadline=deadline, failure=Trial.failed)
+        results = executor.map(evaluate, [record.item(genome) for genome in genomes],
+                               deadline=deadline, failure=record.failure)
         batch = [record(result, generation) for result in results if result is not None]
         if not batch:
             break  # the deadline cut every candidate of this generation
@@ -278,7 +295,8 @@ def _log_generation(logbook, on_generation, generation, batch, trials, started) 
 
 def _new_logbook() -> tools.Logbook:
     logbook = tools.Logbook()
-    logbook.header = ["generation", "evaluations", "failed", "best", "median", "elapsed"]
+    logbook.header = ["generation", "evaluations", "failed", "screened", "best", "median",
+                      "elapsed"]
     return logbook
 
 
@@ -291,7 +309,7 @@ def _run_steady_state(strategy, evaluate, budget, executor, limit, batch_size, r
     started = time.monotonic()
     first = _first_generation(trials)
     block: list[Trial] = []
-    executor.start(evaluate, failure=Trial.failed)
+    executor.start(evaluate, failure=record.failure)
     while True:
         reserve = _reserve(trials, reserve_seconds)
         room = min(executor.capacity - len(in_flight),
@@ -306,7 +324,7 @@ def _run_steady_state(strategy, evaluate, budget, executor, limit, batch_size, r
             deadline = None if budget.deadline is None else budget.deadline - reserve
             executor.max_eval_time = limit(trials)
             for genome in genomes:
-                in_flight[executor.submit(genome, deadline=deadline)] = genome
+                in_flight[executor.submit(record.item(genome), deadline=deadline)] = genome
         if not in_flight:
             break
         for ticket, result in executor.collect():

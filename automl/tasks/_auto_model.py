@@ -108,6 +108,13 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             values) ahead of the preset's portfolio, and adds its own best pipelines when it
             ends. It keeps meta-features and pipelines, nothing of the data. A missing or
             damaged store is a warning, not an error. Single-input searches only.
+        screening: multi-fidelity screening on large tables (successive halving): each
+            candidate is first fitted on a third of its fold's training rows (on larger
+            tables on a ninth before that, and a 27th before that; 1,500 rows at least), and
+            goes on only while its score is among the best third seen at that share; the
+            others are recorded as ``"screened"`` trials, never chosen or ensembled. More
+            candidates where each fit is costly; nothing changes on tables below 5,625 rows
+            (with ``cv=5``). Single-input searches only.
         ensemble_size: rounds of post-hoc ensemble selection (Caruana et al. 2004) over the
             out-of-fold predictions of the best 50 pipelines; the members are refit and
             averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
@@ -177,6 +184,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         overwrite: bool = False,
         mlflow: bool | str = False,
         meta_store: str | os.PathLike | None = None,
+        screening: bool = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
@@ -205,6 +213,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         self.overwrite = overwrite
         self.mlflow = mlflow
         self.meta_store = meta_store
+        self.screening = screening
         self.ensemble_size = ensemble_size
         self.confirm_repeats = confirm_repeats
         self.checks = checks

@@ -42,6 +42,7 @@ class _SingleInputTask(AutoModel):
         overwrite: bool = False,
         mlflow: bool | str = False,
         meta_store: str | os.PathLike | None = None,
+        screening: bool = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
@@ -55,7 +56,7 @@ class _SingleInputTask(AutoModel):
             secondary_objectives=secondary_objectives,
             max_latency_ms=max_latency_ms, max_size_mb=max_size_mb, directory=directory,
             project_name=project_name, overwrite=overwrite, mlflow=mlflow,
-            meta_store=meta_store,
+            meta_store=meta_store, screening=screening,
             ensemble_size=ensemble_size, confirm_repeats=confirm_repeats, checks=checks, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)

@@ -45,6 +45,7 @@ class _StructuredDataTask(AutoModel):
         overwrite: bool = False,
         mlflow: bool | str = False,
         meta_store: str | os.PathLike | None = None,
+        screening: bool = False,
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",
@@ -58,7 +59,7 @@ class _StructuredDataTask(AutoModel):
             max_generations=max_generations, secondary_objectives=secondary_objectives,
             max_latency_ms=max_latency_ms, max_size_mb=max_size_mb,
             directory=directory, project_name=project_name, overwrite=overwrite, mlflow=mlflow,
-            meta_store=meta_store,
+            meta_store=meta_store, screening=screening,
             ensemble_size=ensemble_size, confirm_repeats=confirm_repeats, checks=checks, verbose=verbose,
         )
         # inputs/outputs stay None: the graph is built by _graph (not the IO API)
@@ -111,7 +112,7 @@ class StructuredDataClassifier(_StructuredDataTask):
     Takes the arguments of ``AutoModel`` (objective, max_trials, time_budget, cv, n_jobs,
     scheduler, max_eval_time, memory_limit, seed, population_size, strategy, evolution,
     max_generations, secondary_objectives, directory, project_name, overwrite, mlflow,
-    meta_store, verbose) plus:
+    meta_store, screening, verbose) plus:
 
     Args:
         column_names: names for the columns of an array ``x`` (a DataFrame's own are used).

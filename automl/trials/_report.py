@@ -183,6 +183,7 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
     ok = [t for t in trials if t.ok]
     best = max(ok, key=lambda t: t.score) if ok else None
     failures = Counter((t.status.value, t.reason) for t in trials if not t.ok)
+    screened = sum(n for (status, _), n in failures.items() if status == "screened")
     failure_table = pd.DataFrame([{"status": s, "reason": r, "trials": n}
                                   for (s, r), n in failures.most_common()])
     columns = [c for c in board.columns if c not in ("key", "finished_at", "worker")]
@@ -190,9 +191,11 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
     seconds = sum(run.get("elapsed", 0.0) for run in runs)
     cards = [("best " + objective, f"{best.score:.4f}" if best else "–"),
              ("best model", best.genome.describe()[MODEL_SLOT] if best else "–"),
-             ("trials", str(len(trials))), ("failed", str(len(trials) - len(ok))),
+             ("trials", str(len(trials))), ("failed", str(len(trials) - len(ok) - screened)),
              ("generations", str(len({t.generation for t in trials}))),
              ("runs", str(len(runs)) if runs else "1")]
+    if screened:
+        cards.insert(4, ("screened", str(screened)))
     if seconds:
         cards.append(("wall time", f"{seconds:.0f} s"))
     parts = [

@@ -36,7 +36,8 @@ CREATE TABLE IF NOT EXISTS trials (
     data_fingerprint TEXT,
     space_fingerprint TEXT,
     output_scores TEXT,
-    costs TEXT
+    costs TEXT,
+    rung_scores TEXT
 );
 CREATE TABLE IF NOT EXISTS predictions (
     genome_key TEXT PRIMARY KEY,
@@ -46,13 +47,13 @@ CREATE TABLE IF NOT EXISTS predictions (
 """
 #: Columns added to ``trials`` after its first release, with their types: a store written
 #: before gets them on open.
-ADDED_COLUMNS = {"output_scores": "TEXT", "costs": "TEXT"}
+ADDED_COLUMNS = {"output_scores": "TEXT", "costs": "TEXT", "rung_scores": "TEXT"}
 #: The layout above, kept in SQLite's ``user_version``: 0 before it was kept, 2 since
-#: ``output_scores``, 3 since ``costs``. A store of a higher version is refused rather than
-#: misread.
-SCHEMA_VERSION = 3
+#: ``output_scores``, 3 since ``costs``, 4 since ``rung_scores`` (and the ``"screened"``
+#: status). A store of a higher version is refused rather than misread.
+SCHEMA_VERSION = 4
 TABLES = {"project", "runs", "trials", "predictions"}
 TRIAL_COLUMNS = ("number", "run", "genome_key", "genome", "params", "model", "status", "reason",
                   "score", "objectives", "fold_scores", "fit_seconds", "predict_seconds",
                   "generation", "seed", "worker", "started_at", "finished_at", "data_fingerprint",
-                  "space_fingerprint", "output_scores", "costs")
+                  "space_fingerprint", "output_scores", "costs", "rung_scores")

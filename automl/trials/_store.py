@@ -229,6 +229,7 @@ class TrialStore:
             data_fingerprint, space_fingerprint,
             json.dumps(dict(trial.output_scores)) if trial.output_scores else None,
             json.dumps(dict(trial.costs)) if trial.costs else None,
+            json.dumps(list(trial.rung_scores)) if trial.rung_scores else None,
         ) for trial, params in zip(trials, described)]
         with self._transaction() as cursor:
             before = self._connection.total_changes
@@ -241,16 +242,17 @@ class TrialStore:
         """Every stored trial, in order of its number."""
         cursor = self._connection.execute(
             "SELECT genome, status, objectives, fold_scores, fit_seconds, predict_seconds, "
-            "reason, number, generation, started_at, finished_at, worker, output_scores, costs "
-            "FROM trials ORDER BY number")
+            "reason, number, generation, started_at, finished_at, worker, output_scores, costs, "
+            "rung_scores FROM trials ORDER BY number")
         return [Trial(Genome.from_json(genome), Status(status),
                       None if objectives is None else tuple(json.loads(objectives)),
                       tuple(json.loads(folds)), fit, predict, reason, number, generation,
                       started or 0.0, finished or 0.0, worker or "main",
                       tuple(json.loads(outputs).items()) if outputs else (),
-                      tuple(json.loads(costs).items()) if costs else ())
+                      tuple(json.loads(costs).items()) if costs else (),
+                      tuple(json.loads(rungs)) if rungs else ())
                 for (genome, status, objectives, folds, fit, predict, reason, number,
-                     generation, started, finished, worker, outputs, costs)
+                     generation, started, finished, worker, outputs, costs, rungs)
                 in cursor.fetchall()]
 
     @reads
@@ -260,7 +262,8 @@ class TrialStore:
         names = [column[0] for column in cursor.description]
         rows = [dict(zip(names, row)) for row in cursor.fetchall()]
         for row in rows:
-            for column in ("params", "objectives", "fold_scores", "output_scores", "costs"):
+            for column in ("params", "objectives", "fold_scores", "output_scores", "costs",
+                           "rung_scores"):
                 row[column] = None if row[column] is None else json.loads(row[column])
         return rows
 
