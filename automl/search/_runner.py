@@ -148,8 +148,9 @@ class _Recorder:
         self.ctrl_c = ctrl_c
         self.rungs = rungs
         self.failure = Trial.failed if rungs is None else rungs.failed
-        for trial in previous if rungs is not None else ():
-            rungs.record(trial)
+        if rungs is not None:
+            for trial in previous:
+                rungs.record(trial)
 
     def item(self, genome: Genome):
         """What the executor evaluates for ``genome``."""
