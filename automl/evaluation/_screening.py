@@ -104,4 +104,4 @@ class Rungs:
     @staticmethod
     def failed(item: Candidate, status: Status, reason: str, **where) -> Trial:
         """An executor's record of a candidate it stopped or lost (``Trial.failed``)."""
-        return Trial.failed(item.genome, status, reason, **where)
+        return Trial.failed(genome_of(item), status, reason, **where)
