@@ -1,4 +1,4 @@
-"""The model-based strategy: the evolution's offspring, screened by a surrogate model of the
+"""The model-based strategy: the evolution's offspring, ranked by a surrogate model of the
 score before any is evaluated (SMAC's random-forest surrogate, Hutter et al. 2011, with
 expected improvement per expected second as in Snoek et al. 2012)."""
 
@@ -15,13 +15,13 @@ from automl.genome import Genome, GenomeEncoder, fits_its_model
 from automl.search._evolution import Evolution
 from automl.space import SearchSpace
 
-#: Candidates the surrogate screens per genome proposed.
+#: Candidates the surrogate ranks per genome proposed.
 POOL_FACTOR = 16
-#: Share of the screened candidates drawn at random from the whole space, not bred.
+#: Share of the ranked candidates drawn at random from the whole space, not bred.
 RANDOM_SHARE = 0.25
-#: Share of the proposals taken as the evolution breeds them, unscreened: they keep the
+#: Share of the proposals taken as the evolution breeds them, unranked: they keep the
 #: search exploring where the surrogate is wrong (SMAC interleaves random ones likewise).
-UNSCREENED_SHARE = 0.2
+UNRANKED_SHARE = 0.2
 #: Trees of each surrogate forest.
 TREES = 24
 #: The surrogate is fitted again once the trials have grown by this share since its last fit
@@ -100,28 +100,28 @@ class BayesianSearch(Evolution):
     random genomes). Afterwards, for every genome asked for, ``pool_factor`` candidates are
     made — children of tournament-selected parents (crossover, mutation) and, a
     ``random_share`` of them, random genomes — and the one with the highest expected
-    improvement per expected second is evaluated; an ``unscreened_share`` of the proposals
+    improvement per expected second is evaluated; an ``unranked_share`` of the proposals
     are the evolution's children taken as they are. Survivors are chosen as in the evolution.
 
     Args:
         space: the search space.
         rng: the only source of randomness.
         population_size: survivors kept, and the first generation's size (at least).
-        pool_factor: candidates screened per genome proposed.
-        random_share: share of the screened candidates drawn at random from the space.
-        unscreened_share: share of the proposals bred without screening.
+        pool_factor: candidates ranked per genome proposed.
+        random_share: share of the ranked candidates drawn at random from the space.
+        unranked_share: share of the proposals bred and taken without ranking.
         **evolution: the other arguments of ``Evolution``.
     """
 
     def __init__(self, space: SearchSpace, rng: np.random.Generator, *,
                  population_size: int = 20, pool_factor: int = POOL_FACTOR,
-                 random_share: float = RANDOM_SHARE, unscreened_share: float = UNSCREENED_SHARE,
+                 random_share: float = RANDOM_SHARE, unranked_share: float = UNRANKED_SHARE,
                  **evolution):
         super().__init__(space, rng, population_size=population_size, **evolution)
         self.encoder = GenomeEncoder(space)
         self.pool_factor = pool_factor
         self.random_share = random_share
-        self.unscreened_share = unscreened_share
+        self.unranked_share = unranked_share
         self.observed: list[Trial] = []
         self._surrogate: Surrogate | None = None
         self._fitted_on = 0
@@ -143,7 +143,7 @@ class BayesianSearch(Evolution):
             return is_new(genome) and fits_its_model(genome, self.space) and genome not in batch
 
         for _ in range(n):
-            if self.rng.random() < self.unscreened_share:
+            if self.rng.random() < self.unranked_share:
                 pool = self._candidates(1, 0.0, usable)
                 if pool:
                     batch.append(pool[0])

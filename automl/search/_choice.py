@@ -15,7 +15,7 @@ from automl.search._strategy import Strategy
 from automl.space import SearchSpace
 
 #: The strategies ``strategy=`` names: an elitist evolution (default), uniform samples, each
-#: model's grid, or the evolution with a surrogate screening its offspring.
+#: model's grid, or the evolution with a surrogate ranking its offspring.
 STRATEGY_NAMES = ("evolution", "random", "grid", "bayesian")
 
 

@@ -14,11 +14,16 @@ from automl.genome import (
     portfolio_genomes,
     sample_genome,
 )
+from automl.evaluation import Status
 from automl.search._individual import Individual
 from automl.search._strategy import Strategy
-from automl.space import SearchSpace
+from automl.space import MODEL_SLOT, SearchSpace
 
 _ATTEMPTS = 20
+
+
+def _model(genome: Genome) -> str | None:
+    return genome[MODEL_SLOT][0].block if MODEL_SLOT in genome else None
 
 
 def _tournament(population: list, k: int, tournament_size: int, rng) -> list:
@@ -71,6 +76,11 @@ class Evolution(Strategy):
         self._seeds = list(dict.fromkeys(default_genomes(space) + portfolio_genomes(space)))
         # first-generation genomes still to hand out
         self._initial_left = max(population_size, len(self._seeds))
+        # Models that ran out of time and never succeeded: on a large table the portfolio's
+        # variants of a model cost about what its default did, so the first generation skips
+        # them rather than spend a worker's time limit on each (bred children may still try).
+        self._out_of_time: set[str | None] = set()
+        self._succeeded: set[str | None] = set()
         self.toolbox = base.Toolbox()
         self.toolbox.register("sample", sample_genome, space, rng)
         self.toolbox.register("mutate", mutate, space=space, rng=rng)
@@ -89,14 +99,18 @@ class Evolution(Strategy):
             if is_new(genome) and fits_its_model(genome, self.space) and genome not in batch:
                 batch.append(genome)
 
+        def explore(genome: Genome) -> None:
+            if _model(genome) not in self._out_of_time - self._succeeded:
+                offer(genome)
+
         initial = min(n, self._initial_left)
         exploring = initial if initial else (n if not self.population else 0)
         while self._seeds and len(batch) < initial:
-            offer(self._seeds.pop(0))
+            explore(self._seeds.pop(0))
         for _ in range(_ATTEMPTS * n):  # the first generation, or every trial so far failed
             if len(batch) >= exploring:
                 break
-            offer(self.toolbox.sample())
+            explore(self.toolbox.sample())
         self._initial_left -= min(len(batch), initial)
         if not self.population or len(batch) >= n:
             return batch[:n]
@@ -133,6 +147,9 @@ class Evolution(Strategy):
         super().restore(trials)
 
     def tell(self, trials):
+        self._succeeded.update(_model(trial.genome) for trial in trials if trial.ok)
+        self._out_of_time.update(_model(trial.genome) for trial in trials
+                                 if trial.status is Status.TIMEOUT)
         finished = [Individual(trial) for trial in trials if trial.ok]
         pool = self.population + finished
         if pool:

@@ -1,5 +1,5 @@
 """strategy="bayesian": genomes encoded over the space, a random-forest surrogate, offspring
-screened by expected improvement per expected second."""
+ranked by expected improvement per expected second."""
 
 import functools
 import math
@@ -131,9 +131,9 @@ def test_bayesian_search_finds_more_than_random_search_and_evolution_at_equal_ev
     assert bayesian > mean_best(functools.partial(Evolution, population_size=6))
 
 
-def test_after_the_first_generation_the_surrogate_screens_the_offspring(space):
+def test_after_the_first_generation_the_surrogate_ranks_the_offspring(space):
     strategy = BayesianSearch(space, np.random.default_rng(0), population_size=6,
-                              unscreened_share=0.0)
+                              unranked_share=0.0)
     seen: set = set()
     first = strategy.ask(6, lambda genome: genome not in seen)
     seen.update(first)

@@ -15,33 +15,16 @@ from automl.blocks import StructuredDataBlock
 from automl.data import Task, load_training_data
 from automl.evaluation import Status, Trial
 from automl.execution import WorkerPoolExecutor
-from automl.genome import default_genomes, portfolio_genomes
 from automl.graph import Graph, RegressionHead, StructuredDataInput
 from automl.search import (
     Budget,
     Evolution,
     RandomSearch,
-    Strategy,
     affordable_best,
     candidate_limit,
     run_search,
 )
 from automl.space import build_space
-from automl.tasks import StructuredDataRegressor
-
-
-def _table(rows=30):
-    """A small regression table: 3 numeric columns, y mostly 2a."""
-    rng = np.random.default_rng(0)
-    frame = __import__("pandas").DataFrame(rng.normal(size=(rows, 3)), columns=list("abc"))
-    return frame, frame["a"] * 2 + rng.normal(scale=0.1, size=rows)
-
-
-@pytest.fixture(scope="module")
-def space():
-    data = load_training_data(*_table(), Task.REGRESSION)
-    inp = StructuredDataInput()
-    return build_space(Graph(inp, RegressionHead()(StructuredDataBlock()(inp))), data.spec)
 
 
 def synthetic(genome, deadline=None, costs=False):
@@ -305,51 +288,3 @@ def test_a_network_refit_needs_only_a_share_of_its_estimate():
         assert refit_seconds(network, space, 5, 60, tensorflow_loaded=loaded) == pytest.approx(
             0.5 + startup + NETWORK_REFIT_SHARE * training)
     assert refit_seconds(None, space, 5, 60) == refit_estimate(None, space, 5, 60) == 6.0
-
-
-def _strategy_search(strategy, trials: int):
-    x, y = _table()
-    return StructuredDataRegressor(strategy=strategy, max_trials=trials, seed=0, n_jobs=1,
-                                   scheduler="in-process", ensemble_size=0, confirm_repeats=0,
-                                   checks="off", verbose=0).fit(x, y)
-
-
-def test_strategy_random_samples_after_the_defaults_where_evolution_takes_the_portfolio(space):
-    defaults, portfolio = default_genomes(space), portfolio_genomes(space)
-    assert portfolio  # the regression preset ships one
-    trials = len(defaults) + 3
-    for strategy, from_portfolio in (("evolution", True), ("random", False)):
-        genomes = [trial.genome for trial in _strategy_search(strategy, trials).trials_]
-        assert genomes[:len(defaults)] == defaults
-        assert all((genome in portfolio) is from_portfolio for genome in genomes[len(defaults):])
-
-
-class CountingRandomSearch(RandomSearch):
-    """A user's own strategy: random search that counts what it is told."""
-
-    def __init__(self, space, rng):
-        super().__init__(space, rng, seed_defaults=False)
-        self.told = 0
-
-    def tell(self, trials):
-        self.told += len(trials)
-
-
-def test_a_strategy_of_ones_own_runs_the_search():
-    made = []
-
-    def factory(space, rng):
-        made.append(CountingRandomSearch(space, rng))
-        return made[-1]
-
-    model = _strategy_search(factory, 5)
-    assert len(made) == 1 and isinstance(made[0], Strategy)
-    assert made[0].told == len(model.trials_) == 5
-    assert model.predict(_table()[0]).shape == (30,)
-
-
-def test_a_wrong_strategy_is_refused_at_fit():
-    with pytest.raises(ValueError, match="strategy must be one of 'evolution', 'random', 'grid'"):
-        _strategy_search("annealing", 3)
-    with pytest.raises(TypeError, match="not an automl.search.Strategy"):
-        _strategy_search(lambda space, rng: object(), 3)
