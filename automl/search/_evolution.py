@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 from deap import base, tools
 
+from automl.evaluation import Status
 from automl.genome import (
     Genome,
     crossover,
@@ -14,7 +15,6 @@ from automl.genome import (
     portfolio_genomes,
     sample_genome,
 )
-from automl.evaluation import Status
 from automl.search._individual import Individual
 from automl.search._strategy import Strategy
 from automl.space import MODEL_SLOT, SearchSpace
