@@ -99,18 +99,18 @@ class Evolution(Strategy):
             if is_new(genome) and fits_its_model(genome, self.space) and genome not in batch:
                 batch.append(genome)
 
-        def explore(genome: Genome) -> None:
+        def offer_unless_out_of_time(genome: Genome) -> None:
             if _model(genome) not in self._out_of_time - self._succeeded:
                 offer(genome)
 
         initial = min(n, self._initial_left)
         exploring = initial if initial else (n if not self.population else 0)
         while self._seeds and len(batch) < initial:
-            explore(self._seeds.pop(0))
+            offer_unless_out_of_time(self._seeds.pop(0))
         for _ in range(_ATTEMPTS * n):  # the first generation, or every trial so far failed
             if len(batch) >= exploring:
                 break
-            explore(self.toolbox.sample())
+            offer_unless_out_of_time(self.toolbox.sample())
         self._initial_left -= min(len(batch), initial)
         if not self.population or len(batch) >= n:
             return batch[:n]
