@@ -17,12 +17,14 @@ from collections.abc import Callable, Iterable
 Failure = Callable[..., object]
 
 
+def earliest(*deadlines: float | None) -> float | None:
+    """The earliest of ``deadlines`` (``None``: no deadline)."""
+    return min((d for d in deadlines if d is not None), default=None)
+
+
 def candidate_deadline(deadline: float | None, max_eval_time: float | None) -> float | None:
     """When the candidate starting now must be done: the search deadline or its own limit."""
-    own = None if max_eval_time is None else time.monotonic() + max_eval_time
-    if deadline is None:
-        return own
-    return deadline if own is None else min(deadline, own)
+    return earliest(deadline, None if max_eval_time is None else time.monotonic() + max_eval_time)
 
 
 def run_limited(fn, item, deadline, max_eval_time):
@@ -63,6 +65,13 @@ class Executor(ABC):
     @abstractmethod
     def pending(self) -> int:
         """Submitted items not collected yet."""
+
+    @abstractmethod
+    def tighten(self, *, deadline: float | None, max_eval_time: float | None) -> None:
+        """Brings forward, never back, the deadline of every item not collected yet to
+        ``deadline``, and that of a running item to its start plus ``max_eval_time``: the
+        search keeps more time for its refit than when the item was submitted, or has learnt
+        a limit its first candidates started without."""
 
     def map(self, fn: Callable, items: Iterable, *, deadline: float | None = None,
             failure: Failure | None = None) -> list:

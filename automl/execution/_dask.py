@@ -11,7 +11,7 @@ from __future__ import annotations
 import time
 
 from automl.evaluation import Status, describe_error
-from automl.execution._base import Executor, run_limited
+from automl.execution._base import Executor, earliest, run_limited
 
 
 class DaskExecutor(Executor):
@@ -38,7 +38,8 @@ class DaskExecutor(Executor):
         self._scattered = None
         self._failure = None
         self._tickets = 0
-        self._futures: dict[int, tuple] = {}  # ticket -> (item, deadline, future)
+        # ticket -> (item, deadline, future, submitted at)
+        self._futures: dict[int, tuple] = {}
         self._ready: list[tuple[int, object]] = []
 
     def _has_gpu_workers(self) -> bool:
@@ -68,11 +69,17 @@ class DaskExecutor(Executor):
         future = self.client.submit(
             run_limited, self._scattered, item, deadline, self.max_eval_time, pure=False,
             resources=self.resources(item) if self.resources else None)
-        self._futures[self._tickets] = (item, deadline, future)
+        self._futures[self._tickets] = (item, deadline, future, time.monotonic())
         return self._tickets
 
     def _fail(self, item, status, reason):
         return self._failure(item, status, reason) if self._failure else None
+
+    def tighten(self, *, deadline, max_eval_time):
+        # A task's start is not known here: its own limit counts from its submission.
+        for ticket, (item, submitted, future, since) in self._futures.items():
+            own = None if max_eval_time is None else since + max_eval_time
+            self._futures[ticket] = (item, earliest(submitted, deadline, own), future, since)
 
     def collect(self):
         from distributed import wait
@@ -80,16 +87,16 @@ class DaskExecutor(Executor):
         if self._ready:
             done, self._ready = self._ready, []
             return done
-        deadlines = [d for _, d, _ in self._futures.values() if d is not None]
+        deadlines = [d for _, d, _, _ in self._futures.values() if d is not None]
         timeout = None if not deadlines else max(min(deadlines) - time.monotonic(), 0.0)
         try:
-            wait([f for _, _, f in self._futures.values()], timeout=timeout,
+            wait([f for _, _, f, _ in self._futures.values()], timeout=timeout,
                  return_when="FIRST_COMPLETED")
         except TimeoutError:
             pass
         done = []
         now = time.monotonic()
-        for ticket, (item, deadline, future) in list(self._futures.items()):
+        for ticket, (item, deadline, future, _) in list(self._futures.items()):
             if future.status == "finished":
                 result = future.result()
             elif future.status == "error":
@@ -98,7 +105,8 @@ class DaskExecutor(Executor):
                 result = self._fail(item, status, describe_error(error))
             elif deadline is not None and now >= deadline:
                 future.cancel()
-                result = self._fail(item, Status.TIMEOUT, "stopped at the search deadline")
+                result = self._fail(item, Status.TIMEOUT,
+                                    "stopped at its deadline (the search's, or max_eval_time)")
             else:
                 continue
             del self._futures[ticket]

@@ -6,7 +6,7 @@ Limits are cooperative only: a candidate that hangs inside one fit cannot be sto
 from collections import deque
 
 from automl.evaluation import Status, describe_error
-from automl.execution._base import Executor, run_limited
+from automl.execution._base import Executor, earliest, run_limited
 
 
 class InProcessExecutor(Executor):
@@ -32,6 +32,11 @@ class InProcessExecutor(Executor):
         self._tickets += 1
         self._queue.append((self._tickets, item, deadline))
         return self._tickets
+
+    def tighten(self, *, deadline, max_eval_time):
+        # Nothing runs between calls here: only queued items, whose limit starts when they do.
+        self._queue = deque((ticket, item, earliest(submitted, deadline))
+                            for ticket, item, submitted in self._queue)
 
     def collect(self):
         ticket, item, deadline = self._queue.popleft()

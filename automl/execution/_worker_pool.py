@@ -18,6 +18,7 @@ import time
 from collections import deque
 from multiprocessing.connection import Connection, wait
 from pathlib import Path
+from typing import NamedTuple
 
 import cloudpickle
 
@@ -27,7 +28,7 @@ except ImportError:  # Windows
     fcntl = None
 
 from automl.evaluation import Status
-from automl.execution._base import Executor, candidate_deadline
+from automl.execution._base import Executor, candidate_deadline, earliest
 
 #: Seconds a candidate may run past its deadline to stop by itself (between folds) before its
 #: worker is ended; a cooperative stop keeps the folds already scored.
@@ -66,6 +67,16 @@ def worker_threads(n_workers: int) -> int:
     return max(1, (os.cpu_count() or 1) // n_workers)
 
 
+class _Task(NamedTuple):
+    """What a worker runs: ``ticket``'s item until ``deadline``, started (``time.monotonic()``)
+    at ``started`` under ``max_eval_time``."""
+
+    ticket: int
+    deadline: float | None
+    max_eval_time: float | None
+    started: float
+
+
 class _Worker:
     """One worker process and the connection to it; ``gpu`` is the GPU it owns, if any."""
 
@@ -86,8 +97,7 @@ class _Worker:
         self.name = name
         self.gpu = gpu
         self.ready = False  # True once it has loaded the payload
-        # (item index, its deadline, the max_eval_time it was started under)
-        self.task: tuple[int, float | None, float | None] | None = None
+        self.task: _Task | None = None
         self.task_sent_at = 0.0  # wall clock (time.time()) when the task was sent
 
     def stop(self, *, kill: bool = False) -> None:
@@ -186,6 +196,22 @@ class WorkerPoolExecutor(Executor):
         self._queue.append(self._tickets)
         return self._tickets
 
+    def tighten(self, *, deadline, max_eval_time):
+        for ticket, (item, submitted) in self._submitted.items():
+            self._submitted[ticket] = (item, earliest(submitted, deadline))
+        for worker in self._workers:
+            task = worker.task
+            if task is None:
+                continue
+            own_limit = None if max_eval_time is None else task.started + max_eval_time
+            tightened = earliest(task.deadline, deadline, own_limit)
+            if tightened != task.deadline:
+                # The worker keeps the deadline it was sent: it is stopped at the new one.
+                limited = own_limit is not None and tightened == own_limit
+                worker.task = task._replace(
+                    deadline=tightened,
+                    max_eval_time=max_eval_time if limited else task.max_eval_time)
+
     def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)
         self._workers.remove(worker)
@@ -234,13 +260,14 @@ class WorkerPoolExecutor(Executor):
                     item, deadline = self._submitted[ticket]
                     own = candidate_deadline(deadline, self.max_eval_time)
                     worker.connection.send((ticket, item, own))
-                    worker.task = (ticket, own, self.max_eval_time)
+                    worker.task = _Task(ticket, own, self.max_eval_time, time.monotonic())
                     worker.task_sent_at = time.time()
             busy = [w for w in self._workers if w.task is not None]
             watched = busy + [w for w in self._workers if not w.ready and self._queue]
             if not watched:
                 continue
-            limits = [w.task[1] + GRACE_SECONDS for w in busy if w.task[1] is not None]
+            limits = [w.task.deadline + GRACE_SECONDS for w in busy
+                      if w.task.deadline is not None]
             limits += [self._submitted[t][1] for t in self._queue
                        if self._submitted[t][1] is not None]
             timeout = None if not limits else max(min(limits) - time.monotonic(), 0)
@@ -263,9 +290,9 @@ class WorkerPoolExecutor(Executor):
                         fail(ticket, Status.OUT_OF_MEMORY if kind == "oom" else Status.FAILED,
                              value, worker)
                     worker.task = None
-                elif worker.task is not None and worker.task[1] is not None and (
-                        time.monotonic() >= worker.task[1] + GRACE_SECONDS):
-                    ticket, limit, seconds = worker.task
+                elif worker.task is not None and worker.task.deadline is not None and (
+                        time.monotonic() >= worker.task.deadline + GRACE_SECONDS):
+                    ticket, limit, seconds, _ = worker.task
                     search_deadline = self._submitted[ticket][1]
                     past_search = search_deadline is not None and limit >= search_deadline
                     reason = ("stopped at the search deadline" if past_search else
@@ -280,11 +307,11 @@ class WorkerPoolExecutor(Executor):
             # Under memory_limit, C++ code (TensorFlow's std::bad_alloc) aborts the worker
             # instead of raising MemoryError.
             if self.memory_limit and worker.process.returncode == -signal.SIGABRT:
-                fail(worker.task[0], Status.OUT_OF_MEMORY,
+                fail(worker.task.ticket, Status.OUT_OF_MEMORY,
                      f"{reason}: most likely over memory_limit ({self.memory_limit} bytes)",
                      worker)
             else:
-                fail(worker.task[0], Status.FAILED, reason, worker)
+                fail(worker.task.ticket, Status.FAILED, reason, worker)
         elif not worker.ready:
             self._failed_starts += 1
             if self._failed_starts >= 2:  # e.g. the payload cannot be imported

@@ -117,7 +117,8 @@ CANDIDATE_SLOWDOWN = 3.0
 
 def candidate_limit(time_budget: float) -> Callable[[list[Trial]], float | None]:
     """``trials -> max_eval_time`` for the next candidate of a search under ``time_budget``
-    (``None`` until a trial has finished: the first candidates are each model's defaults)."""
+    (``None`` until a trial has finished: the first candidates are each model's defaults; a
+    steady-state search gives those still running the limit once one has)."""
     def limit(trials: list[Trial]) -> float | None:
         best = best_trial(trials)
         if best is None:
@@ -313,6 +314,11 @@ def _run_steady_state(strategy, evaluate, budget, executor, limit, batch_size, r
     executor.start(evaluate, failure=record.failure)
     while True:
         reserve = _reserve(trials, reserve_seconds)
+        deadline = None if budget.deadline is None else budget.deadline - reserve
+        executor.max_eval_time = limit(trials)
+        # The candidates in flight stop by the time now kept for the refit, and the first
+        # ones, started before any limit was known, by the limit learnt since.
+        executor.tighten(deadline=deadline, max_eval_time=executor.max_eval_time)
         room = min(executor.capacity - len(in_flight),
                    budget.trials_left(len(trials)) - len(in_flight))
         generation = first + len(logbook)
@@ -322,8 +328,6 @@ def _run_steady_state(strategy, evaluate, budget, executor, limit, batch_size, r
             busy = set(in_flight.values())
             genomes = strategy.ask(int(room), lambda g, busy=busy: g not in evaluated
                                    and g not in busy)
-            deadline = None if budget.deadline is None else budget.deadline - reserve
-            executor.max_eval_time = limit(trials)
             for genome in genomes:
                 in_flight[executor.submit(record.item(genome), deadline=deadline)] = genome
         if not in_flight:

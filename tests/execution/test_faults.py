@@ -70,6 +70,17 @@ def test_hanging_candidate_is_stopped_at_the_search_deadline(data, tmp_path):
     assert by_model(model)["SleepForever"].reason == "stopped at the search deadline"
 
 
+def test_a_first_candidate_gets_the_limit_learnt_once_another_finished(data, tmp_path):
+    # Started before any trial had finished, it had no limit: on a 1,000,000-row table such a
+    # candidate (k-nearest neighbours) held a worker for 94 s of a 120 s search.
+    model = search_with(["SleepForever", "LogisticRegression"], tmp_path, max_trials=None,
+                        time_budget=40, max_generations=1)
+    model.fit(*data)
+    stopped = by_model(model)["SleepForever"]
+    assert stopped.reason == "stopped after max_eval_time=10 s"  # a quarter of the budget
+    assert stopped.finished_at - stopped.started_at < 20
+
+
 def test_the_refit_gets_a_workers_share_of_the_threads(data, tmp_path):
     # With all the cores, OpenMP's threads wait for each other at every step whenever another
     # process holds a core: a 300-row HistGradientBoosting refit took 46 s of a 15 s budget.
