@@ -58,7 +58,8 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             Dask ``distributed.Client`` or scheduler address (``"tcp://host:8786"``).
         max_eval_time: seconds one candidate may take; a longer one is stopped and recorded as
             timed out. ``None``: under a ``time_budget``, a quarter of it, or 3 times the best
-            candidate's fit if more (nothing before one has finished); else no limit.
+            candidate's fit if more (the first candidates get it, from their start, once one
+            has finished); else no limit.
         memory_limit: memory per local worker, in bytes or as text (``"4GB"``); a candidate
             that needs more is recorded as out of memory. Some native code (OpenBLAS) spins
             instead of failing at the limit: set ``max_eval_time`` too.
