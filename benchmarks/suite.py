@@ -279,7 +279,8 @@ def main() -> None:
                         help="automl's strategy (default: automl's own)")
     parser.add_argument("--meta-store", type=Path, default=None,
                         help="automl's meta_store: warm-start from (and add to) this file")
-    parser.add_argument("--screening", action="store_true", help="automl's screening=True")
+    parser.add_argument("--screening", action=argparse.BooleanOptionalAction,
+                        help="automl's screening=True / False (default: automl's own)")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")
     parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
@@ -313,7 +314,7 @@ def main() -> None:
                                              ("confirm_repeats", args.confirm_repeats),
                                              ("strategy", args.strategy),
                                              ("meta_store", args.meta_store),
-                                             ("screening", args.screening or None))
+                                             ("screening", args.screening))
                if value is not None}
     output = args.output or (Path(__file__).parent / "results" /
                              f"suite-{args.budget:.0f}s-{time.strftime('%Y%m%d-%H%M%S')}.jsonl")

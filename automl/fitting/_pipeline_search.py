@@ -129,7 +129,7 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
     limits = settings.limits
     # The rungs are shares of the first fold's training rows.
     fractions = rung_fractions(len(data.y) * (settings.cv - 1) // settings.cv) \
-        if settings.screening else ()
+        if settings.screens(input_node) else ()
 
     with SearchSession(settings, space, objective, resumable, started) as session:
         pool = PredictionPool(POOL_SIZE, session.store) if ensembling else None

@@ -10,6 +10,7 @@ import numpy as np
 
 from automl.evaluation import check_secondary_objectives, scored_folds
 from automl.execution import resolve_n_jobs
+from automl.graph import StructuredDataInput
 from automl.search import CostLimits, candidate_limit
 
 #: Folds a Keras network candidate is scored on when a time budget is set (see fit).
@@ -77,7 +78,7 @@ class SearchSettings:
     verbose: int
     mlflow: object
     meta_store: Path | None
-    screening: bool
+    screening: bool | str
     project_folder: Path | None
     overwrite: bool
     search_name: str
@@ -101,7 +102,7 @@ class SearchSettings:
             verbose=model.verbose, mlflow=model.mlflow,
             meta_store=None if model.meta_store is None
             else Path(model.meta_store).expanduser(),
-            screening=bool(model.screening),
+            screening=model.screening,
             project_folder=model.project_folder,
             overwrite=model.overwrite, search_name=model.search_name,
             owner=type(model).__name__,
@@ -151,6 +152,15 @@ class SearchSettings:
         """The folds a candidate is scored on: under a time budget, on a large table, those
         that hold enough validation rows (a short budget still compares dozens); else all."""
         return scored_folds(folds) if self.time_budget is not None else folds
+
+    def screens(self, input_node) -> bool:
+        """Whether a search of ``input_node`` screens its candidates: as ``screening`` says,
+        and with ``"auto"`` when the input is a table and the search has a time budget (where
+        it was measured ahead: docs/results.md, multi-fidelity screening; under
+        ``max_trials`` alone a screened candidate would only take a full one's place)."""
+        if self.screening == "auto":
+            return self.time_budget is not None and isinstance(input_node, StructuredDataInput)
+        return self.screening
 
     def candidate_limit(self):
         """``trials -> seconds`` one candidate may run: the user's ``max_eval_time`` holds as

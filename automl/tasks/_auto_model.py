@@ -115,7 +115,8 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             goes on only while its score is among the best third seen at that share; the
             others are recorded as ``"screened"`` trials, never chosen or ensembled. More
             candidates where each fit is costly; nothing changes on tables below 5,625 rows
-            (with ``cv=5``). Single-input searches only.
+            (with ``cv=5``). ``"auto"``: on for a table (one ``StructuredDataInput``) under a
+            ``time_budget``, off otherwise. ``True`` screens any single-input search.
         ensemble_size: rounds of post-hoc ensemble selection (Caruana et al. 2004) over the
             out-of-fold predictions of the best 50 pipelines; the members are refit and
             averaged with the chosen weights (``0``: no ensemble, the best pipeline alone).
@@ -185,7 +186,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         overwrite: bool = False,
         mlflow: bool | str = False,
         meta_store: str | os.PathLike | None = None,
-        screening: bool = False,
+        screening: bool | str = "auto",
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",

@@ -100,7 +100,7 @@ PARAMETER_CONSTRAINTS = {
     "secondary_objectives": CheckedBy(check_secondary_objectives),
     "mlflow": CheckedBy(check_mlflow),
     "meta_store": CheckedBy(check_meta_store),
-    "screening": OneOf((False, True)),
+    "screening": OneOf(("auto", False, True)),
     "ensemble_size": Integer(0, optional=False),
     "confirm_repeats": Integer(0, optional=False),
     "checks": OneOf(CHECK_MODES),

@@ -42,7 +42,7 @@ class _SingleInputTask(AutoModel):
         overwrite: bool = False,
         mlflow: bool | str = False,
         meta_store: str | os.PathLike | None = None,
-        screening: bool = False,
+        screening: bool | str = "auto",
         ensemble_size: int = DEFAULT_ENSEMBLE_SIZE,
         confirm_repeats: int = DEFAULT_CONFIRM_REPEATS,
         checks: str = "warn",

@@ -20,8 +20,9 @@ from automl.evaluation import (
     rung_fractions,
 )
 from automl.evaluation._screening import MIN_RUNG_SCORES, rung_rows
+from automl.fitting import SearchSettings
 from automl.genome import default_genomes
-from automl.graph import ClassificationHead, Graph, StructuredDataInput
+from automl.graph import ClassificationHead, Graph, ImageInput, StructuredDataInput, TextInput
 from automl.space import build_space
 
 QUIET = dict(n_jobs=1, scheduler="in-process", ensemble_size=0, confirm_repeats=0,
@@ -116,7 +117,20 @@ def test_a_screened_search_keeps_screened_trials_apart_and_stores_them(tmp_path)
                and stored[trial.genome].status is trial.status for trial in model.trials_)
 
 
-def test_screening_is_a_yes_or_no_and_only_for_one_input():
+def test_by_default_a_table_search_under_a_time_budget_screens():
+    def screens(node, **given):
+        return SearchSettings.of(automl.StructuredDataClassifier(**given)).screens(node)
+
+    table = StructuredDataInput()
+    assert screens(table, time_budget=60)
+    # Under max_trials alone a screened candidate only takes the place of a full one.
+    assert not screens(table, max_trials=50)
+    assert not screens(ImageInput(), time_budget=60) and not screens(TextInput(), time_budget=60)
+    assert screens(ImageInput(), max_trials=50, screening=True)
+    assert not screens(table, time_budget=60, screening=False)
+
+
+def test_screening_is_auto_yes_or_no_and_refused_for_several_inputs():
     with pytest.raises(ValueError, match="screening must be one of"):
         automl.StructuredDataClassifier(max_trials=2, screening="yes", **QUIET).fit(
             *_table(40))
@@ -126,3 +140,5 @@ def test_screening_is_a_yes_or_no_and_only_for_one_input():
     x, y = _table(40)
     with pytest.raises(ValueError, match="screening= screens the pipelines of one input"):
         model.fit(x, [y, x["a"]])
+    model.set_params(screening="auto")  # the default: such a search does not screen
+    assert len(model.fit(x, [y, x["a"]]).trials_) == 1

@@ -50,10 +50,10 @@ def search_network(settings: SearchSettings, inputs, outputs, x, y, epochs: int 
         raise ValueError("meta_store= warm-starts searches of one input and one output; this "
                          "AutoModel has several (or layers wired by hand): pass "
                          "meta_store=None.")
-    if settings.screening:
+    if settings.screening is True:
         raise ValueError("screening= screens the pipelines of one input and one output; this "
                          "AutoModel has several (or layers wired by hand): pass "
-                         "screening=False.")
+                         "screening=False or \"auto\" (the default).")
     graph, input_names = network_graph(inputs, outputs)
     heads = [output.producer for output in graph.outputs]
     output_names = _unique_names([head.name for head in heads], {*input_names, NETWORK_SLOT})
