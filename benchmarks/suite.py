@@ -283,8 +283,7 @@ def main() -> None:
                         help="automl's screening=True / False (default: automl's own)")
     parser.add_argument("--confirm-repeats", type=int, default=None,
                         help="automl's confirm_repeats (default: automl's own)")
-    parser.add_argument("--models", nargs="+", help="automl's model options (default: the "
-                        "preset's)")
+    parser.add_argument("--models", nargs="+", help="automl's models (default: the preset's)")
     parser.add_argument("--presets", type=Path, help="search each table with the preset "
                         "DIR/<table>.toml (tools/portfolio.py writes them)")
     parser.add_argument("--keep-trials", type=Path, help="write each table's trials to "

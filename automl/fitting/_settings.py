@@ -102,7 +102,7 @@ class SearchSettings:
             verbose=model.verbose, mlflow=model.mlflow,
             meta_store=None if model.meta_store is None
             else Path(model.meta_store).expanduser(),
-            screening=model.screening,
+            screening="auto" if model.screening == "auto" else bool(model.screening),
             project_folder=model.project_folder,
             overwrite=model.overwrite, search_name=model.search_name,
             owner=type(model).__name__,
