@@ -66,12 +66,12 @@ class Executor(ABC):
     def pending(self) -> int:
         """Submitted items not collected yet."""
 
-    @abstractmethod
     def tighten(self, *, deadline: float | None, max_eval_time: float | None) -> None:
         """Brings forward, never back, the deadline of every item not collected yet to
-        ``deadline``, and that of a running item to its start plus ``max_eval_time``: the
-        search keeps more time for its refit than when the item was submitted, or has learnt
-        a limit its first candidates started without."""
+        ``deadline``, and that of a running item started without a limit to its start plus
+        ``max_eval_time``: the search keeps more time for its refit than when the item was
+        submitted, or has learnt a limit its first candidates started without. Executors
+        that cannot move a deadline keep the one an item was submitted with (this default)."""
 
     def map(self, fn: Callable, items: Iterable, *, deadline: float | None = None,
             failure: Failure | None = None) -> list:

@@ -1,9 +1,10 @@
 """Evaluation on a Dask ``distributed`` cluster.
 
 The evaluation function, data included, is scattered to every worker once; each candidate is
-one small task. At the search deadline, unfinished tasks are cancelled and recorded as timed
-out. Limits inside a task are cooperative (between folds): Dask cannot stop a running task, but
-its nanny restarts a worker that exceeds the worker's own ``memory_limit``.
+one small task. At the search deadline (or at a limit learnt after a task was submitted
+without one), unfinished tasks are cancelled and recorded as timed out. Limits inside a task
+are cooperative (between folds): Dask cannot stop a running task, but its nanny restarts a
+worker that exceeds the worker's own ``memory_limit``.
 """
 
 from __future__ import annotations
@@ -38,7 +39,7 @@ class DaskExecutor(Executor):
         self._scattered = None
         self._failure = None
         self._tickets = 0
-        # ticket -> (item, deadline, future, submitted at)
+        # ticket -> (item, deadline, future, submitted at, its max_eval_time)
         self._futures: dict[int, tuple] = {}
         self._ready: list[tuple[int, object]] = []
 
@@ -69,17 +70,20 @@ class DaskExecutor(Executor):
         future = self.client.submit(
             run_limited, self._scattered, item, deadline, self.max_eval_time, pure=False,
             resources=self.resources(item) if self.resources else None)
-        self._futures[self._tickets] = (item, deadline, future, time.monotonic())
+        self._futures[self._tickets] = (item, deadline, future, time.monotonic(),
+                                        self.max_eval_time)
         return self._tickets
 
     def _fail(self, item, status, reason):
         return self._failure(item, status, reason) if self._failure else None
 
     def tighten(self, *, deadline, max_eval_time):
-        # A task's start is not known here: its own limit counts from its submission.
-        for ticket, (item, submitted, future, since) in self._futures.items():
-            own = None if max_eval_time is None else since + max_eval_time
-            self._futures[ticket] = (item, earliest(submitted, deadline, own), future, since)
+        # A task's start is not known here: a limit learnt since it was submitted (without
+        # one) counts from then. One submitted with a limit stops itself by it, between folds.
+        for ticket, (item, submitted, future, since, limit) in self._futures.items():
+            own = since + max_eval_time if limit is None and max_eval_time is not None else None
+            self._futures[ticket] = (item, earliest(submitted, deadline, own), future, since,
+                                     limit)
 
     def collect(self):
         from distributed import wait
@@ -87,16 +91,16 @@ class DaskExecutor(Executor):
         if self._ready:
             done, self._ready = self._ready, []
             return done
-        deadlines = [d for _, d, _, _ in self._futures.values() if d is not None]
+        deadlines = [d for _, d, *_ in self._futures.values() if d is not None]
         timeout = None if not deadlines else max(min(deadlines) - time.monotonic(), 0.0)
         try:
-            wait([f for _, _, f, _ in self._futures.values()], timeout=timeout,
+            wait([f for _, _, f, *_ in self._futures.values()], timeout=timeout,
                  return_when="FIRST_COMPLETED")
         except TimeoutError:
             pass
         done = []
         now = time.monotonic()
-        for ticket, (item, deadline, future, _) in list(self._futures.items()):
+        for ticket, (item, deadline, future, *_) in list(self._futures.items()):
             if future.status == "finished":
                 result = future.result()
             elif future.status == "error":

@@ -17,12 +17,12 @@ def failure(item, status, reason, **where):
     return status, reason
 
 
-def run_quick_then_tighten(executor, **tighten):
-    """Starts a quick and a long nap with no limit; once the quick one is back, tightens the
-    long one's deadline and returns ``(its result, seconds it ran after the tightening)``."""
+def run_quick_then_tighten(executor, nap_for=30, **tighten):
+    """Starts a quick and a long nap; once the quick one is back, tightens the long one's
+    deadline and returns ``(its result, seconds it ran after the tightening)``."""
     executor.start(nap, failure=failure)
     # Handed out in order: the long nap runs by the time the quick one is back.
-    slow, quick = executor.submit(30), executor.submit(0.1)
+    slow, quick = executor.submit(nap_for), executor.submit(0.1)
     first = executor.collect()
     assert [ticket for ticket, _ in first] == [quick]
     tightened = time.monotonic()
@@ -45,6 +45,15 @@ def test_a_running_candidate_stops_at_a_search_deadline_brought_forward():
             pool, deadline=time.monotonic() + 1, max_eval_time=None)
     assert (status, reason) == (Status.TIMEOUT, "stopped at the search deadline")
     assert after < 10
+
+
+def test_a_limit_given_at_the_start_holds_when_a_shorter_one_is_learnt():
+    # The limit is a quarter of the budget or 3 times the best fit: it shrinks when a faster
+    # trial becomes the best, and a forest started under the longer one keeps it.
+    with WorkerPoolExecutor(2) as pool:
+        pool.max_eval_time = 60
+        result, _ = run_quick_then_tighten(pool, deadline=None, max_eval_time=0.5, nap_for=3)
+    assert result == 3
 
 
 def test_a_deadline_is_never_moved_back():
