@@ -206,14 +206,11 @@ class WorkerPoolExecutor(Executor):
             # A limit given at the start holds, even where the one learnt since is shorter.
             learnt = task.max_eval_time is None and max_eval_time is not None
             own_limit = task.started + max_eval_time if learnt else None
-            tightened = earliest(task.deadline, deadline, own_limit)
-            if tightened != task.deadline:
-                # The worker keeps the deadline it was sent, so it cannot stop itself between
-                # folds at the new one: it is ended then (its folds scored so far are lost).
-                limited = own_limit is not None and tightened == own_limit
-                worker.task = task._replace(
-                    deadline=tightened,
-                    max_eval_time=max_eval_time if limited else task.max_eval_time)
+            # The worker keeps the deadline it was sent, so it cannot stop itself between
+            # folds at the new one: it is ended then (its folds scored so far are lost).
+            worker.task = task._replace(
+                deadline=earliest(task.deadline, deadline, own_limit),
+                max_eval_time=max_eval_time if learnt else task.max_eval_time)
 
     def _retire(self, worker: _Worker) -> None:
         worker.stop(kill=True)
