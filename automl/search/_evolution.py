@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 from deap import base, tools
 
@@ -35,16 +33,6 @@ def _tournament(population: list, k: int, tournament_size: int, rng) -> list:
     return [population[int(row.min())] for row in picks]
 
 
-def _fittest(individuals: list[Individual], k: int) -> list[Individual]:
-    """The ``k`` fittest, best first: ``selBest`` on the score alone, ``selNSGA2`` when the
-    objective vector has costs too."""
-    if k <= 0 or not individuals:
-        return []
-    if len(individuals[0].fitness.weights) == 1:
-        return tools.selBest(individuals, k)
-    return tools.selNSGA2(individuals, k)
-
-
 class Evolution(Strategy):
     """Elitist (mu + lambda) evolution, generational or steady-state.
 
@@ -53,9 +41,7 @@ class Evolution(Strategy):
     it is as large as the defaults and portfolio when they are more. Each later
     generation breeds ``offspring_size`` children from tournament-selected parents by crossover
     and/or mutation; survivors are the best ``population_size`` of parents and children —
-    ``selBest`` on the score alone, ``selNSGA2`` when the objective vector has costs too —
-    with at most a ``model_share`` of them of one model while other models have candidates,
-    so that variants of the leading model do not crowd every other model out of breeding.
+    ``selBest`` on the score alone, ``selNSGA2`` when the objective vector has costs too.
     Steady-state use asks for one child at a time and tells each trial as it finishes: the
     same operators, with survivors chosen after every trial ((mu + 1) evolution).
 
@@ -67,9 +53,6 @@ class Evolution(Strategy):
         crossover_probability: chance a child comes from crossover (then maybe mutation too).
         mutation_probability: chance a child is mutated (always when not from crossover).
         tournament_size: parents compete in tournaments of this size.
-        model_share: the most of the survivors one model may hold (a share of
-            ``population_size``, one at least) while other models fill the rest; ``None``:
-            survivors by fitness alone.
     """
 
     def __init__(
@@ -82,7 +65,6 @@ class Evolution(Strategy):
         crossover_probability: float = 0.4,
         mutation_probability: float = 0.8,
         tournament_size: int = 3,
-        model_share: float | None = None,
     ):
         self.space = space
         self.rng = rng
@@ -90,9 +72,6 @@ class Evolution(Strategy):
         self.offspring_size = offspring_size or population_size
         self.crossover_probability = crossover_probability
         self.mutation_probability = mutation_probability
-        if model_share is not None and not 0 < model_share <= 1:
-            raise ValueError(f"model_share must be in (0, 1] or None; received {model_share!r}.")
-        self.model_share = model_share
         self.population: list[Individual] = []
         self._seeds = list(dict.fromkeys(default_genomes(space) + portfolio_genomes(space)))
         # first-generation genomes still to hand out
@@ -158,18 +137,9 @@ class Evolution(Strategy):
         return [self.toolbox.mutate(parent.genome)]
 
     def _survivors(self, individuals: list[Individual], k: int) -> list[Individual]:
-        if self.model_share is None:
-            return _fittest(individuals, k)
-        cap = max(1, math.ceil(self.model_share * k))
-        by_model: dict[str | None, list[Individual]] = {}
-        for individual in individuals:
-            by_model.setdefault(_model(individual.genome), []).append(individual)
-        kept = _fittest([individual for members in by_model.values()
-                         for individual in _fittest(members, cap)], k)
-        chosen = {id(individual) for individual in kept}
-        # Too few other models to fill the population: the capped ones take the rest, after
-        # the others in selection order, so tournaments still favour the other models.
-        return kept + _fittest([i for i in individuals if id(i) not in chosen], k - len(kept))
+        if len(individuals[0].fitness.weights) == 1:
+            return tools.selBest(individuals, k)
+        return tools.selNSGA2(individuals, k)
 
     def restore(self, trials):
         # Earlier trials stand in for the first generation they were (part of).

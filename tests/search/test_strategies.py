@@ -3,7 +3,6 @@ and the evolution's first generation on a table where a model runs out of time."
 
 import numpy as np
 import pytest
-from strategy_spaces import two_model_space
 
 from automl.evaluation import Status, Trial
 from automl.genome import default_genomes, portfolio_genomes
@@ -76,43 +75,3 @@ def test_the_first_generation_skips_a_model_that_ran_out_of_time(space):
     assert model in others  # the portfolio and the random genomes hold more of it
     model, *others = _models_after_the_first(space, Status.TIMEOUT)
     assert model not in others and len(others) == 39
-
-
-def _genomes_of(space, model: str, count: int) -> list:
-    rng = np.random.default_rng(0)
-    found = []
-    while len(found) < count:
-        genome = Evolution(space, rng).toolbox.sample()
-        if genome[MODEL_SLOT][0].block == model and genome not in found:
-            found.append(genome)
-    return found
-
-
-@pytest.mark.parametrize("model_share, expected", [
-    (None, ["KNeighbors"] * 4),  # by fitness alone, one model's variants fill the population
-    (0.5, ["KNeighbors", "KNeighbors", "ElasticNet", "ElasticNet"]),
-])
-def test_the_survivors_hold_at_most_a_model_share_of_one_model(model_share, expected):
-    space = two_model_space()
-    genomes = _genomes_of(space, "KNeighbors", 5) + _genomes_of(space, "ElasticNet", 2)
-    scores = [0.9, 0.8, 0.7, 0.6, 0.55, 0.5, 0.4]
-    strategy = Evolution(space, np.random.default_rng(0), population_size=4,
-                         model_share=model_share)
-    strategy.tell([Trial(genome, Status.OK, (score,)) for genome, score in zip(genomes, scores)])
-    assert [i.genome[MODEL_SLOT][0].block for i in strategy.population] == expected
-    assert [i.trial.score for i in strategy.population] == (
-        [0.9, 0.8, 0.7, 0.6] if model_share is None else [0.9, 0.8, 0.5, 0.4])
-
-
-def test_with_too_few_other_models_the_capped_one_fills_the_population():
-    space = two_model_space()
-    genomes = _genomes_of(space, "KNeighbors", 4) + _genomes_of(space, "ElasticNet", 1)
-    strategy = Evolution(space, np.random.default_rng(0), population_size=4, model_share=0.25)
-    strategy.tell([Trial(genome, Status.OK, (score,))
-                   for genome, score in zip(genomes, [0.9, 0.8, 0.7, 0.6, 0.1])])
-    assert [i.trial.score for i in strategy.population] == [0.9, 0.1, 0.8, 0.7]
-
-
-def test_a_model_share_outside_zero_to_one_is_refused():
-    with pytest.raises(ValueError, match="model_share must be in"):
-        Evolution(two_model_space(), np.random.default_rng(0), model_share=1.5)
