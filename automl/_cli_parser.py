@@ -68,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
                      help="data checks before the search (leaks, identifiers, duplicates, ...): "
                      "report them (default), stop at a warning (exit 2), or skip them")
     _add_limits(fit, "the model served: candidates over them are kept but never chosen")
+    fit.add_argument("--strategy", default="evolution",
+                     help="how candidates are proposed: evolution (default), random, grid or "
+                     "bayesian (the evolution's offspring ranked by a surrogate model)")
+    fit.add_argument("--no-screening", dest="screening", action="store_false",
+                     help="score every candidate on all its folds (default: on a table large "
+                     "enough, score candidates on a share of the rows first and fully only "
+                     "the promising ones)")
+    fit.add_argument("--meta-store", metavar="FILE",
+                     help="warm-start from the best pipelines of earlier searches of similar "
+                     "tables stored in FILE (JSON lines; nothing of the data), and add this one")
     fit.add_argument("--overwrite", action="store_true",
                      help="start afresh instead of resuming a search stored in DIR")
     fit.add_argument("--quiet", "-q", action="store_true", help="print only the result")
@@ -124,6 +134,9 @@ def build_parser() -> argparse.ArgumentParser:
                        ".keras file")
     serve.add_argument("--host", default="127.0.0.1", help="default: 127.0.0.1 (this machine)")
     serve.add_argument("--port", type=_positive_int, default=8000, help="default: 8000")
+    serve.add_argument("--token", help="require 'Authorization: Bearer TOKEN' on every endpoint "
+                       "but /health (default: the AUTOML_SERVE_TOKEN environment variable; "
+                       "none: no token)")
     serve.add_argument("--window", type=_positive_int, default=1000,
                        help="recent rows the drift metrics look at (default: 1000)")
 

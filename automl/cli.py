@@ -1,14 +1,14 @@
 """The ``automl`` command: search a model for a CSV file, predict with it, report on it.
 
     automl fit data.csv --target y [--task classification|regression] [--time-budget S]
-               [--output DIR]
+               [--output DIR] [--strategy NAME] [--no-screening] [--meta-store FILE]
     automl select DIR data.csv (--trial N | [--max-latency-ms MS] [--max-size-mb MB])
                                 [--time-budget SECONDS]
     automl distill DIR data.csv [--time-budget 60] [--tolerance 0.01]
     automl predict DIR new.csv [-o predictions.csv] [--proba]
     automl report DIR [-o report.html]
     automl importance DIR
-    automl serve DIR [--port 8000]
+    automl serve DIR [--port 8000] [--host 127.0.0.1] [--token TOKEN]
 
 Exit codes (for scripts): 0 done; 1 the search found no model that works; 2 bad usage or
 input (a missing file or column, a changed data set for a stored search, ...); 130 stopped
@@ -28,10 +28,10 @@ from automl._cli_parser import (
     EXIT_USAGE,
     build_parser,
 )
-from automl.trials import MODEL_FILE, SELECTION_FILE
+from automl.trials import CHECKSUMS_FILE, MODEL_FILE, SELECTION_FILE
 
 #: What a project serves: a refused select puts back what was there before the command.
-SERVED_FILES = (MODEL_FILE, SELECTION_FILE)
+SERVED_FILES = (MODEL_FILE, CHECKSUMS_FILE, SELECTION_FILE)
 
 
 def _infer_task(target) -> str:
@@ -64,6 +64,8 @@ def _fit(args) -> int:
                       directory=output.parent, project_name=output.name,
                       overwrite=args.overwrite, checks=args.checks,
                       max_latency_ms=args.max_latency_ms, max_size_mb=args.max_size_mb,
+                      strategy=args.strategy, meta_store=args.meta_store,
+                      screening="auto" if args.screening else False,
                       verbose=0 if args.quiet else 1)
     if not args.quiet:
         print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1} columns, "
@@ -219,7 +221,9 @@ def _predict(args) -> int:
 
 
 def _serve(args) -> int:
-    from automl.serve import serve
+    import os
+
+    from automl.serve import TOKEN_VARIABLE, serve
 
     try:
         import fastapi  # noqa: F401
@@ -230,7 +234,8 @@ def _serve(args) -> int:
                          "\"automl[serve]\".") from None
     print(f"automl: serving {args.folder} on http://{args.host}:{args.port} (Ctrl-C stops)",
           file=sys.stderr, flush=True)
-    serve(args.folder, host=args.host, port=args.port, window=args.window)
+    serve(args.folder, host=args.host, port=args.port, window=args.window,
+          token=args.token or os.environ.get(TOKEN_VARIABLE) or None)
     return EXIT_OK
 
 

@@ -50,6 +50,13 @@ def injected(tables: dict):
     flipped = rng.choice(len(leak), len(leak) // 200, replace=False)
     leak[flipped] = np.where(leak[flipped] == "benign", "malignant", "benign")
     yield "wdbc + leak 'diagnosis'", wdbc.assign(diagnosis=leak), "classification"
+    for share in (0.01, 0.03):  # a copy of the target with 1 % or 3 % of its values changed
+        pima = tables["pima"].copy()
+        copy = pima["target"].to_numpy(copy=True)
+        flipped = rng.choice(len(copy), round(share * len(copy)), replace=False)
+        copy[flipped] = 1 - copy[flipped]
+        yield f"pima + leak 'outcome' ({share:.0%} changed)", pima.assign(outcome=copy), \
+            "classification"
     pollen = tables["529_pollen"].copy()  # the target plus 1 % noise, as a measured column
     noise = rng.normal(0, 0.01 * pollen["target"].std(), len(pollen))
     yield ("529_pollen + leak 'density'", pollen.assign(density=pollen["target"] * 3 + noise),

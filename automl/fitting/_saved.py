@@ -1,10 +1,12 @@
 """A fitted model in its project folder: saved whole, as ``model.joblib`` (the ``FittedModel``:
 pipeline, ensemble or network, with its data spec, target column and drift profile), through
-the project's atomic save; loaded back by ``load_model``, whatever it holds. And the student
-network ``distill`` trains beside it."""
+the project's atomic save, its SHA-256 in ``checksums.json``; loaded back by ``load_model``,
+whatever it holds, once its checksum matches. And the student network ``distill`` trains beside
+it."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import warnings
@@ -16,6 +18,7 @@ from automl.evaluation import DEFAULT_OBJECTIVES
 from automl.export import Student
 from automl.fitting._fitted import FittedModel, PipelineModel
 from automl.trials import (
+    CHECKSUMS_FILE,
     DISTILLATION_FILE,
     MODEL_FILE,
     PIPELINE_FILE,
@@ -27,10 +30,41 @@ from automl.trials import (
 
 
 def model_writer(fitted: FittedModel) -> dict[str, Callable[[Path], None]]:
-    """What ``Project.save`` takes to write ``fitted`` into a project folder."""
+    """What ``Project.save`` takes to write ``fitted`` into a project folder: the model, then
+    the checksum of the file then in place (the earlier one's, if the new one failed)."""
     import joblib
 
-    return {MODEL_FILE: lambda path: joblib.dump(fitted, path)}
+    def record_checksum(path: Path) -> None:
+        Path(path).write_text(json.dumps(
+            {MODEL_FILE: file_digest(Path(path).parent / MODEL_FILE)}, indent=1))
+
+    return {MODEL_FILE: lambda path: joblib.dump(fitted, path), CHECKSUMS_FILE: record_checksum}
+
+
+def file_digest(path: Path) -> str:
+    """The SHA-256 of the file's bytes, in hex."""
+    with open(path, "rb") as file:
+        return hashlib.file_digest(file, "sha256").hexdigest()
+
+
+def check_checksum(path: Path) -> None:
+    """Raises a ``ValueError`` naming ``path`` when its SHA-256 is not the one its folder's
+    ``checksums.json`` recorded at save time. Folders saved before checksums pass."""
+    recorded = path.parent / CHECKSUMS_FILE
+    if not recorded.is_file():
+        return
+    try:
+        expected = json.loads(recorded.read_text()).get(path.name)
+    except (ValueError, AttributeError, UnicodeDecodeError):
+        raise ValueError(f"{str(recorded)!r} is not the checksum record automl writes: it was "
+                         "damaged or changed. Run 'automl fit' again (with --overwrite to start "
+                         "afresh).") from None
+    if expected is not None and file_digest(path) != expected:
+        raise ValueError(
+            f"{str(path)!r} is not the file automl saved there: its SHA-256 differs from the "
+            f"one {CHECKSUMS_FILE} recorded, so it was damaged or changed since. (This catches "
+            "damage and later edits, not a forger who rewrites both files: load only folders "
+            "you trust.) Run 'automl fit' again (with --overwrite to start afresh).")
 
 
 def save_student(folder: Path, student: Student) -> Path:
@@ -89,6 +123,7 @@ def load_model(path: str | os.PathLike) -> FittedModel:
 def _unpickled(path: Path):
     import joblib
 
+    check_checksum(path)
     try:
         return joblib.load(path)
     except ModuleNotFoundError as error:

@@ -1,9 +1,11 @@
 """The HTTP application (FastAPI): ``POST /predict`` (JSON rows, or CSV), ``GET /health``,
 ``GET /metrics`` (Prometheus). A bad request gets a 4xx naming the problem; nothing a client
-sends stops the server."""
+sends stops the server. With a token, every endpoint but ``/health`` wants
+``Authorization: Bearer <token>``."""
 
 from __future__ import annotations
 
+import hmac
 import io
 import json
 import time
@@ -20,6 +22,8 @@ from automl.serve._served import ServedModel
 #: Largest request body accepted, and most rows in one request.
 MAX_BODY_BYTES = 10 * 2**20
 MAX_ROWS = 10_000
+#: Seconds the rest of a refused body is read (and dropped) before the answer.
+LINGER_SECONDS = 10.0
 USAGE = 'send JSON {"rows": [{"column": value, ...}, ...]} (or a list of such rows), or CSV ' \
         "with a header row (Content-Type: text/csv)"
 
@@ -56,8 +60,51 @@ def _rows(body: bytes, content_type: str) -> pd.DataFrame:
     return rows
 
 
-def create_app(served: ServedModel, *, window: int = 1_000) -> FastAPI:
-    """The application serving ``served``; ``window``: rows the drift gauges look back on."""
+async def _body(request: Request) -> bytes:
+    """The request body, read chunk by chunk and refused (413) once it outgrows
+    ``MAX_BODY_BYTES``: a chunked request declares no length, and must not be held whole."""
+    try:
+        declared = int(request.headers.get("content-length") or 0)
+    except ValueError:
+        raise BadRequest(400, "the Content-Length header is not a number.") from None
+    too_large = declared > MAX_BODY_BYTES
+    chunks, size = [], 0
+    stream = request.stream()
+    async for chunk in stream:
+        size += len(chunk)
+        if too_large or size > MAX_BODY_BYTES:
+            too_large = True
+            break
+        chunks.append(chunk)
+    if too_large:
+        # Read the rest without keeping it, for a while (nginx's "lingering close"): a
+        # client still sending when the connection closes gets a reset, not the 413.
+        ends = time.monotonic() + LINGER_SECONDS
+        async for _ in stream:
+            if time.monotonic() > ends:
+                break
+        raise BadRequest(413, f"the body has more than {MAX_BODY_BYTES} bytes: send fewer "
+                              "rows per request.")
+    return b"".join(chunks)
+
+
+def _unauthorised(request: Request, token: str | None) -> JSONResponse | None:
+    """A 401 answer unless ``token`` is unset or the request's bearer token matches it."""
+    if token is None:
+        return None
+    scheme, _, given = request.headers.get("authorization", "").partition(" ")
+    if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), token.encode()):
+        return None
+    return JSONResponse({"error": "this server wants 'Authorization: Bearer <token>', the "
+                                  "token it was started with."}, status_code=401,
+                        headers={"WWW-Authenticate": "Bearer"})
+
+
+def create_app(served: ServedModel, *, window: int = 1_000, token: str | None = None) -> FastAPI:
+    """The application serving ``served``; ``window``: rows the drift gauges look back on;
+    ``token``: the bearer token every endpoint but ``/health`` wants (``None``: none)."""
+    if token is not None and not token.strip():
+        raise ValueError("the serving token is empty: pass a non-empty token, or none.")
     app = FastAPI(title=f"automl: {served.name}", docs_url=None, redoc_url=None)
     metrics = ServingMetrics(served.profile, served.classifies, window)
     app.state.metrics = metrics
@@ -65,16 +112,13 @@ def create_app(served: ServedModel, *, window: int = 1_000) -> FastAPI:
     @app.post("/predict")
     async def predict(request: Request):
         started = time.perf_counter()
+        refused = _unauthorised(request, token)
+        if refused is not None:
+            metrics.observe("/predict", 401, time.perf_counter() - started)
+            return refused
         status, content = 200, None
         try:
-            declared = int(request.headers.get("content-length") or 0)
-            if declared > MAX_BODY_BYTES:
-                raise BadRequest(413, f"the body has {declared} bytes, more than "
-                                      f"{MAX_BODY_BYTES}: send fewer rows per request.")
-            body = await request.body()
-            if len(body) > MAX_BODY_BYTES:
-                raise BadRequest(413, f"the body has more than {MAX_BODY_BYTES} bytes: send "
-                                      "fewer rows per request.")
+            body = await _body(request)
             rows = _rows(body, request.headers.get("content-type", ""))
             try:
                 content = await run_in_threadpool(served.predict, rows)
@@ -94,7 +138,11 @@ def create_app(served: ServedModel, *, window: int = 1_000) -> FastAPI:
         return {"status": "ok", "model": served.name, "columns": served.columns}
 
     @app.get("/metrics")
-    async def scrape():
+    async def scrape(request: Request):
+        refused = _unauthorised(request, token)
+        if refused is not None:
+            metrics.requests.labels("/metrics", "401").inc()
+            return refused
         return Response(await run_in_threadpool(metrics.exposition),
                         media_type=CONTENT_TYPE_LATEST)
 

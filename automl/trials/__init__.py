@@ -8,6 +8,7 @@ from automl.trials._mlflow import MlflowLogger, check_mlflow
 from automl.trials._project import (
     BEHAVIOUR_FILE,
     CHECKS_FILE,
+    CHECKSUMS_FILE,
     DISTILLATION_FILE,
     LEADERBOARD_FILE,
     MODEL_FILE,
@@ -28,6 +29,7 @@ __all__ = [
     "meta_features",
     "BEHAVIOUR_FILE",
     "CHECKS_FILE",
+    "CHECKSUMS_FILE",
     "DISTILLATION_FILE",
     "LEADERBOARD_FILE",
     "MODEL_FILE",

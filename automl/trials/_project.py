@@ -29,10 +29,12 @@ PIPELINE_FILE, PROFILE_FILE = "best_pipeline.joblib", "data_profile.json"
 SELECTION_FILE = "selection.json"
 #: ``distill``'s student network and its summary (fidelity, size, latency).
 STUDENT_FILE, DISTILLATION_FILE = "student.keras", "distillation.json"
+#: The SHA-256 of each pickled file, recorded when it is saved and checked when it is loaded.
+CHECKSUMS_FILE = "checksums.json"
 #: Files a project owns: ``overwrite=True`` removes these and nothing else.
 PROJECT_FILES = (FILE_NAME, f"{FILE_NAME}-wal", f"{FILE_NAME}-shm", MODEL_FILE, PIPELINE_FILE,
                  LEADERBOARD_FILE, CHECKS_FILE, PROFILE_FILE, BEHAVIOUR_FILE, SELECTION_FILE,
-                 STUDENT_FILE, DISTILLATION_FILE, "report.html")
+                 STUDENT_FILE, DISTILLATION_FILE, CHECKSUMS_FILE, "report.html")
 
 #: Stored settings that must match for trials of two runs to be compared, with what each is.
 COMPARABLE = {

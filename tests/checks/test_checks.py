@@ -51,6 +51,17 @@ def test_a_column_restating_the_target_is_a_leak():
     assert "x.drop(columns=['outcome'])" in leak.message
 
 
+@pytest.mark.parametrize("changed", [0.01, 0.03])
+def test_a_copy_of_the_target_with_a_few_per_cent_changed_is_a_leak(changed):
+    table = clean_table()
+    rng = np.random.default_rng(4)
+    copy = table["label"].map({"tall": "yes", "short": "no"}).to_numpy(copy=True)
+    flipped = rng.choice(len(copy), round(changed * len(copy)), replace=False)
+    copy[flipped] = np.where(copy[flipped] == "yes", "no", "yes")
+    found = findings(table.assign(outcome=copy))
+    assert list(found) == [("target_leak", ("outcome",))]
+
+
 def test_a_noisy_copy_of_a_regression_target_is_a_leak():
     table = clean_table().drop(columns="label")
     rng = np.random.default_rng(1)

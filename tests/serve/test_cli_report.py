@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import automl
+from automl._cli_parser import build_parser
 from automl.cli import main
 from automl.evaluation import Status, Trial
 from automl.genome import BlockGene, Genome
@@ -106,6 +107,8 @@ def test_resuming_with_the_same_command_runs_no_stored_trial_again(fitted):
     (["predict", "{folder}", "{folder}/new.csv"], "holds no saved model (model.joblib)"),
     (["predict", "{folder}/run", "{folder}/shop.csv", "--proba", "--output", "/dev/null"], None),
     (["fit", "{folder}/shop.csv"], "the following arguments are required: --target"),
+    (["fit", "{folder}/shop.csv", "--target", "bought", "--strategy", "annealing", "--output",
+      "{folder}/annealing"], "strategy must be one of 'evolution', 'random', 'grid', 'bayesian'"),
     (["frobnicate"], "invalid choice"),
 ])
 def test_exit_codes_and_messages(fitted, args, message, capsys):
@@ -193,6 +196,20 @@ def test_fit_into_the_current_folder(tmp_path, monkeypatch, capsys):
                                  "--cv", 2, "--n-jobs", 1, "-q", "--output", ".")
     assert code == 0, error
     assert (tmp_path / "model.joblib").is_file()
+
+
+def test_fit_passes_the_strategy_screening_and_meta_store_on(tmp_path, capsys):
+    pd.DataFrame({"a": np.arange(30.0), "y": ["p", "q"] * 15}).to_csv(tmp_path / "t.csv",
+                                                                      index=False)
+    fit = ["fit", tmp_path / "t.csv", "--target", "y", "--max-trials", 2, "--cv", 2,
+           "--n-jobs", 1, "-q", "--output", tmp_path / "run", "--strategy", "random",
+           "--meta-store", tmp_path / "searches.jsonl"]
+    code, error = cli_in_process(capsys, *fit)
+    assert code == 0, error
+    assert json.loads((tmp_path / "searches.jsonl").read_text().splitlines()[0])["pipelines"]
+    parse = build_parser().parse_args
+    assert parse(["fit", "t.csv", "--target", "y"]).screening is True
+    assert parse(["fit", "t.csv", "--target", "y", "--no-screening"]).screening is False
 
 
 def test_predict_with_other_columns_is_a_clear_error(fitted, capsys):

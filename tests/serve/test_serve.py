@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import socket
+import subprocess
+import sys
 import threading
 import time
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -27,39 +31,65 @@ def people(rows: int, seed: int) -> pd.DataFrame:
     return table
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """A tiny project served by uvicorn in a thread of this process, on a free port."""
-    import uvicorn
+TOKEN = "s3cret-token"
 
-    from automl.serve._app import create_app
-    from automl.serve._served import load_served
 
-    folder = tmp_path_factory.mktemp("serve")
-    automl.StructuredDataClassifier(max_trials=2, cv=2, n_jobs=1, scheduler="in-process",
-                                    seed=0, verbose=0, directory=folder,
-                                    project_name="people").fit(people(300, 0), "label")
+def _free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    config = uvicorn.Config(create_app(load_served(folder / "people"), window=200),
-                            host="127.0.0.1", port=port, log_level="warning")
-    running = uvicorn.Server(config)
+        return probe.getsockname()[1]
+
+
+def _start(app) -> tuple[object, threading.Thread, int]:
+    """``app`` served by uvicorn in a thread of this process, on a free port."""
+    import uvicorn
+
+    port = _free_port()
+    running = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
+                                            log_level="warning"))
     thread = threading.Thread(target=running.run, daemon=True)
     thread.start()
     for _ in range(200):
         if running.started:
             break
         time.sleep(0.05)
-    yield port
-    running.should_exit = True
-    thread.join(timeout=10)
+    return running, thread, port
 
 
-def ask(port: int, method: str, path: str, body: bytes | str | None = None,
-        content_type: str = "application/json") -> tuple[int, dict | str]:
+@pytest.fixture(scope="module")
+def project(tmp_path_factory) -> Path:
+    """A tiny fitted project folder."""
+    folder = tmp_path_factory.mktemp("serve")
+    automl.StructuredDataClassifier(max_trials=2, cv=2, n_jobs=1, scheduler="in-process",
+                                    seed=0, verbose=0, directory=folder,
+                                    project_name="people").fit(people(300, 0), "label")
+    return folder / "people"
+
+
+@pytest.fixture(scope="module")
+def servers(project):
+    """The project served twice: openly, and wanting a bearer token."""
+    from automl.serve._app import create_app
+    from automl.serve._served import load_served
+
+    started = [_start(create_app(load_served(project), window=200, token=token))
+               for token in (None, TOKEN)]
+    yield [port for _, _, port in started]
+    for running, thread, _ in started:
+        running.should_exit = True
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def server(servers):
+    return servers[0]
+
+
+def ask(port: int, method: str, path: str, body=None, content_type: str = "application/json",
+        **headers) -> tuple[int, dict | str]:
     connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    connection.request(method, path, body=body, headers={"Content-Type": content_type})
+    connection.request(method, path, body=body, headers={"Content-Type": content_type, **headers},
+                       encode_chunked=body is not None and not isinstance(body, (bytes, str)))
     response = connection.getresponse()
     text = response.read().decode()
     connection.close()
@@ -115,3 +145,63 @@ def test_metrics_parse_and_count_requests_errors_predictions_and_drift(server):
     assert samples["automl_drift_psi", (("column", "height"),)] > 0.25  # the window drifted
     assert samples["automl_drift_window_rows", ()] >= 100
 
+
+
+def test_a_chunked_body_over_the_limit_gets_413_and_the_server_goes_on(server):
+    megabyte = b" " * 2**20
+    status, content = ask(server, "POST", "/predict", (megabyte for _ in range(20)))
+    assert status == 413 and "more than 10485760 bytes" in content["error"]
+    rows = people(3, 1).drop(columns="label").to_dict("records")
+    chunked = (part.encode() for part in ('{"rows": ', json.dumps(rows), "}"))
+    status, answer = ask(server, "POST", "/predict", chunked)  # under the limit: read whole
+    assert status == 200 and len(answer["predictions"]) == 3
+    assert ask(server, "GET", "/health")[0] == 200
+
+
+def test_with_a_token_every_endpoint_but_health_wants_it(servers):
+    _, guarded = servers
+    body = json.dumps({"rows": people(2, 1).drop(columns="label").to_dict("records")})
+    for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": TOKEN}):
+        status, content = ask(guarded, "POST", "/predict", body, **headers)
+        assert status == 401 and "Authorization: Bearer <token>" in content["error"]
+        assert ask(guarded, "GET", "/metrics", **headers)[0] == 401
+    authorised = {"Authorization": f"Bearer {TOKEN}"}
+    status, answer = ask(guarded, "POST", "/predict", body, **authorised)
+    assert status == 200 and len(answer["predictions"]) == 2
+    status, text = ask(guarded, "GET", "/metrics", **authorised)
+    assert status == 200 and 'automl_requests_total{endpoint="/predict",status="401"} 3.0' in text
+    assert ask(guarded, "GET", "/health")[0] == 200
+
+
+def test_automl_serve_takes_its_token_from_the_environment(project):
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "automl", "serve", str(project), "--port", str(port)],
+        env={**os.environ, "AUTOML_SERVE_TOKEN": TOKEN}, stderr=subprocess.PIPE, text=True)
+    try:
+        for _ in range(600):
+            try:
+                if ask(port, "GET", "/health")[0] == 200:
+                    break
+            except OSError:
+                time.sleep(0.1)
+        assert ask(port, "GET", "/metrics")[0] == 401
+        assert ask(port, "GET", "/metrics", Authorization=f"Bearer {TOKEN}")[0] == 200
+    finally:
+        server.terminate()
+        stderr = server.communicate(timeout=30)[1]
+    assert "without a token" not in stderr
+
+
+@pytest.mark.parametrize("host, token, warns", [
+    ("127.0.0.1", None, False), ("localhost", None, False), ("::1", None, False),
+    ("0.0.0.0", None, True), ("192.168.1.5", None, True), ("example.org", None, True),
+    ("0.0.0.0", TOKEN, False),
+])
+def test_serving_beyond_this_machine_without_a_token_warns(host, token, warns):
+    from automl.serve import exposure_warning
+
+    warning = exposure_warning(host, token)
+    assert (warning is not None) is warns
+    if warns:
+        assert f"serving on {host} without a token" in warning and "--token" in warning

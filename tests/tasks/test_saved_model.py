@@ -3,6 +3,7 @@ and folders saved before the model was kept whole."""
 
 import json
 import pickle
+import shutil
 
 import joblib
 import numpy as np
@@ -11,7 +12,7 @@ from search_processes import small_table
 
 import automl
 from automl.fitting import ACTIONS, PipelineModel
-from automl.trials import MODEL_FILE, PIPELINE_FILE, PROFILE_FILE
+from automl.trials import CHECKSUMS_FILE, MODEL_FILE, PIPELINE_FILE, PROFILE_FILE
 
 FAST = {"cv": 2, "seed": 0, "verbose": 0, "scheduler": "in-process", "checks": "off"}
 
@@ -80,6 +81,27 @@ def test_what_is_not_a_saved_model_is_named(folder, tmp_path):
     (tmp_path / MODEL_FILE).write_bytes(b"\x80\x04 half a pickle")
     with pytest.raises(ValueError, match="cannot be loaded .* damaged"):
         automl.load_model(tmp_path)
+
+
+def test_a_saved_model_changed_after_its_save_is_refused_by_its_checksum(folder, tmp_path):
+    path, model, table = folder
+    copy = shutil.copytree(path, tmp_path / "p")
+    recorded = json.loads((copy / CHECKSUMS_FILE).read_text())
+    assert set(recorded) == {MODEL_FILE} and len(recorded[MODEL_FILE]) == 64
+    saved = bytearray((copy / MODEL_FILE).read_bytes())
+    saved[len(saved) // 2] ^= 1  # one bit flipped: it may even unpickle
+    (copy / MODEL_FILE).write_bytes(bytes(saved))
+    with pytest.raises(ValueError, match="is not the file automl saved there: its SHA-256 "
+                                         "differs") as refused:
+        automl.load_model(copy)
+    assert str(copy / MODEL_FILE) in str(refused.value) and "folders you trust" in str(
+        refused.value)
+    (copy / CHECKSUMS_FILE).write_text("[not a record")
+    with pytest.raises(ValueError, match="is not the checksum record automl writes"):
+        automl.load_model(copy)
+    shutil.copy(path / MODEL_FILE, copy / MODEL_FILE)
+    (copy / CHECKSUMS_FILE).unlink()  # a folder saved before checksums loads as before
+    np.testing.assert_array_equal(automl.load_model(copy).predict(table), model.predict(table))
 
 
 def test_models_pickled_under_the_old_module_names_still_load():

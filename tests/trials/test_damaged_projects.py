@@ -16,7 +16,7 @@ from search_processes import finish, small_table, wait_for_trials
 import automl
 from automl import StructuredDataClassifier
 from automl.cli import main
-from automl.trials import MODEL_FILE, StoreError, TrialStore
+from automl.trials import CHECKSUMS_FILE, MODEL_FILE, StoreError, TrialStore
 
 SMALL = dict(cv=2, seed=0, verbose=0, population_size=4, n_jobs=1, scheduler="in-process")
 
@@ -92,6 +92,11 @@ def test_a_missing_or_unreadable_saved_model_is_named(finished, tmp_path, capsys
     assert main(["predict", str(folder), str(new)]) == 0
     capsys.readouterr()
     (folder / MODEL_FILE).write_bytes(b"\x80\x04 half a pickle")
+    assert main(["predict", str(folder), str(new)]) == 2
+    error = capsys.readouterr().err
+    assert f"{folder / MODEL_FILE}' is not the file automl saved there" in error
+    assert "automl fit" in error
+    (folder / CHECKSUMS_FILE).unlink()  # as a folder saved before checksums
     assert main(["predict", str(folder), str(new)]) == 2
     error = capsys.readouterr().err
     assert f"{folder / MODEL_FILE}' cannot be loaded" in error and "automl fit" in error
