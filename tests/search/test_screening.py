@@ -141,4 +141,4 @@ def test_screening_is_auto_yes_or_no_and_refused_for_several_inputs():
     with pytest.raises(ValueError, match="screening= screens the pipelines of one input"):
         model.fit(x, [y, x["a"]])
     model.set_params(screening="auto")  # the default: such a search does not screen
-    assert len(model.fit(x, [y, x["a"]]).trials_) == 1
+    assert len(model.fit(x, [y, x["a"]], epochs=2).trials_) == 1
