@@ -235,7 +235,8 @@ def _serve(args) -> int:
     print(f"automl: serving {args.folder} on http://{args.host}:{args.port} (Ctrl-C stops)",
           file=sys.stderr, flush=True)
     serve(args.folder, host=args.host, port=args.port, window=args.window,
-          token=args.token or os.environ.get(TOKEN_VARIABLE) or None)
+          # An explicit --token "" (an unset shell variable) is refused, never served openly.
+          token=args.token if args.token is not None else os.environ.get(TOKEN_VARIABLE) or None)
     return EXIT_OK
 
 

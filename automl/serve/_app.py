@@ -15,6 +15,7 @@ from fastapi import FastAPI, Request
 from fastapi.responses import JSONResponse, Response
 from prometheus_client import CONTENT_TYPE_LATEST
 from starlette.concurrency import run_in_threadpool
+from starlette.requests import ClientDisconnect
 
 from automl.serve._metrics import ServingMetrics
 from automl.serve._served import ServedModel
@@ -70,19 +71,25 @@ async def _body(request: Request) -> bytes:
     too_large = declared > MAX_BODY_BYTES
     chunks, size = [], 0
     stream = request.stream()
-    async for chunk in stream:
-        size += len(chunk)
-        if too_large or size > MAX_BODY_BYTES:
-            too_large = True
-            break
-        chunks.append(chunk)
-    if too_large:
-        # Read the rest without keeping it, for a while (nginx's "lingering close"): a
-        # client still sending when the connection closes gets a reset, not the 413.
-        ends = time.monotonic() + LINGER_SECONDS
-        async for _ in stream:
-            if time.monotonic() > ends:
+    try:
+        async for chunk in stream:
+            size += len(chunk)
+            if too_large or size > MAX_BODY_BYTES:
+                too_large = True
                 break
+            chunks.append(chunk)
+        if too_large:
+            # Read the rest without keeping it, for a while (nginx's "lingering close"): a
+            # client still sending when the connection closes gets a reset, not the 413.
+            ends = time.monotonic() + LINGER_SECONDS
+            async for _ in stream:
+                if time.monotonic() > ends:
+                    break
+    except ClientDisconnect:  # the client's doing, not a server error in the metrics
+        if not too_large:
+            raise BadRequest(400, "the client closed the connection before the body "
+                                  "ended.") from None
+    if too_large:
         raise BadRequest(413, f"the body has more than {MAX_BODY_BYTES} bytes: send fewer "
                               "rows per request.")
     return b"".join(chunks)

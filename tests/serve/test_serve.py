@@ -193,6 +193,13 @@ def test_automl_serve_takes_its_token_from_the_environment(project):
     assert "without a token" not in stderr
 
 
+def test_an_empty_token_is_refused_not_served_openly(project, capsys):
+    from automl.cli import main
+
+    assert main(["serve", str(project), "--token", ""]) == 2
+    assert "the serving token is empty" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("host, token, warns", [
     ("127.0.0.1", None, False), ("localhost", None, False), ("::1", None, False),
     ("0.0.0.0", None, True), ("192.168.1.5", None, True), ("example.org", None, True),
