@@ -32,14 +32,18 @@ def current_worker() -> str:
 
 
 def run_folds(folds: Sequence, deadline: float | None,
-              fit_and_score: Callable[[int, object, object], Sequence[float]]
+              fit_and_score: Callable[[int, object, object], Sequence[float]],
+              least_fold_seconds: Callable[[], float | None] = lambda: None
               ) -> tuple[Status, str, list[tuple[float, ...]]]:
     """Calls ``fit_and_score(index, train, validation)`` on each fold in turn; it returns the
     fold's scores (one per output). Returns ``(status, reason, the scores of each fold that
     finished)``, the status being:
 
     - ``TIMEOUT`` when a fold that the previous ones say cannot finish before ``deadline`` is
-      not started, or when the deadline passed during a fold (networks stop themselves at it);
+      not started (a fold is expected to take as long as the longest so far, or
+      ``least_fold_seconds()`` when that is not ``None``: a fit that stops itself at its share
+      of the time needs only what it costs beyond it), or when the deadline passed during a
+      fold (networks stop themselves at it);
     - ``OUT_OF_MEMORY`` / ``FAILED`` when a fold raised (the reason names the error), or a
       score is not finite;
     - ``OK`` otherwise.
@@ -49,7 +53,9 @@ def run_folds(folds: Sequence, deadline: float | None,
     longest_fold = 0.0
     finished: list[tuple[float, ...]] = []
     for index, (train, validation) in enumerate(folds):
-        if deadline is not None and time.monotonic() + longest_fold >= deadline:
+        least = least_fold_seconds()
+        needed = longest_fold if least is None else least
+        if deadline is not None and time.monotonic() + needed >= deadline:
             return Status.TIMEOUT, (f"stopped at its deadline (max_eval_time or the time "
                                     f"budget) after {index} of {len(folds)} folds"), finished
         fold_started = time.monotonic()
@@ -81,13 +87,14 @@ FOLD_SHARE = 0.8
 def _fold_deadline(deadline: float | None, index: int, n_folds: int,
                    overrun: float = 0.0) -> float | None:
     """When fold ``index`` of ``n_folds`` should stop, given the candidate's ``deadline`` and
-    ``overrun``, the longest a fold so far ran past its own stop (scoring, costs): that much is
-    kept back for each fold left, so on a slow machine the last one still ends in time."""
+    ``overrun``, the longest a fold so far ran past its own stop (scoring, costs): twice that is
+    kept back for each fold left, so on a slow machine the last one still ends in time (on a
+    busy one, a network's time past its stop varied twofold from fold to fold)."""
     if deadline is None:
         return None
     now = time.monotonic()
     folds_left = n_folds - index
-    return now + FOLD_SHARE * max(deadline - now - folds_left * overrun, 0.0) / folds_left
+    return now + FOLD_SHARE * max(deadline - now - 2 * folds_left * overrun, 0.0) / folds_left
 
 
 def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
@@ -119,15 +126,17 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
     """
     started_at = time.time()
     fit_seconds = predict_seconds = overrun = 0.0
+    stops_itself = False
     measured: dict[str, float] = {}
     kept = None if predictions_shape is None else np.full(predictions_shape, np.nan, "float32")
 
     def fit_and_score(index: int, train, validation) -> Sequence[float]:
-        nonlocal fit_seconds, predict_seconds, measured, overrun
+        nonlocal fit_seconds, predict_seconds, measured, overrun, stops_itself
         fold_deadline = _fold_deadline(deadline, index, len(folds), overrun)
         tic = time.perf_counter()
-        with deadline_scope(fold_deadline):
+        with deadline_scope(fold_deadline) as scope:
             fitted = fit(index, train, validation)
+        stops_itself = scope.heeded
         toc = time.perf_counter()
         scores, predictions = score(fitted, validation)
         predict_seconds += time.perf_counter() - toc
@@ -140,7 +149,12 @@ def cross_validate(genome: Genome, folds: Sequence, deadline: float | None,
             overrun = max(overrun, time.monotonic() - fold_deadline)
         return scores
 
-    status, reason, per_fold = run_folds(folds, deadline, fit_and_score)
+    def least_fold_seconds() -> float | None:
+        # A fit that stops itself takes its share of the time left (``_fold_deadline``) and
+        # what it costs past its stop; it needs at least as long again to train at all.
+        return 2 * overrun if stops_itself else None
+
+    status, reason, per_fold = run_folds(folds, deadline, fit_and_score, least_fold_seconds)
     fold_scores = tuple(float(np.mean(scores)) for scores in per_fold)
     ok = status is Status.OK
     objectives = objective_vector(

@@ -71,6 +71,7 @@ def test_hanging_candidate_is_stopped_at_the_search_deadline(data, tmp_path):
     assert by_model(model)["SleepForever"].reason == "stopped at the search deadline"
 
 
+@pytest.mark.slow  # ~13 s on 2 cores; the default run stays under 10 minutes
 def test_a_first_candidate_gets_the_limit_learnt_once_another_finished(data, tmp_path):
     # Started before any trial had finished, it had no limit: on a 1,000,000-row table such a
     # candidate (k-nearest neighbours) held a worker for 94 s of a 120 s search.

@@ -120,6 +120,7 @@ def test_a_failed_trial_teaches_the_surrogate_to_avoid_its_region(space):
     assert merit[1] < merit[0]
 
 
+@pytest.mark.slow  # ~17 s on 2 cores; the default run stays under 10 minutes
 def test_bayesian_search_finds_more_than_random_search_and_evolution_at_equal_evaluations(
         space):
     def mean_best(strategy) -> float:

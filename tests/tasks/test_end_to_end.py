@@ -46,7 +46,7 @@ def test_regressor_from_csv_with_target_name(regression_table, tmp_path):
     x, y = regression_table
     path = tmp_path / "train.csv"
     x.assign(target=y).to_csv(path, index=False)
-    model = StructuredDataRegressor(n_jobs=1, **FAST).fit(str(path), "target")
+    model = StructuredDataRegressor(n_jobs=1, confirm_repeats=0, **FAST).fit(str(path), "target")
     scores = model.evaluate(str(path))  # the target column is found by the name used in fit
     assert scores["r2"] > 0.8
     assert model.predict(str(path)).shape == (len(x),)  # ...and dropped for predict
@@ -64,7 +64,7 @@ def test_generational_search_is_the_same_for_any_n_jobs(mixed_table):
 
 def test_steady_state_search_keeps_the_budget_and_never_repeats(mixed_table):
     x, y = mixed_table
-    model = StructuredDataClassifier(n_jobs=2, **FAST).fit(x, y)
+    model = StructuredDataClassifier(n_jobs=2, confirm_repeats=0, **FAST).fit(x, y)
     assert len(model.trials_) == FAST["max_trials"]
     assert len({t.genome for t in model.trials_}) == FAST["max_trials"]
     assert model.logbook_.select("evaluations") == [5, 5]
