@@ -9,17 +9,74 @@ model that uses one loads with ``keras.saving.load_model`` in safe mode::
 Exported models use built-in Keras layers wherever one does the job (Normalization,
 StringLookup, Dense with fixed weights, Rescaling, TextVectorization); missing-value
 imputation, the generated features (``ArithmeticFeatures``, ``GroupStatistics``) and the
-``RealMLP`` network's scaling and numeric embedding need layers of ours.
+``RealMLP`` network's scaling and numeric embedding need layers of ours. A model of a table's
+raw columns is a ``TableModel``, which takes the columns as users have them.
 """
 
 from __future__ import annotations
 
 import os
+from collections.abc import Mapping
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 
 import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+import tensorflow as tf  # noqa: E402
 from keras import ops  # noqa: E402
+
+from automl.data import MISSING_CATEGORY  # noqa: E402
+
+
+def table_feed(model, columns) -> dict:
+    """What ``model`` (one input per column of a table) takes for ``columns``: a DataFrame,
+    or a dict of column name -> values (1-D or ``(n, 1)``: arrays, lists, Series, tensors).
+    One ``(n, 1)`` tensor per input: numbers as float32 (missing: NaN), categories as text
+    (missing: ``MISSING_CATEGORY``)."""
+    inputs = model.input if isinstance(model.input, dict) else {
+        tensor.name: tensor for tensor in model.inputs}
+    absent = [name for name in inputs if name not in columns]
+    if absent:
+        raise ValueError(f"the model takes the columns {list(inputs)}, and {absent} are not "
+                         "among those given: pass every column the model was fitted on.")
+    return {name: _column_tensor(name, columns[name], "string" in str(tensor.dtype))
+            for name, tensor in inputs.items()}
+
+
+def _column_tensor(name: str, values, text: bool):
+    dtype = tf.string if text else tf.float32
+    if tf.is_tensor(values) and values.dtype == dtype and values.shape.rank == 2:
+        return values  # as the model takes it already
+    column = pd.Series(np.asarray(values, dtype=object).reshape(-1))
+    if text:
+        column = column.map(lambda v: MISSING_CATEGORY if pd.isna(v) else
+                            v.decode() if isinstance(v, bytes) else str(v))
+        return tf.constant(column.to_numpy(dtype=object).reshape(-1, 1))
+    try:
+        numbers = pd.to_numeric(column, errors="raise")
+    except (TypeError, ValueError) as error:
+        raise ValueError(f"column {name!r} holds numbers in the fitted model, but not here: "
+                         f"{error}") from None
+    return tf.constant(numbers.to_numpy(dtype="float32", na_value=np.nan).reshape(-1, 1))
+
+
+@keras.saving.register_keras_serializable(package="automl")
+class TableModel(keras.Model):
+    """A functional model of a table's raw columns, one input per column. ``predict`` and
+    ``predict_on_batch`` take a DataFrame or a dict of columns, each 1-D or ``(n, 1)``
+    (``table_feed``): Keras alone refuses text arrays of shape ``(n, 1)``, and once called
+    with two shapes it refuses every later call."""
+
+    def predict(self, x, *args, **kwargs):
+        return super().predict(_fed(self, x), *args, **kwargs)
+
+    def predict_on_batch(self, x):
+        return super().predict_on_batch(_fed(self, x))
+
+
+def _fed(model, x):
+    return table_feed(model, x) if isinstance(x, Mapping | pd.DataFrame) else x
 
 
 @keras.saving.register_keras_serializable(package="automl")

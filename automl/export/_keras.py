@@ -180,7 +180,7 @@ def _ensemble(keras, ensemble: WeightedEnsemble, spec: DataSpec):
     weighted = [keras.layers.Rescaling(float(weight), name=f"weight_{i}")(member(inputs))
                 for i, (member, weight) in enumerate(zip(members, ensemble.weights))]
     outputs = weighted[0] if len(weighted) == 1 else keras.layers.Add()(weighted)
-    return keras.Model(inputs, outputs, name="automl_model")
+    return _model_class(keras, spec)(inputs, outputs, name="automl_model")
 
 
 def _translate(keras, pipeline: Pipeline, spec: DataSpec, model_name: str):
@@ -203,4 +203,13 @@ def _translate(keras, pipeline: Pipeline, spec: DataSpec, model_name: str):
     if not network.classification:
         outputs = keras.layers.Rescaling(network.target_scale_, network.target_mean_,
                                          name="target_units")(outputs)
-    return keras.Model(inputs, outputs, name=model_name)
+    return _model_class(keras, spec)(inputs, outputs, name=model_name)
+
+
+def _model_class(keras, spec: DataSpec):
+    """A model of a table's raw columns takes them as users have them (``TableModel``)."""
+    if spec.is_text or spec.image_shape is not None:
+        return keras.Model
+    from automl.keras_layers import TableModel
+
+    return TableModel

@@ -97,4 +97,6 @@ def _exported(preprocessing: Pipeline, encoding: tuple, network, spec: DataSpec,
     outputs = network(joined)
     if units is not None:
         outputs = keras.layers.Rescaling(units[1], units[0], name="target_units")(outputs)
-    return keras.Model(inputs, outputs, name="automl_student")
+    from automl.keras_layers import TableModel
+
+    return TableModel(inputs, outputs, name="automl_student")

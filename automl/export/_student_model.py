@@ -7,28 +7,18 @@ import tempfile
 from dataclasses import dataclass
 
 import numpy as np
-import pandas as pd
 
-from automl.data import MISSING_CATEGORY, DataSpec, TableAdapter, Task
+from automl.data import DataSpec, TableAdapter, Task
 
 
-def keras_feed(model, rows: pd.DataFrame) -> dict:
-    """What a ``.keras`` model of a table takes for ``rows``: one tensor per column, numbers as
-    float32 and categories as text, a missing category as ``MISSING_CATEGORY``."""
-    import tensorflow as tf
+def keras_feed(model, rows) -> dict:
+    """What a ``.keras`` model of a table takes for ``rows`` (a DataFrame or a dict of
+    columns): one ``(n, 1)`` tensor per column, numbers as float32 and categories as text, a
+    missing category as ``MISSING_CATEGORY`` (``automl.keras_layers.table_feed``). Models
+    exported since 2026-12-07 do this themselves in ``predict``; older ones need it."""
+    from automl.keras_layers import table_feed
 
-    inputs = model.input if isinstance(model.input, dict) else {
-        tensor.name: tensor for tensor in model.inputs}
-    feed = {}
-    for name, tensor in inputs.items():
-        column = rows[name]
-        if "string" in str(tensor.dtype):
-            values = column.map(lambda v: MISSING_CATEGORY if pd.isna(v) else str(v))
-            feed[name] = tf.constant(values.to_numpy(dtype=object).reshape(-1, 1))
-        else:
-            numbers = pd.to_numeric(column, errors="raise").to_numpy(dtype="float32")
-            feed[name] = tf.constant(numbers.reshape(-1, 1))
-    return feed
+    return table_feed(model, rows)
 
 
 def table_adapter(spec: DataSpec) -> TableAdapter:

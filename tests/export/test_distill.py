@@ -44,13 +44,24 @@ def test_the_piecewise_linear_encoding_rises_through_each_quantile_bin():
 
 
 READ_BACK = textwrap.dedent("""
-    import sys, keras, numpy as np, pandas as pd
+    # As a user would: the file alone, in a fresh process, in Keras's safe mode, fed the
+    # columns in every form a user has them, each form through predict and predict_on_batch.
+    import sys, keras, numpy as np, pandas as pd, tensorflow as tf
     import automl.keras_layers
     from automl.export import keras_feed
     model = keras.saving.load_model(sys.argv[1], safe_mode=True)
     rows = pd.read_csv(sys.argv[2], keep_default_na=False, na_values=[""])
     rows["c"] = rows["c"].astype(str)
-    np.save(sys.argv[3], np.asarray(model.predict_on_batch(keras_feed(model, rows))))
+    columns = {name: rows[name].to_numpy() for name in rows.columns}
+    feeds = {"frame": rows, "arrays": columns,
+             "columns": {name: values.reshape(-1, 1) for name, values in columns.items()},
+             "tensors": {name: tf.constant(values.astype("float32" if values.dtype.kind == "f"
+                                                         else str)) for name, values in columns.items()},
+             "lists": {name: values.tolist() for name, values in columns.items()},
+             "feed": keras_feed(model, rows)}
+    answers = {f"{name} {method}": np.asarray(getattr(model, method)(feed))
+               for name, feed in feeds.items() for method in ("predict", "predict_on_batch")}
+    np.savez(sys.argv[3], **answers)
 """)
 
 
@@ -86,9 +97,12 @@ def test_a_classifier_is_distilled_into_a_keras_file(tmp_path):
     x.head(50).to_csv(tmp_path / "rows.csv", index=False)
     (tmp_path / "read.py").write_text(READ_BACK)
     subprocess.run([sys.executable, tmp_path / "read.py", folder / "student.keras",
-                    tmp_path / "rows.csv", tmp_path / "answers.npy"], check=True, timeout=300)
-    np.testing.assert_allclose(np.load(tmp_path / "answers.npy"),
-                               student.predict_proba(x.head(50)), rtol=1e-5, atol=1e-6)
+                    tmp_path / "rows.csv", tmp_path / "answers.npz"], check=True, timeout=300)
+    answers = np.load(tmp_path / "answers.npz")
+    assert len(answers.files) == 12  # 6 forms of the columns, 2 ways to predict
+    for form in answers.files:
+        np.testing.assert_allclose(answers[form], student.predict_proba(x.head(50)), rtol=1e-5,
+                                   atol=1e-6, err_msg=form)
 
 
 @pytest.mark.slow  # ~30 s on 2 cores; the default run stays under 10 minutes

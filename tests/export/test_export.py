@@ -85,6 +85,15 @@ def test_a_structured_keras_winner_exports_with_its_preprocessing(tmp_path, regr
     else:
         assert np.allclose(outputs, model.predict_proba(frame), atol=1e-5)
         assert np.array_equal(model.classes_[outputs.argmax(axis=1)], model.predict(frame))
+    # The columns as a user has them, 1-D or (n, 1), one after another in one process
+    # (Keras alone refuses text of shape (n, 1), and every call after two shapes).
+    columns = {name: frame[name].to_numpy() for name in frame.columns}
+    for feed in (frame, columns, {name: v.reshape(-1, 1) for name, v in columns.items()},
+                 inputs):
+        for answer in (loaded.predict(feed, verbose=0), loaded.predict_on_batch(feed)):
+            assert np.allclose(np.asarray(answer), outputs, rtol=1e-6, atol=1e-6)
+    with pytest.raises(ValueError, match=r"\['colour'\] are not among those given"):
+        loaded.predict(frame.drop(columns=["colour"]))
     # an unseen category and a missing number go through both the same way
     new = frame.head(3).copy()
     new.loc[0, "colour"], new.loc[1, ODD] = "purple", np.nan
