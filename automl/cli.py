@@ -1,7 +1,8 @@
 """The ``automl`` command: search a model for a CSV file, predict with it, report on it.
 
     automl fit data.csv --target y [--task classification|regression] [--time-budget S]
-               [--output DIR] [--strategy NAME] [--no-screening] [--meta-store FILE]
+               [--output DIR] [--groups COLUMN] [--strategy NAME] [--no-screening]
+               [--meta-store FILE]
     automl select DIR data.csv (--trial N | [--max-latency-ms MS] [--max-size-mb MB])
                                 [--time-budget SECONDS]
     automl distill DIR data.csv [--time-budget 60] [--tolerance 0.01]
@@ -52,9 +53,10 @@ def _fit(args) -> int:
     from automl.data import read_csv
 
     table = read_csv(args.data, argument="DATA")
-    if args.target not in table.columns:
-        raise ValueError(f"--target {args.target!r} is not a column of {args.data}; its columns "
-                         f"are {list(table.columns)[:20]}.")
+    for option, column in (("--target", args.target), ("--groups", args.groups)):
+        if column is not None and column not in table.columns:
+            raise ValueError(f"{option} {column!r} is not a column of {args.data}; its columns "
+                             f"are {list(table.columns)[:20]}.")
     task = args.task or _infer_task(table[args.target])
     output = Path(args.output).absolute()  # '.' has no name to be the project's
     estimator = (automl.StructuredDataClassifier if task == "classification"
@@ -68,11 +70,13 @@ def _fit(args) -> int:
                       screening="auto" if args.screening else False,
                       verbose=0 if args.quiet else 1)
     if not args.quiet:
-        print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1} columns, "
-              f"{len(table)} rows; results in {output}", flush=True)
+        grouped = "" if args.groups is None else f", grouped by {args.groups!r}"
+        print(f"automl: {task} of {args.target!r} from "
+              f"{table.shape[1] - 1 - (args.groups is not None)} columns, {len(table)} rows"
+              f"{grouped}; results in {output}", flush=True)
     with warnings.catch_warnings():  # the progress output shows them, or the summary below
         warnings.simplefilter("ignore", DataCheckWarning)
-        model.fit(table, args.target)
+        model.fit(table, args.target, groups=args.groups)
     if args.quiet:
         for finding in model.checks_.itertuples():
             print(f"automl: data check ({finding.severity}): {finding.message}",
@@ -120,7 +124,7 @@ def _select(args) -> int:
     # leave the folder served before the command as it was (a file it lacked, it lacks again).
     served = {name: (folder / name).read_bytes() if (folder / name).is_file() else None
               for name in SERVED_FILES} if by_select else {}
-    model.fit(table, target)
+    model.fit(table, target, groups=settings.get("groups_column"))
     if by_select:
         try:
             model.select(trial=args.trial, time_budget=args.time_budget, **limits)

@@ -2,7 +2,7 @@
 
 from automl.data._images import ImageFlattener, image_array, load_image_data
 from automl.data._rows import copied_records, duplicate_groups, row_hashes
-from automl.data._sources import TrainingData, load_training_data, read_csv
+from automl.data._sources import TrainingData, load_training_data, read_csv, with_groups
 from automl.data._spec import ColumnKind, DataSpec, Task
 from automl.data._table import MISSING_CATEGORY, TableAdapter, coerce_table, infer_column_kinds
 from automl.data._target import validate_target
@@ -28,6 +28,7 @@ __all__ = [
     "load_training_data",
     "read_csv",
     "row_hashes",
+    "with_groups",
     "text_array",
     "validate_target",
 ]

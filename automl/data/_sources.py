@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass
@@ -11,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from automl.data._messages import preview
+from automl.data._rows import copied_records, group_codes, joined_groups
 from automl.data._spec import DataSpec, Task
 from automl.data._table import as_frame, coerce_table, infer_column_kinds
 from automl.data._target import validate_target
@@ -64,6 +66,13 @@ class TrainingData:
     y: np.ndarray
     spec: DataSpec
     target_column: str | None = None
+    #: The user's groups (``fit(groups=...)``), a number per row; ``None``: rows are i.i.d.
+    groups: np.ndarray | None = None
+
+    def split_groups(self) -> np.ndarray | None:
+        """What every split keeps on one side: the user's groups, joined with copies of one
+        record (``copied_records``); ``None``: rows split freely."""
+        return joined_groups(self.groups, copied_records(self.x))
 
     def fingerprint(self) -> str:
         """A short hash of the rows, columns, column kinds and targets: equal data, equal hash
@@ -73,6 +82,8 @@ class TrainingData:
                             [str(t) for t in self.x.dtypes])).encode())
         digest.update(pd.util.hash_pandas_object(self.x, index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_array(np.asarray(self.y, dtype=object)).tobytes())
+        if self.groups is not None:  # other groups, other folds: another search
+            digest.update(self.groups.tobytes())
         return digest.hexdigest()[:16]
 
 
@@ -83,6 +94,7 @@ def load_training_data(
     *,
     column_names=None,
     column_types=None,
+    groups=None,
 ) -> TrainingData:
     """Validates ``x``/``y`` at the API boundary and summarises them in a ``DataSpec``.
 
@@ -92,6 +104,8 @@ def load_training_data(
         task: classification or regression.
         column_names: names for the columns of an array ``x``.
         column_types: column name -> "numerical" | "categorical", overriding the inference.
+        groups: one group label per row, or the name of a column of ``x`` holding them (not
+            a feature then): each group stays on one side of every split.
     """
     target_column = y if isinstance(y, str) else None
     if _is_path(x):
@@ -105,6 +119,7 @@ def load_training_data(
             "pass the targets themselves."
         )
     frame, y = _split_target(frame, y, argument="x")
+    frame, groups = _split_groups(frame, groups, x)
     if frame.shape[0] == 0:
         raise ValueError("x has no rows: pass at least two rows of training data.")
     if frame.shape[1] == 0:
@@ -127,4 +142,29 @@ def load_training_data(
         classes=tuple(np.unique(target).tolist()) if task is Task.CLASSIFICATION else None,
         has_missing=bool(frame.isna().to_numpy().any()),
     )
-    return TrainingData(features.reset_index(drop=True), target, spec, target_column)
+    return TrainingData(features.reset_index(drop=True), target, spec, target_column, groups)
+
+
+def with_groups(data: TrainingData, groups) -> TrainingData:
+    """``data`` (images or documents) with the user's ``groups``, one label per row."""
+    if groups is None:
+        return data
+    if isinstance(groups, str):
+        raise ValueError(f"groups is the column name {groups!r}, but only a table has columns: "
+                         "pass one group label per image or document.")
+    return dataclasses.replace(data, groups=group_codes(groups, len(data.y)))
+
+
+def _split_groups(frame: pd.DataFrame, groups, x) -> tuple[pd.DataFrame, np.ndarray | None]:
+    """The features without the group column (when ``groups`` names one), and the groups."""
+    if groups is None:
+        return frame, None
+    if isinstance(groups, str):
+        if not isinstance(x, pd.DataFrame) and not _is_path(x):
+            raise ValueError(f"groups is the column name {groups!r}, which only works when x is "
+                             "a DataFrame or a CSV path: pass the group labels themselves.")
+        if groups not in frame.columns:
+            raise ValueError(f"groups is the column name {groups!r}, but x has no such column; "
+                             f"its columns are {preview(list(frame.columns))}.")
+        return frame.drop(columns=[groups]), group_codes(frame[groups], len(frame))
+    return frame, group_codes(groups, len(frame))

@@ -14,7 +14,7 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import KFold, StratifiedKFold
 from sklearn.pipeline import Pipeline
 
-from automl.data import Task, TrainingData, copied_records
+from automl.data import Task, TrainingData
 from automl.evaluation._costs import measure_costs
 from automl.evaluation._folds import cross_validate, current_worker
 from automl.evaluation._objectives import score_predictions
@@ -63,11 +63,12 @@ def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool,
 
 
 def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
-    """Shuffled k-fold splits, stratified for classification, as index arrays; copies of one
-    record stay in one fold (``copied_records``), so a record entered twice does not inflate
-    the score."""
+    """Shuffled k-fold splits, stratified for classification, as index arrays; each of the
+    user's groups, and the copies of one record (``copied_records``), stay in one fold, so
+    that neither a patient seen twice nor a record entered twice inflates the score
+    (``TrainingData.split_groups``)."""
     return fold_indices(data.y, n_splits, seed, stratify=data.spec.task is Task.CLASSIFICATION,
-                        groups=copied_records(data.x))
+                        groups=data.split_groups())
 
 
 def scored_folds(folds: tuple, validation_rows: int = VALIDATION_ROWS) -> tuple:

@@ -10,7 +10,14 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 from automl.checks import profile, run_checks, sample
-from automl.data import Task, load_image_data, load_text_data, load_training_data, row_hashes
+from automl.data import (
+    Task,
+    load_image_data,
+    load_text_data,
+    load_training_data,
+    row_hashes,
+    with_groups,
+)
 from automl.evaluation import (
     CrossValidation,
     Rungs,
@@ -43,15 +50,16 @@ from automl.trials import MetaStore
 PROFILE_ROWS = 2_000
 
 
-def load_data(input_node, x, y, task):
-    """The training data of ``input_node``'s kind (a table, images or documents)."""
+def load_data(input_node, x, y, task, groups=None):
+    """The training data of ``input_node``'s kind (a table, images or documents), with the
+    user's ``groups``."""
     if isinstance(input_node, ImageInput):
-        return load_image_data(x, y, task)
+        return with_groups(load_image_data(x, y, task), groups)
     if isinstance(input_node, TextInput):
-        return load_text_data(x, y, task)
+        return with_groups(load_text_data(x, y, task), groups)
     if isinstance(input_node, StructuredDataInput):
         return load_training_data(x, y, task, column_names=input_node.column_names,
-                                  column_types=input_node.column_types)
+                                  column_types=input_node.column_types, groups=groups)
     raise ValueError(f"{input_node.label} is not supported: use StructuredDataInput, "
                      "ImageInput or TextInput.")
 
@@ -102,21 +110,24 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
         f"{best.choice_score:.4f})")
 
 
-def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: float
-                     ) -> SearchOutcome:
+def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: float,
+                     groups=None) -> SearchOutcome:
     """Searches ``graph``'s pipelines for ``x`` -> ``y`` as ``settings`` ask and refits the
     best on all rows, or the ensemble of the best that ``ensemble_size`` asks for when its
-    refit fits in the time left."""
+    refit fits in the time left. ``groups``: see ``AutoModel.fit``."""
     input_node, chain = graph.chain()
     head: Head = chain[-1]
-    data = load_data(input_node, x, y, head.task)
-    settings.check_rows(len(data.y))
+    data = load_data(input_node, x, y, head.task, groups)
+    settings.check_rows(len(data.y), data.groups)
     objective = resolve_objective(settings.objective, head.task, data.y)
     checks = run_checks(data, settings.checks, objective=objective, cv=settings.cv,
                         say=(lambda line: print(line, flush=True)) if settings.verbose else None)
     secondary = settings.secondary_objectives
     space = build_space(graph, data.spec)
-    resumable = settings.resumable(head.task.value, objective, data, space, data.target_column)
+    # A group column's name is kept so that `automl select` can resume with it.
+    resumable = settings.resumable(head.task.value, objective, data, space, data.target_column,
+                                   **({"groups_column": groups} if isinstance(groups, str)
+                                      else {}))
     meta_store = None if settings.meta_store is None else MetaStore(settings.meta_store)
     # A warm start changes what is tried first (the portfolio), not the space; random and
     # grid search take no portfolio.
@@ -170,10 +181,11 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
         ensemble = None
         if pool is not None and not result.interrupted:
             candidates, repeats = ensemble_candidates(pool, confirmer.found)
+            groups = data.split_groups()
             ensemble, note = choose_ensemble(
                 candidates, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
                 settings.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
-                session.seed, limits, repeats)
+                session.seed, limits, repeats, None if groups is None else groups[pool.rows])
             if note:
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's

@@ -114,11 +114,16 @@ class SearchSettings:
         """Candidates evaluated at once."""
         return resolve_n_jobs(self.n_jobs)
 
-    def check_rows(self, n_rows: int) -> None:
-        """Each of the ``cv`` folds needs two rows at least."""
+    def check_rows(self, n_rows: int, groups=None) -> None:
+        """Each of the ``cv`` folds needs two rows at least, and a group of its own."""
         if n_rows < 2 * self.cv:
             raise ValueError(f"x has {n_rows} rows (n_samples={n_rows}), too few for "
                              f"cv={self.cv}: pass at least {2 * self.cv} rows or a smaller cv.")
+        count = 0 if groups is None else len(np.unique(groups))
+        if groups is not None and count < self.cv:
+            raise ValueError(f"groups has {count} distinct groups, too few for cv={self.cv}: "
+                             "each fold validates on groups of its own; pass a cv of at most "
+                             f"{count}, or finer groups.")
 
     def resumable(self, task: str, objective: str, data, space, target_column: str | None,
                   **more) -> dict:

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task
-from automl.evaluation import score_predictions
+from automl.evaluation import fold_indices, score_predictions
 
 #: Rounds of greedy selection (auto-sklearn uses 50, AutoGluon 25 by default).
 DEFAULT_ENSEMBLE_SIZE = 25
@@ -104,24 +104,36 @@ def select(predictions: Sequence[np.ndarray], truth: np.ndarray, scorer: Predict
 
 def nested_score(predictions: Sequence[np.ndarray], truth: np.ndarray,
                  scorer: PredictionScorer, size: int = DEFAULT_ENSEMBLE_SIZE, *,
-                 stratify: bool, n_splits: int = 5, seed: int = 0, repeats: int = 1) -> float:
+                 stratify: bool, n_splits: int = 5, seed: int = 0, repeats: int = 1,
+                 groups: np.ndarray | None = None) -> float:
     """The ensemble's score without the optimism of choosing and scoring on the same rows:
     selection on ``n_splits - 1`` parts of the rows, score on the part left out, averaged.
     ``repeats``: the predictions are of that many splits of the same rows, one after the other
-    (``truth`` repeated as often); a row's predictions fall in one part together."""
+    (``truth`` repeated as often); a row's predictions fall in one part together, as do the
+    rows of one group (``groups``: a group number per row of one split)."""
     rows = len(truth) // repeats
     base = truth[:rows]
+    if groups is not None:
+        parts = fold_indices(base, min(n_splits, len(np.unique(groups))), seed,
+                             stratify=stratify, groups=groups)
+        return _scored_parts(predictions, truth, scorer, size, parts, rows, repeats)
     # Small tables: no more parts than rows (stratified: than the largest class has).
     largest = int(np.bincount(base).max()) if stratify else rows
     stratify = stratify and largest >= 2
     splitter = (StratifiedKFold if stratify else KFold)(
         min(n_splits, largest if stratify else rows), shuffle=True, random_state=seed)
-    scores = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # a class with fewer rows than parts is allowed
-        splits = [tuple(np.concatenate([part + repeat * rows for repeat in range(repeats)])
-                        for part in split)
-                  for split in splitter.split(np.zeros(rows), base)]
+        parts = tuple(splitter.split(np.zeros(rows), base))
+    return _scored_parts(predictions, truth, scorer, size, parts, rows, repeats)
+
+
+def _scored_parts(predictions, truth, scorer, size, parts, rows: int, repeats: int) -> float:
+    """The mean over ``parts`` (``(chosen_on, scored_on)`` rows of one split) of the score on
+    ``scored_on`` of the selection on ``chosen_on``, each part taken in every repeat."""
+    splits = [tuple(np.concatenate([part + repeat * rows for repeat in range(repeats)])
+                    for part in split) for split in parts]
+    scores = []
     for chosen_on, scored_on in splits:
         selection = select([p[chosen_on] for p in predictions], truth[chosen_on], scorer, size)
         averaged = sum(w * p[scored_on] for w, p in zip(selection.weights, predictions) if w)

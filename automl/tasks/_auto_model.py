@@ -265,7 +265,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             return None
         return Path(self.directory) / self.search_name
 
-    def fit(self, x, y=None, *, epochs: int | None = None):
+    def fit(self, x, y=None, *, epochs: int | None = None, groups=None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
 
         With a ``directory``, every trial is stored as it finishes, and a later ``fit`` on the
@@ -281,6 +281,13 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
                 with several outputs, a list with one target per output, in order.
             epochs: with heads as outputs (the IO API), fixes each network's maximum number
                 of epochs (early stopping still applies); ``None`` searches it.
+            groups: rows that belong together (a patient's visits, a customer's orders): one
+                group label per row, or the name of a column of ``x`` holding them (then not
+                a feature). Each group stays on one side of every split the search makes
+                (the cross-validation folds, the fresh folds of the confirmation, the
+                ensemble's nested estimate), so scores are those of groups never seen, as
+                new ones will be. ``None``: rows are independent (copies of one record are
+                still kept together).
 
         Returns:
             self, fitted.
@@ -289,6 +296,10 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         validate_parameters(self.get_params(deep=False))
         settings = SearchSettings.of(self)
         if is_multi_io(self.inputs, self.outputs):
+            if groups is not None:
+                raise ValueError("groups applies to a search of one input (a table, images or "
+                                 "documents); with several inputs or outputs it is not "
+                                 "supported yet: leave it out.")
             EPOCHS.check("epochs", epochs)
             outcome = search_network(settings, self.inputs, self.outputs, x, y, epochs, started)
         elif epochs is not None:
@@ -296,7 +307,7 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
                              "graph, fix a network block's max_epochs instead, e.g. "
                              "DenseNetwork(max_epochs=20).")
         else:
-            outcome = search_pipelines(settings, self._graph(), x, y, started)
+            outcome = search_pipelines(settings, self._graph(), x, y, started, groups)
         self._keep(outcome)
         return self
 

@@ -212,6 +212,25 @@ def test_fit_passes_the_strategy_screening_and_meta_store_on(tmp_path, capsys):
     assert parse(["fit", "t.csv", "--target", "y", "--no-screening"]).screening is False
 
 
+def test_fit_and_select_keep_the_groups_of_a_column(tmp_path, capsys):
+    rng = np.random.default_rng(0)
+    table = pd.DataFrame({"a": rng.normal(size=40), "shop": np.repeat(list("abcdefgh"), 5),
+                          "y": ["p", "q"] * 20})
+    table.to_csv(tmp_path / "t.csv", index=False)
+    fit = ["fit", tmp_path / "t.csv", "--target", "y", "--max-trials", 2, "--cv", 2,
+           "--n-jobs", 1, "-q", "--output", tmp_path / "run", "--groups", "shop"]
+    code, error = cli_in_process(capsys, *fit)
+    assert code == 0, error
+    loaded = automl.load_model(tmp_path / "run")
+    assert "shop" not in loaded.spec.column_names
+    # select resumes the stored search: with the same groups, or the data would differ.
+    code, error = cli_in_process(capsys, "select", tmp_path / "run", tmp_path / "t.csv",
+                                 "--trial", 1)
+    assert code == 0, error
+    code, error = cli_in_process(capsys, *fit[:-1], "ward")
+    assert code == 2 and "--groups 'ward' is not a column" in error
+
+
 def test_predict_with_other_columns_is_a_clear_error(fitted, capsys):
     folder, _ = fitted
     pd.DataFrame({"age": [30.0], "salary": [3.0]}).to_csv(folder / "odd.csv", index=False)
