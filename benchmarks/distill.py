@@ -85,7 +85,8 @@ def run(name: str, search: float, seconds: float, folder: Path,
             "teacher_test": headline(task, y_test, teacher),
             "student_test": headline(task, y_test, answers),
             "test_fidelity": _fidelity(task, answers, teacher),
-            "check_fidelity": summary["fidelity"], "shape": f"{summary['layers']}x"
+            "check_fidelity": summary["choice_fidelity"],
+            "measured_fidelity": summary["fidelity"], "shape": f"{summary['layers']}x"
             f"{summary['units']}", "epochs": summary["epochs"],
             "seconds": summary["seconds"], "stem": str(stem),
             **{key: summary[key] for key in summary if key.startswith(("teacher_", "student_"))

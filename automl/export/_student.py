@@ -9,8 +9,9 @@ saved student is one ``.keras`` file that takes raw columns. It learns the teach
 probabilities softened by a temperature (or its predictions, for regression) on the training
 rows and MUNGE rows between them (``_synthetic``); a few shapes are trained (a reference, then
 smaller ones) within a time budget, and the smallest whose fidelity on held-out rows is within
-a tolerance of the best one's is kept. With MUNGE rows, the held-out rows are MUNGE rows drawn
-from training rows set aside, not those rows themselves: the teacher was fitted on every
+a tolerance of the best one's is kept; the fidelity reported is measured on other held-out rows,
+used neither to stop training nor to choose the shape. With MUNGE rows, the held-out rows are
+MUNGE rows drawn from training rows set aside, not those rows themselves: the teacher was fitted on every
 training row and may have memorised them, so its answers there say little about how it answers
 new rows, which is what the student must copy.
 """
@@ -26,9 +27,9 @@ import numpy as np
 import pandas as pd
 from sklearn.metrics import r2_score
 
-from automl.data import DataSpec, Task
+from automl.data import DataSpec, Task, table_adapter
 from automl.export._student_features import StudentView
-from automl.export._student_model import Student, keras_feed, keras_file_size, table_adapter
+from automl.export._student_model import Student, keras_feed, keras_file_size
 from automl.export._synthetic import munge
 from automl.runtime import deadline_scope
 
@@ -45,8 +46,9 @@ REFERENCE_SHARE = 0.5
 #: Seconds a shape needs beyond its epochs (building, tracing, checking), and that the export
 #: and measurements after the last one need: no shape starts with less than this left.
 SHAPE_OVERHEAD = 3.0
-#: Training rows set aside to measure fidelity and stop training on (MUNGE rows drawn from
-#: them when the student learns on MUNGE rows: as many as this share of the training ones).
+#: Training rows set aside, half to stop training on and choose the shape by, half to measure
+#: the fidelity reported (MUNGE rows drawn from each half when the student learns on MUNGE
+#: rows: for each half, as many as this share of the synthetic training rows).
 CHECK_FRACTION = 0.2
 #: Synthetic rows: five times the real ones, within these bounds (fewer left the student
 #: further from its teacher: docs/results.md, Distillation).
@@ -126,12 +128,16 @@ class _Lesson:
     check_targets: np.ndarray
     teacher_check: np.ndarray
     units: tuple[float, float] | None
+    #: Rows used for nothing but the fidelity reported, and the teacher's answers there.
+    measure_rows: pd.DataFrame
+    teacher_measure: np.ndarray
 
 
-def _lesson(teach, view: StudentView, fit_rows, check_rows, spec: DataSpec, time_budget: float,
-            synthetic: bool, seed: int) -> _Lesson:
+def _lesson(teach, view: StudentView, fit_rows, set_aside: tuple, spec: DataSpec,
+            time_budget: float, synthetic: bool, seed: int) -> _Lesson:
     """The training rows (with MUNGE rows between them, as many as the time allows) and the
-    rows set aside (MUNGE rows drawn from them, with ``synthetic``), answered by the teacher."""
+    two halves of the rows set aside, ``(check rows, measure rows)`` (MUNGE rows drawn from
+    each, with ``synthetic``), answered by the teacher."""
     tic = time.monotonic()  # the teacher's pace on a batch, where a call's overhead is spread
     teach(fit_rows.sample(1_000, replace=True, random_state=seed))
     per_row = (time.monotonic() - tic) / 1_000
@@ -140,14 +146,17 @@ def _lesson(teach, view: StudentView, fit_rows, check_rows, spec: DataSpec, time
         count = min(int(np.clip(5 * len(fit_rows), SYNTHETIC_MIN, SYNTHETIC_MAX)),
                     int(SYNTHETIC_PER_SECOND * time_budget),
                     int((TEACHER_SHARE * time_budget / max(per_row, 1e-9) - len(fit_rows))
-                        / (1 + CHECK_FRACTION)))
+                        / (1 + 2 * CHECK_FRACTION)))
         if count > 0:
             encoded = view.preprocessing.transform
             extra = munge(fit_rows, encoded(fit_rows), spec, count, seed)
             train_rows = pd.concat([fit_rows, extra], ignore_index=True)
-            if len(check_rows) > 1:  # MUNGE draws between a row and its neighbour
-                check_rows = munge(check_rows, encoded(check_rows), spec,
-                                   max(len(check_rows), int(CHECK_FRACTION * count)), seed + 1)
+            # Each half drawn from its own rows: a MUNGE row lies between a row and its
+            # neighbour, which must not be a row of the other half.
+            set_aside = tuple(munge(part, encoded(part), spec, max(len(part), int(
+                CHECK_FRACTION * count)), seed + 1 + index) if len(part) > 1 else part
+                for index, part in enumerate(set_aside))
+    check_rows, measure_rows = set_aside
     teacher_check = np.asarray(teach(check_rows))
     teacher_train = np.asarray(teach(train_rows))
     if spec.task is Task.CLASSIFICATION:
@@ -157,7 +166,8 @@ def _lesson(teach, view: StudentView, fit_rows, check_rows, spec: DataSpec, time
         targets = ((teacher_train - units[0]) / units[1]).reshape(-1, 1)
         check_targets = ((teacher_check - units[0]) / units[1]).reshape(-1, 1)
     return _Lesson(fit_rows, train_rows, check_rows, view.features(train_rows), targets,
-                   view.features(check_rows), check_targets, teacher_check, units)
+                   view.features(check_rows), check_targets, teacher_check, units,
+                   measure_rows, np.asarray(teach(measure_rows)))
 
 
 def _train_shapes(lesson: _Lesson, classification: bool, deadline: float, seed: int,
@@ -225,20 +235,25 @@ def distill(teach: Callable[[pd.DataFrame], np.ndarray], x: pd.DataFrame, spec: 
     classification = spec.task is Task.CLASSIFICATION
     rows = table_adapter(spec).transform(x)
     order = np.random.default_rng(seed).permutation(len(rows))
-    n_check = max(1, int(CHECK_FRACTION * len(rows)))
-    fit_rows, check_rows = rows.iloc[order[n_check:]], rows.iloc[order[:n_check]]
+    n_aside = max(2, int(CHECK_FRACTION * len(rows)))
+    fit_rows = rows.iloc[order[n_aside:]]
+    set_aside = rows.iloc[order[:n_aside // 2]], rows.iloc[order[n_aside // 2:n_aside]]
     view = StudentView(spec, fit_rows)
-    lesson = _lesson(teach, view, fit_rows, check_rows, spec, time_budget, synthetic, seed)
+    lesson = _lesson(teach, view, fit_rows, set_aside, spec, time_budget, synthetic, seed)
     tried = _train_shapes(lesson, classification, deadline, seed, say)
     best = max(entry["fidelity"] for entry in tried)
     chosen = min((entry for entry in tried if entry["fidelity"] >= best - tolerance),
                  key=lambda entry: entry["parameters"])
     model = _verified_export(view, chosen["network"], lesson)
-    summary = {"fidelity": chosen["fidelity"],
+    measured = np.asarray(model.predict_on_batch(lesson.measure_rows))
+    summary = {"fidelity": _fidelity(classification, measured if classification else
+                                     measured.reshape(-1), lesson.teacher_measure),
+               "choice_fidelity": chosen["fidelity"],
                "fidelity_metric": "agreement" if classification else "r2_vs_teacher",
                "layers": chosen["layers"], "units": chosen["units"],
                "parameters": chosen["parameters"], "epochs": chosen["epochs"],
-               "check_rows": len(lesson.check_rows), "training_rows": len(fit_rows),
+               "check_rows": len(lesson.check_rows),
+               "measure_rows": len(lesson.measure_rows), "training_rows": len(fit_rows),
                "synthetic_rows": len(lesson.train_rows) - len(fit_rows),
                "tried": [{k: v for k, v in entry.items() if k != "network"} for entry in tried],
                "seconds": time.monotonic() - started}
