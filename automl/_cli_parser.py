@@ -68,10 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
                      help="data checks before the search (leaks, identifiers, duplicates, ...): "
                      "report them (default), stop at a warning (exit 2), or skip them")
     _add_limits(fit, "the model served: candidates over them are kept but never chosen")
-    fit.add_argument("--groups", metavar="COLUMN",
-                     help="the column saying which rows belong together (a patient, a "
-                     "customer): each group stays on one side of every split, so scores are "
-                     "those of groups never seen (not a feature)")
+    order = fit.add_mutually_exclusive_group()
+    order.add_argument("--groups", metavar="COLUMN",
+                       help="the column saying which rows belong together (a patient, a "
+                       "customer): each group stays on one side of every split, so scores are "
+                       "those of groups never seen (not a feature)")
+    order.add_argument("--time-column", metavar="COLUMN",
+                       help="the column of dates or numbers that orders the rows in time: "
+                       "every split trains on the past and validates on what follows (not a "
+                       "feature)")
     fit.add_argument("--strategy", default="evolution",
                      help="how candidates are proposed: evolution (default), random, grid or "
                      "bayesian (the evolution's offspring ranked by a surrogate model)")

@@ -1,8 +1,8 @@
 """The ``automl`` command: search a model for a CSV file, predict with it, report on it.
 
     automl fit data.csv --target y [--task classification|regression] [--time-budget S]
-               [--output DIR] [--groups COLUMN] [--strategy NAME] [--no-screening]
-               [--meta-store FILE]
+               [--output DIR] [--groups COLUMN | --time-column COLUMN] [--strategy NAME]
+               [--no-screening] [--meta-store FILE]
     automl select DIR data.csv (--trial N | [--max-latency-ms MS] [--max-size-mb MB])
                                 [--time-budget SECONDS]
     automl distill DIR data.csv [--time-budget 60] [--tolerance 0.01]
@@ -53,7 +53,8 @@ def _fit(args) -> int:
     from automl.data import read_csv
 
     table = read_csv(args.data, argument="DATA")
-    for option, column in (("--target", args.target), ("--groups", args.groups)):
+    for option, column in (("--target", args.target), ("--groups", args.groups),
+                           ("--time-column", args.time_column)):
         if column is not None and column not in table.columns:
             raise ValueError(f"{option} {column!r} is not a column of {args.data}; its columns "
                              f"are {list(table.columns)[:20]}.")
@@ -70,13 +71,14 @@ def _fit(args) -> int:
                       screening="auto" if args.screening else False,
                       verbose=0 if args.quiet else 1)
     if not args.quiet:
-        grouped = "" if args.groups is None else f", grouped by {args.groups!r}"
-        print(f"automl: {task} of {args.target!r} from "
-              f"{table.shape[1] - 1 - (args.groups is not None)} columns, {len(table)} rows"
-              f"{grouped}; results in {output}", flush=True)
+        taken = [column for column in (args.groups, args.time_column) if column]
+        order = (f", grouped by {args.groups!r}" if args.groups else "") + (
+            f", in the time order of {args.time_column!r}" if args.time_column else "")
+        print(f"automl: {task} of {args.target!r} from {table.shape[1] - 1 - len(taken)} "
+              f"columns, {len(table)} rows{order}; results in {output}", flush=True)
     with warnings.catch_warnings():  # the progress output shows them, or the summary below
         warnings.simplefilter("ignore", DataCheckWarning)
-        model.fit(table, args.target, groups=args.groups)
+        model.fit(table, args.target, groups=args.groups, time_column=args.time_column)
     if args.quiet:
         for finding in model.checks_.itertuples():
             print(f"automl: data check ({finding.severity}): {finding.message}",
@@ -124,7 +126,8 @@ def _select(args) -> int:
     # leave the folder served before the command as it was (a file it lacked, it lacks again).
     served = {name: (folder / name).read_bytes() if (folder / name).is_file() else None
               for name in SERVED_FILES} if by_select else {}
-    model.fit(table, target, groups=settings.get("groups_column"))
+    model.fit(table, target, groups=settings.get("groups_column"),
+              time_column=settings.get("time_column"))
     if by_select:
         try:
             model.select(trial=args.trial, time_budget=args.time_budget, **limits)

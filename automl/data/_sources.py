@@ -12,8 +12,9 @@ import numpy as np
 import pandas as pd
 
 from automl.data._messages import preview
-from automl.data._rows import copied_records, group_codes, joined_groups
+from automl.data._rows import copied_records
 from automl.data._spec import DataSpec, Task
+from automl.data._structure import group_codes, joined_groups, split_off
 from automl.data._table import as_frame, coerce_table, infer_column_kinds
 from automl.data._target import validate_target
 
@@ -68,6 +69,8 @@ class TrainingData:
     target_column: str | None = None
     #: The user's groups (``fit(groups=...)``), a number per row; ``None``: rows are i.i.d.
     groups: np.ndarray | None = None
+    #: Each row's place in time (``fit(time_column=...)``): splits chain forward.
+    times: np.ndarray | None = None
 
     def split_groups(self) -> np.ndarray | None:
         """What every split keeps on one side: the user's groups, joined with copies of one
@@ -82,8 +85,9 @@ class TrainingData:
                             [str(t) for t in self.x.dtypes])).encode())
         digest.update(pd.util.hash_pandas_object(self.x, index=False).to_numpy().tobytes())
         digest.update(pd.util.hash_array(np.asarray(self.y, dtype=object)).tobytes())
-        if self.groups is not None:  # other groups, other folds: another search
-            digest.update(self.groups.tobytes())
+        for order in (self.groups, self.times):  # other groups, other folds: another search
+            if order is not None:
+                digest.update(order.tobytes())
         return digest.hexdigest()[:16]
 
 
@@ -95,6 +99,7 @@ def load_training_data(
     column_names=None,
     column_types=None,
     groups=None,
+    time_column: str | None = None,
 ) -> TrainingData:
     """Validates ``x``/``y`` at the API boundary and summarises them in a ``DataSpec``.
 
@@ -106,6 +111,8 @@ def load_training_data(
         column_types: column name -> "numerical" | "categorical", overriding the inference.
         groups: one group label per row, or the name of a column of ``x`` holding them (not
             a feature then): each group stays on one side of every split.
+        time_column: the column of ``x`` (dates or numbers; not a feature) that orders the
+            rows in time: every split trains on the past and validates on what follows.
     """
     target_column = y if isinstance(y, str) else None
     if _is_path(x):
@@ -119,7 +126,7 @@ def load_training_data(
             "pass the targets themselves."
         )
     frame, y = _split_target(frame, y, argument="x")
-    frame, groups = _split_groups(frame, groups, x)
+    frame, groups, times, taken = split_off(frame, groups, time_column, x)
     if frame.shape[0] == 0:
         raise ValueError("x has no rows: pass at least two rows of training data.")
     if frame.shape[1] == 0:
@@ -141,8 +148,10 @@ def load_training_data(
         n_rows=int(len(features)),
         classes=tuple(np.unique(target).tolist()) if task is Task.CLASSIFICATION else None,
         has_missing=bool(frame.isna().to_numpy().any()),
+        ignored_columns=taken,
     )
-    return TrainingData(features.reset_index(drop=True), target, spec, target_column, groups)
+    return TrainingData(features.reset_index(drop=True), target, spec, target_column, groups,
+                        times)
 
 
 def with_groups(data: TrainingData, groups) -> TrainingData:
@@ -154,17 +163,3 @@ def with_groups(data: TrainingData, groups) -> TrainingData:
                          "pass one group label per image or document.")
     return dataclasses.replace(data, groups=group_codes(groups, len(data.y)))
 
-
-def _split_groups(frame: pd.DataFrame, groups, x) -> tuple[pd.DataFrame, np.ndarray | None]:
-    """The features without the group column (when ``groups`` names one), and the groups."""
-    if groups is None:
-        return frame, None
-    if isinstance(groups, str):
-        if not isinstance(x, pd.DataFrame) and not _is_path(x):
-            raise ValueError(f"groups is the column name {groups!r}, which only works when x is "
-                             "a DataFrame or a CSV path: pass the group labels themselves.")
-        if groups not in frame.columns:
-            raise ValueError(f"groups is the column name {groups!r}, but x has no such column; "
-                             f"its columns are {preview(list(frame.columns))}.")
-        return frame.drop(columns=[groups]), group_codes(frame[groups], len(frame))
-    return frame, group_codes(groups, len(frame))

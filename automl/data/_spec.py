@@ -29,6 +29,8 @@ class DataSpec:
         classes: sorted class labels for classification, ``None`` for regression.
         has_missing: whether any feature value is missing.
         image_shape: (height, width, channels) when the columns are an image's pixels.
+        ignored_columns: columns of ``x`` that fit read but not as features (``groups``,
+            ``time_column``): dropped wherever ``x`` comes with them.
     """
 
     task: Task
@@ -38,6 +40,7 @@ class DataSpec:
     classes: tuple | None = None
     has_missing: bool = False
     image_shape: tuple[int, ...] | None = None
+    ignored_columns: tuple[str, ...] = ()
 
     @property
     def is_text(self) -> bool:

@@ -87,7 +87,8 @@ def _reject_dates(column: pd.Series, name: str, argument: str) -> None:
             f"column {name!r} of {argument} holds dates or durations ({column.dtype}), which "
             f"automl does not turn into features itself: convert it to numbers, e.g. "
             f"{argument}[{name!r}].dt.year, .dt.dayofweek, or "
-            f"({argument}[{name!r}] - {argument}[{name!r}].min()).dt.days."
+            f"({argument}[{name!r}] - {argument}[{name!r}].min()).dt.days; if it orders the "
+            f"rows in time, fit(..., time_column={name!r}) validates on later rows."
         )
 
 
@@ -213,17 +214,25 @@ def coerce_table(
 
 class TableAdapter(TransformerMixin, BaseEstimator):
     """First step of every exported pipeline: accepts a DataFrame or a 2-D array with the columns
-    seen in fit, and checks and coerces it, so the pipeline rejects bad input with a clear error."""
+    seen in fit, and checks and coerces it, so the pipeline rejects bad input with a clear error.
+    A DataFrame's ``ignored_columns`` (the groups or time column fit read) are dropped."""
 
-    def __init__(self, column_names: tuple[str, ...] = (), column_kinds: tuple[str, ...] = ()):
+    def __init__(self, column_names: tuple[str, ...] = (), column_kinds: tuple[str, ...] = (),
+                 ignored_columns: tuple[str, ...] = ()):
         self.column_names = column_names
         self.column_kinds = column_kinds
+        self.ignored_columns = ignored_columns
 
     def fit(self, x, y=None):
         self.n_features_in_ = len(self.column_names)
         return self
 
     def transform(self, x):
+        # A pipeline pickled before ignored_columns existed has no such attribute.
+        ignored = [c for c in getattr(self, "ignored_columns", ()) if c in getattr(
+            x, "columns", ())]
+        if ignored:
+            x = x.drop(columns=ignored)
         if not isinstance(x, pd.DataFrame):
             shape = np.shape(x)
             if len(shape) == 2 and shape[1] != len(self.column_names):
@@ -242,3 +251,10 @@ class TableAdapter(TransformerMixin, BaseEstimator):
         tags.input_tags.categorical = True
         tags.input_tags.allow_nan = True
         return tags
+
+
+def table_adapter(spec) -> TableAdapter:
+    """The check and coercion every pipeline of the table ``spec`` (a ``DataSpec``) starts
+    with."""
+    return TableAdapter(spec.column_names, tuple(kind.value for kind in spec.column_kinds),
+                        tuple(getattr(spec, "ignored_columns", ())))

@@ -62,11 +62,30 @@ def fold_indices(y: np.ndarray, n_splits: int, seed: int, *, stratify: bool,
                  for fold in range(n_splits))
 
 
+def forward_folds(times: np.ndarray, n_splits: int) -> tuple:
+    """Forward-chaining splits of rows in time order (``times``: each row's place): the rows
+    cut into ``n_splits + 1`` consecutive blocks of about equal size (rows of one time in one
+    block); a split trains on every block before one and validates on that one. The latest
+    split first: it trains on the most rows, and the search scores on the first splits of
+    large tables (``scored_folds``) and screens on the first one's rows."""
+    distinct, counts = np.unique(times, return_counts=True)
+    earlier = np.cumsum(counts) - counts  # rows before each distinct time
+    block_of_time = np.minimum(earlier * (n_splits + 1) // len(times), n_splits)
+    if len(np.unique(block_of_time)) < n_splits + 1:  # a time holding many rows
+        block_of_time = np.arange(len(distinct)) * (n_splits + 1) // len(distinct)
+    block = block_of_time[np.searchsorted(distinct, times)]
+    return tuple((np.flatnonzero(block < fold), np.flatnonzero(block == fold))
+                 for fold in range(n_splits, 0, -1))
+
+
 def make_folds(data: TrainingData, n_splits: int, seed: int) -> tuple:
     """Shuffled k-fold splits, stratified for classification, as index arrays; each of the
     user's groups, and the copies of one record (``copied_records``), stay in one fold, so
     that neither a patient seen twice nor a record entered twice inflates the score
-    (``TrainingData.split_groups``)."""
+    (``TrainingData.split_groups``). With time order, forward-chaining splits
+    (``forward_folds``; ``seed`` changes nothing)."""
+    if data.times is not None:
+        return forward_folds(data.times, n_splits)
     return fold_indices(data.y, n_splits, seed, stratify=data.spec.task is Task.CLASSIFICATION,
                         groups=data.split_groups())
 

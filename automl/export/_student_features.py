@@ -10,9 +10,8 @@ from sklearn.impute import SimpleImputer
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import OneHotEncoder, StandardScaler
 
-from automl.data import ColumnKind, DataSpec
+from automl.data import ColumnKind, DataSpec, table_adapter
 from automl.export._keras import _affine, _dense, _table_features
-from automl.export._student_model import table_adapter
 from automl.pipeline import COLUMNS_STEP
 
 #: Bins per numerical column of the piecewise-linear encoding (quantiles of the rows), and

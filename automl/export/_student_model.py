@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from automl.data import DataSpec, TableAdapter, Task
+from automl.data import DataSpec, Task, table_adapter
 
 
 def keras_feed(model, rows) -> dict:
@@ -19,11 +19,6 @@ def keras_feed(model, rows) -> dict:
     from automl.keras_layers import table_feed
 
     return table_feed(model, rows)
-
-
-def table_adapter(spec: DataSpec) -> TableAdapter:
-    """The check and coercion every pipeline of the table starts with."""
-    return TableAdapter(spec.column_names, tuple(kind.value for kind in spec.column_kinds))
 
 
 @dataclass

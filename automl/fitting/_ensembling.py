@@ -124,12 +124,14 @@ def choose_ensemble(candidates: list[tuple[Trial, np.ndarray]], truth: np.ndarra
                     task: Task, classes, size: int, refit_seconds: Callable[[Trial], float],
                     seconds_left: float | None, seed: int,
                     limits: CostLimits | None = None, repeats: int = 1,
-                    groups: np.ndarray | None = None) -> tuple[Ensemble | None, str]:
+                    groups: np.ndarray | None = None, times: np.ndarray | None = None
+                    ) -> tuple[Ensemble | None, str]:
     """The ensemble to refit, or ``None`` (the best single pipeline then), and a line saying
     what was chosen and why. ``candidates``: trials with their out-of-fold predictions, best
     first, on ``repeats`` splits of the rows of ``truth`` one after the other
     (``ensemble_candidates``); ``groups``: what the nested estimate keeps together, a group
-    number per row of ``truth`` (``TrainingData.split_groups``).
+    number per row of ``truth`` (``TrainingData.split_groups``); ``times``: each row's place
+    in time, when the nested estimate must chain forward.
 
     Members must be refit in the ``seconds_left``: while the chosen ensemble's refit would not
     fit, its costliest member leaves the candidates and selection runs again. Likewise the
@@ -175,11 +177,13 @@ def choose_ensemble(candidates: list[tuple[Trial, np.ndarray]], truth: np.ndarra
             return None, (f"ensemble: selection kept one pipeline (#{kept}) of the best "
                           f"{len(candidates)}")
         honest = nested_score(predictions, target, scorer, size, repeats=repeats,
-                              stratify=task is Task.CLASSIFICATION, seed=seed, groups=groups)
+                              stratify=task is Task.CLASSIFICATION, seed=seed, groups=groups,
+                              times=times)
         # The same nested estimate for picking the best single pipeline (a selection of one):
         # the best pipeline's own CV score is as optimistic as the ensemble's selection score.
         single = nested_score(predictions, target, scorer, 1, repeats=repeats,
-                              stratify=task is Task.CLASSIFICATION, seed=seed, groups=groups)
+                              stratify=task is Task.CLASSIFICATION, seed=seed, groups=groups,
+                              times=times)
         if honest < single:
             return None, (f"ensemble: its nested CV {metric} {honest:.4f} is below picking "
                           f"the best pipeline's {single:.4f}; refitting the best pipeline")

@@ -15,7 +15,7 @@ from sklearn import metrics
 from sklearn.pipeline import Pipeline
 
 from automl.checks import DataCheckWarning, drift_table, findings_frame
-from automl.data import DataSpec, TableAdapter, Task, read_csv, row_hashes, validate_target
+from automl.data import DataSpec, Task, read_csv, row_hashes, table_adapter, validate_target
 from automl.evaluation import evaluation_scores
 from automl.export import NotTranslatableError, has_keras_model, to_keras
 
@@ -157,8 +157,7 @@ class PipelineModel(FittedModel):
 
     def _table(self, features) -> pd.DataFrame:
         """``features`` checked and coerced as the pipeline's first step does it."""
-        kinds = tuple(kind.value for kind in self.spec.column_kinds)
-        return TableAdapter(self.spec.column_names, kinds).transform(features)
+        return table_adapter(self.spec).transform(features)
 
     @property
     def pipeline(self) -> Pipeline:

@@ -50,16 +50,20 @@ from automl.trials import MetaStore
 PROFILE_ROWS = 2_000
 
 
-def load_data(input_node, x, y, task, groups=None):
+def load_data(input_node, x, y, task, groups=None, time_column=None):
     """The training data of ``input_node``'s kind (a table, images or documents), with the
-    user's ``groups``."""
+    user's ``groups`` or ``time_column`` (see ``AutoModel.fit``)."""
+    if time_column is not None and not isinstance(input_node, StructuredDataInput):
+        raise ValueError("time_column names a column of a table; images and documents have "
+                         "none: leave it out (groups= takes one label per image or document).")
     if isinstance(input_node, ImageInput):
         return with_groups(load_image_data(x, y, task), groups)
     if isinstance(input_node, TextInput):
         return with_groups(load_text_data(x, y, task), groups)
     if isinstance(input_node, StructuredDataInput):
         return load_training_data(x, y, task, column_names=input_node.column_names,
-                                  column_types=input_node.column_types, groups=groups)
+                                  column_types=input_node.column_types, groups=groups,
+                                  time_column=time_column)
     raise ValueError(f"{input_node.label} is not supported: use StructuredDataInput, "
                      "ImageInput or TextInput.")
 
@@ -111,23 +115,24 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
 
 
 def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: float,
-                     groups=None) -> SearchOutcome:
+                     groups=None, time_column=None) -> SearchOutcome:
     """Searches ``graph``'s pipelines for ``x`` -> ``y`` as ``settings`` ask and refits the
     best on all rows, or the ensemble of the best that ``ensemble_size`` asks for when its
-    refit fits in the time left. ``groups``: see ``AutoModel.fit``."""
+    refit fits in the time left. ``groups``, ``time_column``: see ``AutoModel.fit``."""
     input_node, chain = graph.chain()
     head: Head = chain[-1]
-    data = load_data(input_node, x, y, head.task, groups)
-    settings.check_rows(len(data.y), data.groups)
+    data = load_data(input_node, x, y, head.task, groups, time_column)
+    settings.check_rows(len(data.y), data.groups, data.times)
     objective = resolve_objective(settings.objective, head.task, data.y)
     checks = run_checks(data, settings.checks, objective=objective, cv=settings.cv,
                         say=(lambda line: print(line, flush=True)) if settings.verbose else None)
     secondary = settings.secondary_objectives
     space = build_space(graph, data.spec)
-    # A group column's name is kept so that `automl select` can resume with it.
+    # A group or time column's name is kept so that `automl select` can resume with it.
     resumable = settings.resumable(head.task.value, objective, data, space, data.target_column,
                                    **({"groups_column": groups} if isinstance(groups, str)
-                                      else {}))
+                                      else {}),
+                                   **({"time_column": time_column} if time_column else {}))
     meta_store = None if settings.meta_store is None else MetaStore(settings.meta_store)
     # A warm start changes what is tried first (the portfolio), not the space; random and
     # grid search take no portfolio.
@@ -162,14 +167,16 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
 
         # Rescored: trials scored on every fold (not a large table's holdout, not a network on
         # its 2 folds) and within the cost limits.
-        confirmer = Confirmer(session, evaluation, data, settings.cv, settings.confirm_repeats,
+        # Time order has one set of forward-chaining splits: no fresh ones to confirm on.
+        confirm_repeats = 0 if data.times is not None else settings.confirm_repeats
+        confirmer = Confirmer(session, evaluation, data, settings.cv, confirm_repeats,
                               settings.workers, settings.time_budget,
                               lambda trial: len(trial.fold_scores) == settings.cv
                               and (not limits or limits.allows(dict(trial.costs))),
                               members_reserve)
         result = session.run(cross_validation,
                              listeners=[confirmer.top] + ([pool] if pool else []),
-                             then=confirmer if settings.confirm_repeats else None,
+                             then=confirmer if confirm_repeats else None,
                              kept_after=(lambda: members_reserve() + confirmer.reserve())
                              if settings.plans_time else None,
                              rungs=Rungs(len(fractions)) if fractions else None)
@@ -181,11 +188,13 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
         ensemble = None
         if pool is not None and not result.interrupted:
             candidates, repeats = ensemble_candidates(pool, confirmer.found)
-            groups = data.split_groups()
+            together = data.split_groups()
             ensemble, note = choose_ensemble(
                 candidates, data.y[pool.rows], objective, data.spec.task, data.spec.classes,
                 settings.ensemble_size, session.refit_estimate, seconds_left(session.deadline),
-                session.seed, limits, repeats, None if groups is None else groups[pool.rows])
+                session.seed, limits, repeats,
+                None if together is None else together[pool.rows],
+                None if data.times is None else data.times[pool.rows])
             if note:
                 session.progress.line(note)
         # A network refit stops itself (and ends its learning-rate schedule) by the fit's

@@ -151,6 +151,9 @@ def _from_pipeline(pipeline, folder: Path) -> PipelineModel:
     spec = DataSpec(task, tuple(columns),
                     tuple(ColumnKind(summary["kind"]) for summary in columns.values()),
                     n_rows=profile["rows"] if profile else 0,
-                    classes=tuple(pipeline.classes_) if classifies else None)
+                    classes=tuple(pipeline.classes_) if classifies else None,
+                    ignored_columns=tuple(settings[key] for key in ("groups_column",
+                                                                    "time_column")
+                                          if settings.get(key)))
     return PipelineModel(pipeline, spec, settings.get("objective") or DEFAULT_OBJECTIVES[task],
                          settings.get("target_column"), profile=profile)

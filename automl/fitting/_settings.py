@@ -114,8 +114,9 @@ class SearchSettings:
         """Candidates evaluated at once."""
         return resolve_n_jobs(self.n_jobs)
 
-    def check_rows(self, n_rows: int, groups=None) -> None:
-        """Each of the ``cv`` folds needs two rows at least, and a group of its own."""
+    def check_rows(self, n_rows: int, groups=None, times=None) -> None:
+        """Each of the ``cv`` folds needs two rows at least, a group of its own, and with time
+        order a time of its own and one before the first."""
         if n_rows < 2 * self.cv:
             raise ValueError(f"x has {n_rows} rows (n_samples={n_rows}), too few for "
                              f"cv={self.cv}: pass at least {2 * self.cv} rows or a smaller cv.")
@@ -124,6 +125,11 @@ class SearchSettings:
             raise ValueError(f"groups has {count} distinct groups, too few for cv={self.cv}: "
                              "each fold validates on groups of its own; pass a cv of at most "
                              f"{count}, or finer groups.")
+        count = 0 if times is None else len(np.unique(times))
+        if times is not None and count < self.cv + 1:
+            raise ValueError(f"the time column has {count} distinct times, too few for "
+                             f"cv={self.cv}: forward-chaining splits need cv + 1 of them (the "
+                             f"first trains only); pass a cv of at most {max(count - 1, 1)}.")
 
     def resumable(self, task: str, objective: str, data, space, target_column: str | None,
                   **more) -> dict:

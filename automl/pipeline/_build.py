@@ -7,7 +7,7 @@ from dataclasses import replace
 from sklearn.compose import ColumnTransformer
 from sklearn.pipeline import Pipeline
 
-from automl.data import ColumnKind, DataSpec, TableAdapter, TextColumn
+from automl.data import ColumnKind, DataSpec, TextColumn, table_adapter
 from automl.genome import BlockGene, Genome
 from automl.graph import BuildContext, Role
 from automl.pipeline._layout import COLUMNS_STEP, MODEL_STEP
@@ -94,7 +94,7 @@ def _table_steps(genome: Genome, space: SearchSpace, spec: DataSpec,
         if context.categorical_features:
             column_steps.reverse()
     return [
-        ("table", TableAdapter(spec.column_names, tuple(k.value for k in spec.column_kinds))),
+        ("table", table_adapter(spec)),
         (COLUMNS_STEP, ColumnTransformer(column_steps, sparse_threshold=0.0,
                                       verbose_feature_names_out=False)),
     ]

@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.model_selection import KFold, StratifiedKFold
 
 from automl.data import Task
-from automl.evaluation import fold_indices, score_predictions
+from automl.evaluation import fold_indices, forward_folds, score_predictions
 
 #: Rounds of greedy selection (auto-sklearn uses 50, AutoGluon 25 by default).
 DEFAULT_ENSEMBLE_SIZE = 25
@@ -105,14 +105,18 @@ def select(predictions: Sequence[np.ndarray], truth: np.ndarray, scorer: Predict
 def nested_score(predictions: Sequence[np.ndarray], truth: np.ndarray,
                  scorer: PredictionScorer, size: int = DEFAULT_ENSEMBLE_SIZE, *,
                  stratify: bool, n_splits: int = 5, seed: int = 0, repeats: int = 1,
-                 groups: np.ndarray | None = None) -> float:
+                 groups: np.ndarray | None = None, times: np.ndarray | None = None) -> float:
     """The ensemble's score without the optimism of choosing and scoring on the same rows:
     selection on ``n_splits - 1`` parts of the rows, score on the part left out, averaged.
     ``repeats``: the predictions are of that many splits of the same rows, one after the other
     (``truth`` repeated as often); a row's predictions fall in one part together, as do the
-    rows of one group (``groups``: a group number per row of one split)."""
+    rows of one group (``groups``: a group number per row of one split). With ``times`` (each
+    row's place in time), selection on earlier rows is scored on later ones."""
     rows = len(truth) // repeats
     base = truth[:rows]
+    if times is not None:
+        parts = forward_folds(times, min(n_splits, len(np.unique(times)) - 1))
+        return _scored_parts(predictions, truth, scorer, size, parts, rows, repeats)
     if groups is not None:
         parts = fold_indices(base, min(n_splits, len(np.unique(groups))), seed,
                              stratify=stratify, groups=groups)

@@ -265,7 +265,8 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
             return None
         return Path(self.directory) / self.search_name
 
-    def fit(self, x, y=None, *, epochs: int | None = None, groups=None):
+    def fit(self, x, y=None, *, epochs: int | None = None, groups=None,
+            time_column: str | None = None):
         """Searches pipelines for ``x`` -> ``y`` and refits the best on all the data.
 
         With a ``directory``, every trial is stored as it finishes, and a later ``fit`` on the
@@ -288,6 +289,11 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
                 ensemble's nested estimate), so scores are those of groups never seen, as
                 new ones will be. ``None``: rows are independent (copies of one record are
                 still kept together).
+            time_column: the column of ``x`` (dates, date strings or numbers; then not a
+                feature) that orders the rows in time: every split chains forward (trains on
+                the past, validates on what follows: ``cv`` splits of ``cv + 1`` blocks, the
+                confirmation's fresh folds left out), so scores are those of the future; the
+                final model is fitted on all rows.
 
         Returns:
             self, fitted.
@@ -296,10 +302,10 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
         validate_parameters(self.get_params(deep=False))
         settings = SearchSettings.of(self)
         if is_multi_io(self.inputs, self.outputs):
-            if groups is not None:
-                raise ValueError("groups applies to a search of one input (a table, images or "
-                                 "documents); with several inputs or outputs it is not "
-                                 "supported yet: leave it out.")
+            if groups is not None or time_column is not None:
+                raise ValueError("groups and time_column apply to a search of one input (a "
+                                 "table, images or documents); with several inputs or outputs "
+                                 "they are not supported yet: leave them out.")
             EPOCHS.check("epochs", epochs)
             outcome = search_network(settings, self.inputs, self.outputs, x, y, epochs, started)
         elif epochs is not None:
@@ -307,7 +313,8 @@ class AutoModel(AfterFitActions, SearchViews, FittedMethods, BaseEstimator):
                              "graph, fix a network block's max_epochs instead, e.g. "
                              "DenseNetwork(max_epochs=20).")
         else:
-            outcome = search_pipelines(settings, self._graph(), x, y, started, groups)
+            outcome = search_pipelines(settings, self._graph(), x, y, started, groups,
+                                       time_column)
         self._keep(outcome)
         return self
 

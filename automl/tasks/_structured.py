@@ -74,11 +74,12 @@ class _StructuredDataTask(AutoModel):
         tags.input_tags = TableAdapter().__sklearn_tags__().input_tags  # what every pipeline takes
         return tags
 
-    def fit(self, x, y=None, *, epochs: int | None = None, groups=None):
+    def fit(self, x, y=None, *, epochs: int | None = None, groups=None,
+            time_column: str | None = None):
         """Searches pipelines for the table ``x`` -> ``y`` (see ``AutoModel.fit``, also for
-        ``groups``); also sets scikit-learn's ``n_features_in_``, and ``feature_names_in_``
-        when ``x`` has named columns (a DataFrame or a CSV file)."""
-        super().fit(x, y, epochs=epochs, groups=groups)
+        ``groups`` and ``time_column``); also sets scikit-learn's ``n_features_in_``, and
+        ``feature_names_in_`` when ``x`` has named columns (a DataFrame or a CSV file)."""
+        super().fit(x, y, epochs=epochs, groups=groups, time_column=time_column)
         columns = self.data_spec_.column_names
         self.n_features_in_ = len(columns)
         if isinstance(x, pd.DataFrame | str | os.PathLike):

@@ -1,13 +1,14 @@
-"""fit(groups=...): rows that belong together stay on one side of every split."""
+"""fit(groups=...) and fit(time_column=...): rows that belong together stay on one side of
+every split; rows in time order are validated on what follows what they trained on."""
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from automl import StructuredDataClassifier
+from automl import StructuredDataClassifier, StructuredDataRegressor
 from automl.data import Task, load_training_data
-from automl.data._rows import joined_groups
-from automl.evaluation import make_folds
+from automl.data._structure import joined_groups
+from automl.evaluation import forward_folds, make_folds
 from automl.search import nested_score
 
 FAST = dict(max_trials=4, cv=3, seed=0, n_jobs=1, scheduler="in-process", ensemble_size=0,
@@ -60,6 +61,8 @@ def test_the_cv_score_with_groups_is_that_of_new_patients():
     assert grouped.best_trial_.score < 0.75
     new_x, new_y = patients(seed=1)
     assert grouped.evaluate(new_x.drop(columns="patient"), new_y)["balanced_accuracy"] < 0.75
+    # New rows may come with their group column: it is not a feature, and is dropped.
+    assert np.array_equal(grouped.predict(new_x), grouped.predict(new_x.drop(columns="patient")))
 
 
 def test_the_ensemble_estimate_keeps_groups_together():
@@ -105,3 +108,58 @@ def test_a_group_column_needs_a_frame():
                                          r"works when x is a DataFrame"):
         StructuredDataClassifier(**FAST).fit(x.drop(columns="patient").to_numpy(), y,
                                              groups="patient")
+
+
+def readings(days=300, seed=0) -> pd.DataFrame:
+    """Four sensors that wander (neighbouring days read alike, no two stretches alike),
+    shuffled rows. A target that follows a trend is read off the sensors between two days seen
+    in training; after the last one it must be extrapolated, which the sensors do not allow."""
+    rng = np.random.default_rng(seed)
+    day = np.arange(days)
+    return pd.DataFrame({"day": pd.Timestamp("2026-01-01") + pd.to_timedelta(day, "D"),
+                         **{f"sensor_{i}": np.cumsum(rng.normal(size=days)) for i in range(4)}}
+                        ).sample(frac=1, random_state=seed)
+
+
+def test_forward_folds_train_on_the_past_latest_first():
+    times = np.array([5, 0, 3, 3, 1, 4, 2, 7, 6, 3, 8, 9])
+    folds = forward_folds(times, 3)
+    assert [len(validation) for _, validation in folds] == [3, 3, 3]
+    for train, validation in folds:
+        assert times[train].max() < times[validation].min()
+    assert [times[train].max() for train, _ in folds] == [6, 3, 2]  # the latest first
+    assert set(np.concatenate([v for _, v in folds])) | set(folds[-1][0]) == set(range(12))
+
+
+def test_the_cv_score_in_time_order_is_that_of_the_future():
+    x = readings()
+    y = (x["day"] - x["day"].min()).dt.days.to_numpy() / 30.0
+    settings = dict(FAST, ensemble_size=0)
+    forward = StructuredDataRegressor(**settings).fit(x, y, time_column="day")
+    shuffled = StructuredDataRegressor(**settings).fit(x.drop(columns="day"), y)
+    assert forward.data_spec_.ignored_columns == ("day",)
+    assert "day" not in forward.data_spec_.column_names
+    # Random folds interpolate between neighbouring days; forward folds cannot.
+    assert shuffled.best_trial_.score > 0.9 and forward.best_trial_.score < 0
+    assert not any(trial.confirmed for trial in forward.trials_)  # no fresh folds in time
+    later = readings(seed=1)
+    assert forward.predict(later).shape == (300,)  # the time column comes along, and is dropped
+
+
+@pytest.mark.parametrize("change, message", [
+    ({"time_column": "when"}, r"time_column is the column name 'when', but x has no such"),
+    ({"day": ["monday"] * 300}, r"time_column 'day' holds 'monday', neither a date nor a"),
+    ({"day": [None] + list(range(299))}, r"time_column 'day' is missing for row 0"),
+    ({"day": [0, 1, 2] * 100}, r"3 distinct times, too few for cv=3: .* at most 2"),
+    ({"groups": "sensor_0"}, r"groups and time_column together are not supported yet"),
+])
+def test_time_orders_that_cannot_work_are_named(change, message):
+    x = readings()
+    options = {"time_column": "day"}
+    for key, value in change.items():
+        if key in ("time_column", "groups"):
+            options[key] = value
+        else:
+            x[key] = value
+    with pytest.raises(ValueError, match=message):
+        StructuredDataRegressor(**FAST).fit(x, np.arange(300.0), **options)

@@ -212,7 +212,7 @@ def test_fit_passes_the_strategy_screening_and_meta_store_on(tmp_path, capsys):
     assert parse(["fit", "t.csv", "--target", "y", "--no-screening"]).screening is False
 
 
-def test_fit_and_select_keep_the_groups_of_a_column(tmp_path, capsys):
+def test_fit_and_select_keep_the_groups_or_time_column(tmp_path, capsys):
     rng = np.random.default_rng(0)
     table = pd.DataFrame({"a": rng.normal(size=40), "shop": np.repeat(list("abcdefgh"), 5),
                           "y": ["p", "q"] * 20})
@@ -229,6 +229,14 @@ def test_fit_and_select_keep_the_groups_of_a_column(tmp_path, capsys):
     assert code == 0, error
     code, error = cli_in_process(capsys, *fit[:-1], "ward")
     assert code == 2 and "--groups 'ward' is not a column" in error
+    # Time order instead: the column is a time, the splits chain forward.
+    table.assign(shop=np.arange(40)).to_csv(tmp_path / "t.csv", index=False)
+    code, error = cli_in_process(capsys, *fit[:-2], "--overwrite", "--time-column", "shop")
+    assert code == 0, error
+    assert automl.load_model(tmp_path / "run").spec.ignored_columns == ("shop",)
+    with pytest.raises(SystemExit):  # one or the other
+        build_parser().parse_args(["fit", "t.csv", "--target", "y", "--groups", "a",
+                                   "--time-column", "b"])
 
 
 def test_predict_with_other_columns_is_a_clear_error(fitted, capsys):
