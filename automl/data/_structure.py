@@ -50,7 +50,6 @@ def joined_groups(*labellings: np.ndarray | None) -> np.ndarray | None:
     return connected_components(graph, directed=False)[1][:rows]
 
 
-
 def time_ranks(column: pd.Series, name: str) -> np.ndarray:
     """The rows' places in time (dense ranks: equal times, equal ranks) from ``column`` of
     dates, date strings or numbers."""
