@@ -114,6 +114,16 @@ def _refit(best, ensemble, space, data, objective: str, seed: int):
         f"{best.choice_score:.4f})")
 
 
+def _splits(cv: int, groups, time_column) -> str:
+    """How the search splits the rows, in words (the report shows it)."""
+    if time_column is not None:
+        return f"{cv} forward-chaining splits in the time order of {time_column!r}"
+    if groups is not None:
+        return f"{cv}-fold, grouped by " + (repr(groups) if isinstance(groups, str)
+                                            else "the labels given")
+    return f"{cv}-fold"
+
+
 def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: float,
                      groups=None, time_column=None) -> SearchOutcome:
     """Searches ``graph``'s pipelines for ``x`` -> ``y`` as ``settings`` ask and refits the
@@ -130,6 +140,7 @@ def search_pipelines(settings: SearchSettings, graph: Graph, x, y, started: floa
     space = build_space(graph, data.spec)
     # A group or time column's name is kept so that `automl select` can resume with it.
     resumable = settings.resumable(head.task.value, objective, data, space, data.target_column,
+                                   splits=_splits(settings.cv, groups, time_column),
                                    **({"groups_column": groups} if isinstance(groups, str)
                                       else {}),
                                    **({"time_column": time_column} if time_column else {}))

@@ -167,11 +167,12 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
                   secondary_objectives: Sequence[str] = (), runs: Sequence[dict] = (),
                   importance: pd.DataFrame | None = None,
                   checks: pd.DataFrame | None = None,
-                  behaviour: Sequence[dict] = (), chosen: int | None = None) -> str:
+                  behaviour: Sequence[dict] = (), chosen: int | None = None,
+                  splits: str | None = None) -> str:
     """The report's HTML text (see ``write_report``); ``checks``: the data checks' findings
     (``None``: not known, no section); ``behaviour``: the summaries of the behaviour tests run
     on the model (``automl.checks.invariance``, ...); ``chosen``: the number of the trial that
-    was refit, if one alone was."""
+    was refit, if one alone was; ``splits``: how the rows were split, in words."""
     trials = list(trials)
     if not trials:
         raise ValueError("the search has no trials yet: there is nothing to report.")
@@ -198,6 +199,8 @@ def render_report(trials: Sequence[Trial], *, objective: str = "score", title: s
         cards.insert(4, ("screened", str(screened)))
     if seconds:
         cards.append(("wall time", f"{seconds:.0f} s"))
+    if splits:
+        cards.append(("splits", splits))
     parts = [
         "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>{html.escape(title)}: automl report</title><style>{_STYLE}</style></head><body>",
@@ -272,7 +275,8 @@ def write_report(source, path: str | os.PathLike | None = None) -> Path:
                              behaviour=(json.loads(behaviour_file.read_text())
                                         if behaviour_file.is_file() else ()),
                              chosen=(json.loads(selection_file.read_text())["trial"]
-                                     if selection_file.is_file() else None))
+                                     if selection_file.is_file() else None),
+                             splits=settings.get("splits"))
         target = Path(path) if path is not None else folder / REPORT_NAME
     elif hasattr(source, "trials_"):
         folder = getattr(source, "project_folder", None)

@@ -223,6 +223,8 @@ def test_fit_and_select_keep_the_groups_or_time_column(tmp_path, capsys):
     assert code == 0, error
     loaded = automl.load_model(tmp_path / "run")
     assert "shop" not in loaded.spec.column_names
+    assert cli_in_process(capsys, "report", tmp_path / "run")[0] == 0
+    assert "2-fold, grouped by &#x27;shop&#x27;" in (tmp_path / "run" / "report.html").read_text()
     # select resumes the stored search: with the same groups, or the data would differ.
     code, error = cli_in_process(capsys, "select", tmp_path / "run", tmp_path / "t.csv",
                                  "--trial", 1)
